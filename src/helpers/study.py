@@ -1,0 +1,210 @@
+"""The study-folder contract: what a study folder holds, loaded and validated before any notebook runs.
+
+See docs/data.md for the contract in prose. Every problem raises :class:`InputError` naming the file,
+the row or field, and what to do.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from .errors import InputError
+from .tables import ROW, find_table, read_table, require_columns
+
+TRANSCRIPT_SUFFIXES = (".txt", ".docx", ".vtt", ".srt")
+PARTICIPANT_REQUIRED = ("participant_id", "organisation", "role")
+PARTICIPANT_OPTIONAL = ("interview_date", "interviewer", "duration_min", "language", "name", "transcript")
+
+
+class StudyConfig(BaseModel):
+    """``study.yml``: optional facts about the study."""
+
+    model_config = ConfigDict(extra="forbid")
+    title: str = "Interview study"
+    members: list[str] = []
+    language: str = "sv"
+    fictional: bool = False
+    description: str = ""
+    interviewers: list[str] = []
+    workshop_date: dt.date | None = None
+
+
+@dataclass
+class Study:
+    """A validated study folder."""
+
+    root: Path
+    config: StudyConfig
+    participants: pd.DataFrame  # one row per participant, with column `transcript_path`
+    participants_file: Path
+    pseudonyms: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["original", "replacement"]))
+
+    @property
+    def workshop_dir(self) -> Path | None:
+        folder = self.root / "workshop"
+        return folder if folder.is_dir() else None
+
+    @property
+    def codebook_path(self) -> Path | None:
+        for name in ("codebook.yml", "codebook.yaml", "codebook.qdc"):
+            if (self.root / name).exists():
+                return self.root / name
+        return None
+
+    @property
+    def codings_dir(self) -> Path | None:
+        folder = self.root / "codings"
+        return folder if folder.is_dir() else None
+
+    @property
+    def organisations(self) -> list[str]:
+        """The members in study.yml order, else the organisations of the participants."""
+        if self.config.members:
+            return list(self.config.members)
+        return list(dict.fromkeys(self.participants["organisation"]))
+
+
+def load_config(root: Path) -> StudyConfig:
+    """Read ``study.yml`` (optional)."""
+    path = root / "study.yml"
+    if not path.exists():
+        return StudyConfig()
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8-sig")) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}" if mark else None
+        raise InputError(path, f"is not valid YAML ({getattr(exc, 'problem', exc)})", where=where) from exc
+    if not isinstance(raw, dict):
+        raise InputError(path, "must be a mapping of fields (title, members, language, fictional)")
+    try:
+        return StudyConfig.model_validate(raw)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        field_name = ".".join(str(p) for p in err["loc"])
+        raise InputError(path, f"field '{field_name}': {err['msg']}",
+                         fix="see docs/data.md for the fields study.yml may hold") from exc
+
+
+def _check_date(value: str, path: Path, row: int) -> None:
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise InputError(path, f"interview_date '{value}' is not a date in the form YYYY-MM-DD",
+                         where=f"row {row}", fix="write the date as for example 2026-02-03") from exc
+
+
+def load_participants(root: Path, config: StudyConfig) -> tuple[pd.DataFrame, Path]:
+    """Read and validate ``participants.csv``/``.xlsx`` and locate each transcript."""
+    path = find_table(root, "participants")
+    if path is None:
+        raise InputError(root / "participants.csv", "is missing",
+                         fix="every study folder needs participants.csv (or .xlsx); see docs/data.md")
+    df = read_table(path)
+    require_columns(df, path, PARTICIPANT_REQUIRED)
+    if df.empty:
+        raise InputError(path, "has no participant rows", fix="add one row per interviewed participant")
+    for col in PARTICIPANT_OPTIONAL:
+        if col not in df.columns:
+            df[col] = ""
+    seen: dict[str, int] = {}
+    interviews = root / "interviews"
+    transcript_paths: list[str] = []
+    for rec in df.to_dict("records"):
+        row, pid = rec[ROW], rec["participant_id"]
+        for col in PARTICIPANT_REQUIRED:
+            if not rec[col]:
+                raise InputError(path, f"{col} is empty", where=f"row {row}", fix=f"fill in {col}")
+        if pid in seen:
+            raise InputError(path, f"duplicate participant_id '{pid}' (also on row {seen[pid]})",
+                             where=f"row {row}", fix="give every participant a unique id")
+        seen[pid] = row
+        if config.members and rec["organisation"] not in config.members:
+            raise InputError(path, f"organisation '{rec['organisation']}' is not a member listed in study.yml",
+                             where=f"row {row}", fix=f"use one of: {', '.join(config.members)}")
+        if rec["interview_date"]:
+            _check_date(rec["interview_date"], path, row)
+        if rec["duration_min"]:
+            try:
+                if float(rec["duration_min"].replace(",", ".")) < 0:
+                    raise ValueError
+            except ValueError as exc:
+                raise InputError(path, f"duration_min '{rec['duration_min']}' is not a positive number of minutes",
+                                 where=f"row {row}") from exc
+        if rec["language"] and rec["language"] not in ("sv", "en"):
+            raise InputError(path, f"language '{rec['language']}' is not 'sv' or 'en'", where=f"row {row}")
+        transcript_paths.append(str(_locate_transcript(interviews, rec, path)))
+    df["transcript_path"] = transcript_paths
+    df["duration_min"] = pd.to_numeric(df["duration_min"].str.replace(",", "."), errors="coerce")
+    df["language"] = df["language"].replace("", config.language)
+    _check_orphans(interviews, df, path)
+    return df, path
+
+
+def _locate_transcript(interviews: Path, rec: dict, participants_path: Path) -> Path:
+    row, pid = rec[ROW], rec["participant_id"]
+    if rec["transcript"]:
+        candidate = interviews / rec["transcript"]
+        if not candidate.exists():
+            raise InputError(participants_path, f"transcript '{rec['transcript']}' for {pid} is not in {interviews}",
+                             where=f"row {row}", fix="check the file name in the transcript column")
+        if candidate.suffix.lower() not in TRANSCRIPT_SUFFIXES:
+            raise InputError(candidate, f"has an unsupported extension '{candidate.suffix}'",
+                             fix=f"export it as one of {', '.join(TRANSCRIPT_SUFFIXES)}")
+        return candidate
+    found = [interviews / f"{pid}{s}" for s in TRANSCRIPT_SUFFIXES if (interviews / f"{pid}{s}").exists()]
+    if not found:
+        others = sorted(p.name for p in interviews.glob(f"{pid}.*")) if interviews.is_dir() else []
+        if others:
+            raise InputError(interviews / others[0], f"has an unsupported extension '{Path(others[0]).suffix}'",
+                             fix=f"export it as one of {', '.join(TRANSCRIPT_SUFFIXES)}")
+        raise InputError(participants_path, f"no transcript for participant {pid} in {interviews}",
+                         where=f"row {row}",
+                         fix=f"add {pid}.txt/.docx/.vtt/.srt or name the file in a 'transcript' column")
+    if len(found) > 1:
+        raise InputError(participants_path, f"participant {pid} has several transcripts: "
+                         f"{', '.join(p.name for p in found)}", where=f"row {row}",
+                         fix="keep one, or name the file in a 'transcript' column")
+    return found[0]
+
+
+def _check_orphans(interviews: Path, df: pd.DataFrame, participants_path: Path) -> None:
+    """A transcript that no participant row points to is an error: it may be an unknown participant."""
+    if not interviews.is_dir():
+        return
+    used = {Path(p).name for p in df["transcript_path"]}
+    for file in sorted(interviews.iterdir()):
+        if file.name.startswith(".") or file.is_dir() or file.name in used:
+            continue
+        raise InputError(file, "is not the transcript of any participant in " + participants_path.name,
+                         fix="add its participant to the participants file, or move the file out of interviews/")
+
+
+def load_pseudonyms(root: Path) -> pd.DataFrame:
+    """Read ``pseudonyms.csv`` (optional): other names to hide, with their replacements."""
+    path = find_table(root, "pseudonyms")
+    if path is None:
+        return pd.DataFrame(columns=["original", "replacement", ROW])
+    df = read_table(path)
+    require_columns(df, path, ("original", "replacement"))
+    for rec in df.to_dict("records"):
+        if not rec["original"] or not rec["replacement"]:
+            raise InputError(path, "original and replacement must both be filled in", where=f"row {rec[ROW]}")
+    return df
+
+
+def load_study(data_dir: str | Path) -> Study:
+    """Load and validate the study folder's metadata (participants, pseudonyms, study.yml)."""
+    root = Path(data_dir)
+    if not root.is_dir():
+        raise InputError(root, "is not a folder", fix="pass the study folder with --data-dir")
+    config = load_config(root)
+    participants, path = load_participants(root, config)
+    return Study(root=root, config=config, participants=participants, participants_file=path,
+                 pseudonyms=load_pseudonyms(root))

@@ -1,0 +1,53 @@
+"""The house style for every figure: one place for fonts, palette and sizes, and one way to save."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import seaborn as sns
+
+PALETTE = ["#1b6e8f", "#e07b39", "#4c9a5f", "#b8455a", "#7a5ea8", "#c9a227", "#5a6b7b", "#2fa39a",
+           "#8c564b", "#d17fb5"]
+SEQUENTIAL = "crest"
+DIVERGING = "vlag"
+FULL_WIDTH = 7.0  # inches: fits an A4 page with margins
+DPI = 300
+
+
+def set_style() -> None:
+    """Apply the house style to matplotlib and seaborn (call once per notebook)."""
+    sns.set_theme(context="notebook", style="whitegrid", palette=PALETTE, font="DejaVu Sans")
+    plt.rcParams.update({
+        "figure.figsize": (FULL_WIDTH, 4.0),
+        "figure.dpi": 110,
+        "savefig.dpi": DPI,
+        "savefig.bbox": "tight",
+        "axes.titlesize": 12,
+        "axes.titleweight": "bold",
+        "axes.titlelocation": "left",
+        "axes.labelsize": 10,
+        "xtick.labelsize": 9,
+        "ytick.labelsize": 9,
+        "legend.fontsize": 8.5,
+        "legend.title_fontsize": 9,
+        "svg.fonttype": "none",  # keep text as text: searchable, and checked by the privacy gate
+        "svg.hashsalt": "sexan",  # deterministic SVG ids
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+    })
+
+
+def org_palette(organisations: list[str]) -> dict[str, str]:
+    """A fixed colour per organisation, so every chart shows a member in the same colour."""
+    return {org: PALETTE[i % len(PALETTE)] for i, org in enumerate(organisations)}
+
+
+def save_figure(fig: plt.Figure, name: str, figures_dir: str | Path) -> Path:
+    """Save ``fig`` as ``name.png`` (300 dpi) and ``name.svg`` in ``figures_dir``; return the PNG path."""
+    folder = Path(figures_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    png = folder / f"{name}.png"
+    fig.savefig(png, dpi=DPI, metadata={"Software": None})
+    fig.savefig(folder / f"{name}.svg", metadata={"Date": None})
+    return png

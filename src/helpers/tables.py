@@ -1,0 +1,82 @@
+"""Reading the study's spreadsheets (CSV as Swedish Excel writes them, or .xlsx) and writing result tables."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+from typing import Iterable
+
+import pandas as pd
+
+from .errors import InputError
+from .textio import decode_bytes
+
+ROW = "_row"  # column holding the 1-based line/row number of each record in its file, for error messages
+
+
+def find_table(folder: Path, stem: str) -> Path | None:
+    """Return ``folder/stem.csv`` or ``folder/stem.xlsx`` (whichever exists), else None."""
+    for suffix in (".csv", ".xlsx"):
+        candidate = folder / f"{stem}{suffix}"
+        if candidate.exists():
+            return candidate
+    return None
+
+
+def read_table(path: str | Path) -> pd.DataFrame:
+    """Read a CSV (comma or semicolon, UTF-8 with/without BOM or Windows-1252) or the first sheet of an .xlsx.
+
+    Every cell comes back as a stripped string ("" when empty); column names are lower-cased and
+    stripped; column ``_row`` holds the row number a spreadsheet program shows (header = 1).
+    """
+    path = Path(path)
+    if not path.exists():
+        raise InputError(path, "is missing", fix="add the file or check the study folder path")
+    if path.suffix.lower() == ".xlsx":
+        try:
+            df = pd.read_excel(path, sheet_name=0, dtype=str, engine="openpyxl")
+        except Exception as exc:  # openpyxl raises many types for a broken workbook
+            raise InputError(path, f"is not a readable Excel workbook ({type(exc).__name__})",
+                             fix="save it again from Excel as .xlsx, or as CSV") from exc
+    elif path.suffix.lower() == ".csv":
+        text, _ = decode_bytes(path.read_bytes(), path)
+        if not text.strip():
+            raise InputError(path, "is empty", fix="add a header row and data, or remove the file")
+        first_line = text.split("\n", 1)[0]
+        try:
+            sep = csv.Sniffer().sniff(first_line, delimiters=";,\t").delimiter
+        except csv.Error:
+            sep = ","
+        try:
+            df = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False,
+                             skip_blank_lines=True)
+        except pd.errors.ParserError as exc:
+            raise InputError(path, f"is not a well-formed CSV ({exc})",
+                             fix="check that every row has as many separators as the header") from exc
+    else:
+        raise InputError(path, f"has an unsupported extension '{path.suffix}'", fix="use .csv or .xlsx")
+    df.columns = [str(c).strip().lower() for c in df.columns]
+    df = df.fillna("").astype(str).apply(lambda col: col.str.strip())
+    df = df.loc[~(df == "").all(axis=1)].copy()
+    df[ROW] = df.index + 2
+    return df.reset_index(drop=True)
+
+
+def require_columns(df: pd.DataFrame, path: Path, required: Iterable[str]) -> None:
+    """Raise InputError naming the missing required columns."""
+    missing = [c for c in required if c not in df.columns]
+    if missing:
+        found = ", ".join(c for c in df.columns if c != ROW) or "none"
+        raise InputError(path, f"lacks the required column(s) {', '.join(missing)} (found: {found})",
+                         where="header row", fix="rename or add the column(s) in the header")
+
+
+def write_table(df: pd.DataFrame, folder: str | Path, name: str) -> Path:
+    """Write ``df`` as ``name.parquet`` and ``name.csv`` (UTF-8 with BOM, opens in Excel) in ``folder``."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    df = df.drop(columns=[ROW], errors="ignore")
+    df.to_parquet(folder / f"{name}.parquet", index=False)
+    df.to_csv(folder / f"{name}.csv", index=False, encoding="utf-8-sig")
+    return folder / f"{name}.parquet"
