@@ -1,0 +1,295 @@
+"""The runner's jobs: what each stage runs with, when it is up to date, and executing it in a worker.
+
+Kept apart from :mod:`helpers.pipeline` so that worker processes import only what they need, and so that a
+no-change re-run needs no pandas, papermill or nbconvert at all.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import time
+import unicodedata
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import yaml
+
+from .errors import InputError
+
+STATE_FILE = ".pipeline-cache/state.json"
+_EXPORTER = None  # one nbconvert HTML exporter per process, made on first use
+
+
+@dataclass(frozen=True)
+class StageSpec:
+    name: str
+    notebook: str
+    reads: tuple[str, ...] = ()
+    after: tuple[str, ...] = ()
+    per: str | None = None
+    html: str | None = None
+
+
+@dataclass(frozen=True)
+class Spec:
+    stages: tuple[StageSpec, ...]
+    parameters: dict
+    path: Path
+
+
+@dataclass(frozen=True)
+class Job:
+    """One notebook execution: a stage, or one member's run of a per-member stage."""
+
+    stage: str
+    key: str  # unique: the stage name, or stage[organisation]
+    notebook: Path
+    parameters: dict
+    after: tuple[str, ...]
+    executed: Path  # the executed notebook (audit trail)
+    audit_html: Path  # its HTML rendering
+    report_html: Path | None  # the reader-facing HTML (findings report, member brief)
+    data_dir: Path
+    reads: tuple[str, ...] = field(default=())
+    fingerprint: str = ""  # what it depends on, as one hash (set by outdated())
+
+    @property
+    def label(self) -> str:
+        return self.notebook.stem + (f" [{self.parameters['organisation']}]" if "organisation" in self.parameters
+                                     and self.key != self.stage else "")
+
+    def restaged(self, out_root: Path, staging: Path) -> "Job":
+        """The same job writing under ``staging`` instead of ``out_root``."""
+        def move(p: Path | None) -> Path | None:
+            return staging / p.relative_to(out_root) if p is not None else None
+        params = dict(self.parameters, output_dir=str(staging))
+        return replace(self, parameters=params, executed=move(self.executed), audit_html=move(self.audit_html),
+                       report_html=move(self.report_html))
+
+
+@dataclass
+class JobResult:
+    key: str
+    fingerprint: str
+    seconds: float
+
+
+class JobFailure(Exception):
+    """A notebook failed: names the notebook, the cell and the error."""
+
+    def __init__(self, job_label: str, executed: Path, cell: int | None, ename: str, evalue: str) -> None:
+        super().__init__(f"{job_label}: {ename}: {evalue}")
+        self.job_label, self.executed, self.cell, self.ename, self.evalue = job_label, executed, cell, ename, evalue
+
+    @property
+    def is_input_error(self) -> bool:
+        return self.ename == "InputError"
+
+    def message(self, failed_root: Path, staging: Path) -> str:
+        where = failed_root / self.executed.relative_to(staging)
+        cell = f" in cell {self.cell}" if self.cell is not None else ""
+        if self.is_input_error:
+            return f"{self.evalue}\n(found while running {self.job_label}; executed notebook: {where})"
+        return (f"notebook {self.job_label} failed{cell}: {self.ename}: {self.evalue}\n"
+                f"The failed executed notebook is {where}")
+
+    def __reduce__(self):  # picklable across worker processes
+        return (JobFailure, (self.job_label, self.executed, self.cell, self.ename, self.evalue))
+
+
+def load_spec(path: Path) -> Spec:
+    """Read ``pipeline.yml``."""
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        stages = tuple(StageSpec(name=s["name"], notebook=s["notebook"], reads=tuple(s.get("reads", [])),
+                                 after=tuple(s.get("after", [])), per=s.get("per"), html=s.get("html"))
+                       for s in raw["stages"])
+    except (OSError, yaml.YAMLError, KeyError, TypeError) as exc:
+        raise InputError(path, f"is not a valid pipeline description ({exc})") from exc
+    return Spec(stages=stages, parameters=dict(raw.get("parameters") or {}), path=path)
+
+
+def slug(text: str) -> str:
+    """A file-name-safe version of an organisation name: 'Älvby kommun' -> 'alvby-kommun'."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "member"
+
+
+def members(data_dir: Path) -> list[str]:
+    """The member organisations, from study.yml or else the participants file."""
+    from .study import load_config, load_study
+
+    config = load_config(data_dir)
+    if config.members:
+        return list(config.members)
+    return load_study(data_dir).organisations
+
+
+def plan(spec: Spec, project: Path, data_dir: Path, out_root: Path) -> list[Job]:
+    """Expand the stages into jobs, in pipeline order."""
+    jobs: list[Job] = []
+    for number, stage in enumerate(spec.stages, start=1):
+        notebook = project / stage.notebook
+        base = {"data_dir": str(data_dir), "output_dir": str(out_root), **spec.parameters}
+        variants = [None] if stage.per is None else members(data_dir)
+        for variant in variants:
+            params = dict(base) if variant is None else dict(base, **{stage.per: variant})
+            key = stage.name if variant is None else f"{stage.name}[{variant}]"
+            suffix = "" if variant is None else f"_{slug(variant)}"
+            html = None
+            if stage.html:
+                html = out_root / "reports" / stage.html.format(**{stage.per or "x": slug(variant or "")})
+            jobs.append(Job(stage=stage.name, key=key, notebook=notebook, parameters=params,
+                            after=stage.after, executed=out_root / "reports" / "executed" / f"{notebook.stem}{suffix}.ipynb",
+                            audit_html=out_root / "reports" / "html" / f"{notebook.stem}{suffix}.html",
+                            report_html=html, data_dir=data_dir, reads=stage.reads))
+    return jobs
+
+
+def _hash_path(h: "hashlib._Hash", path: Path, root: Path) -> None:
+    if path.is_dir():
+        for child in sorted(p for p in path.rglob("*") if p.is_file()):
+            _hash_path(h, child, root)
+    elif path.is_file():
+        h.update(str(path.relative_to(root)).encode())
+        h.update(hashlib.sha256(path.read_bytes()).digest())
+
+
+def _code_hash(notebook: Path) -> str:
+    nb = json.loads(notebook.read_text(encoding="utf-8"))
+    code = [c["source"] if isinstance(c["source"], str) else "".join(c["source"])
+            for c in nb["cells"] if c["cell_type"] in ("code", "markdown")]
+    return hashlib.sha256(json.dumps(code).encode()).hexdigest()
+
+
+def helpers_hash() -> str:
+    """A hash of the helpers package source: a change in any helper re-runs every stage."""
+    h = hashlib.sha256()
+    package = Path(__file__).parent
+    for path in sorted(package.rglob("*")):
+        if path.is_file() and path.suffix in (".py", ".yml", ".yaml", ".css", ".tpl", ".j2"):
+            _hash_path(h, path, package)
+    return h.hexdigest()
+
+
+def fingerprints(jobs: list[Job], out_root: Path) -> dict[str, str]:
+    """What each job depends on, as one hash: notebook, parameters, declared inputs, upstream jobs, helpers."""
+    base = helpers_hash()
+    result: dict[str, str] = {}
+    by_stage: dict[str, list[str]] = {}
+    for job in jobs:
+        h = hashlib.sha256(base.encode())
+        h.update(_code_hash(job.notebook).encode())
+        params = {k: v for k, v in job.parameters.items() if k not in ("data_dir", "output_dir")}
+        h.update(json.dumps(params, sort_keys=True, ensure_ascii=False).encode())
+        h.update(str(job.data_dir).encode())
+        for name in job.reads:
+            _hash_path(h, job.data_dir / name, job.data_dir)
+        for upstream in job.after:
+            for key in by_stage.get(upstream, []):
+                h.update(result[key].encode())
+        result[job.key] = h.hexdigest()
+        by_stage.setdefault(job.stage, []).append(job.key)
+    return result
+
+
+def load_state(out_root: Path) -> dict[str, str]:
+    path = out_root / STATE_FILE
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def save_state(out_root: Path, state: dict[str, str], results: list[JobResult]) -> None:
+    state = dict(state, **{r.key: r.fingerprint for r in results})
+    path = out_root / STATE_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(state, indent=1, sort_keys=True), encoding="utf-8")
+
+
+def outdated(jobs: list[Job], state: dict[str, str], out_root: Path, force: bool) -> tuple[list[Job], dict[str, str]]:
+    """The jobs to run, each with its fingerprint, and why each runs."""
+    prints = fingerprints(jobs, out_root)
+    todo: list[Job] = []
+    reasons: dict[str, str] = {}
+    stale: set[str] = set()
+    for job in jobs:
+        if force:
+            reason = "forced"
+        elif job.key not in state:
+            reason = "never run into this output folder"
+        elif not job.executed.exists() or (job.report_html and not job.report_html.exists()):
+            reason = "its outputs are missing"
+        elif any(s in stale for s in job.after):
+            reason = "an upstream stage re-runs"
+        elif state[job.key] != prints[job.key]:
+            reason = "its notebook, parameters, input files or the helpers changed"
+        else:
+            continue
+        todo.append(replace(job, fingerprint=prints[job.key]))
+        reasons[job.key] = reason
+        stale.add(job.stage)
+    return todo, reasons
+
+
+def check_parameters(jobs: list[Job]) -> list[Job]:
+    """Check each parameter against the notebook's parameters cell; return the jobs with only declared ones.
+
+    A shared parameter (pipeline.yml) goes only to the notebooks that declare it; a value of the wrong type,
+    or a notebook without ``data_dir``/``output_dir``, is an InputError (exit 2).
+    """
+    import papermill
+
+    types = {"str": str, "int": int, "float": (int, float), "bool": bool, "list": list, "dict": dict}
+    seen: dict[Path, dict] = {}
+    for job in jobs:
+        if job.notebook not in seen:
+            if not job.notebook.exists():
+                raise InputError(job.notebook, "is missing", fix="check the notebook path in pipeline.yml")
+            seen[job.notebook] = papermill.inspect_notebook(str(job.notebook))
+        declared = seen[job.notebook]
+        for name, value in job.parameters.items():
+            if name not in declared:
+                if name in ("data_dir", "output_dir"):
+                    raise InputError(job.notebook, f"has no parameter '{name}' in its parameters cell")
+                continue
+            expected = types.get((declared[name].get("inferred_type_name") or "").split("[")[0])
+            if expected and (not isinstance(value, expected) or (expected is int and isinstance(value, bool))):
+                raise InputError(job.notebook, f"parameter '{name}' should be {declared[name]['inferred_type_name']}"
+                                 f" but got {value!r}", fix="fix the value in pipeline.yml or on the command line")
+    return [replace(j, parameters={k: v for k, v in j.parameters.items() if k in seen[j.notebook]}) for j in jobs]
+
+
+def _exporter():
+    global _EXPORTER
+    if _EXPORTER is None:
+        from .report import make_exporter
+
+        _EXPORTER = make_exporter()
+    return _EXPORTER
+
+
+def execute(job: Job) -> JobResult:
+    """Execute one notebook with papermill and render it to HTML (in the calling process)."""
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    started = time.perf_counter()
+    job.executed.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        nb = papermill.execute_notebook(str(job.notebook), str(job.executed), parameters=job.parameters,
+                                        cwd=str(job.notebook.parent), kernel_name="python3",
+                                        progress_bar=False, log_output=False)
+    except PapermillExecutionError as exc:
+        raise JobFailure(job.label, job.executed, exc.cell_index, exc.ename, exc.evalue) from None
+    exporter = _exporter()
+    body, _ = exporter.from_notebook_node(nb)
+    job.audit_html.parent.mkdir(parents=True, exist_ok=True)
+    job.audit_html.write_text(body, encoding="utf-8")
+    if job.report_html is not None:
+        job.report_html.parent.mkdir(parents=True, exist_ok=True)
+        job.report_html.write_text(body, encoding="utf-8")
+    return JobResult(job.key, job.fingerprint, time.perf_counter() - started)

@@ -1,0 +1,291 @@
+"""Stage 01: cleaning transcripts into one row per speaker turn, with roles, times and offsets.
+
+A transcript's turns (as read by :mod:`helpers.transcripts`) are merged when consecutive turns have
+the same speaker, assigned a role (interviewer or respondent), pseudonymised, cleaned of timestamps,
+transcription marks and filler words (``text``; ``raw_text`` keeps them), and split at paragraph or
+sentence boundaries when longer than a word limit. Each segment gets a stable id and character
+offsets into the participant's *document*: the cleaned interview as ``SPEAKER: text`` lines.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Callable
+
+import pandas as pd
+import yaml
+
+from .transcripts import Transcript, Turn
+
+INTERVIEWER = "Interviewer"
+UNLABELLED = "Unlabelled"
+
+_TIMESTAMP = re.compile(r"[\[(]?\b(?:\d{1,2}:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?\b[\])]?")
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[A-ZÅÄÖÉ0-9\"'”»])")
+_SPACES = re.compile(r"[ \t]+")
+_SPACE_BEFORE_PUNCT = re.compile(r"\s+([,.!?;:…])")
+_REPEATED_PUNCT = re.compile(r"([,;])(?:\s*[,;])+")
+_LEADING_PUNCT = re.compile(r"^[\s,;:.…-]+")
+
+
+@dataclass(frozen=True)
+class CleaningRules:
+    """Filler words per language, transcription-mark words, and role labels (see resources/cleaning.yml)."""
+
+    fillers: dict[str, tuple[str, ...]]
+    marks: tuple[str, ...]
+    interviewer_labels: frozenset[str]
+    respondent_labels: frozenset[str]
+
+    @classmethod
+    def load(cls, path: str | Path | None = None) -> "CleaningRules":
+        """Read the cleaning lists from ``path`` or the package default."""
+        if path is None:
+            text = resources.files("helpers").joinpath("resources/cleaning.yml").read_text(encoding="utf-8")
+        else:
+            text = Path(path).read_text(encoding="utf-8")
+        raw = yaml.safe_load(text)
+        return cls(
+            fillers={lang: tuple(words) for lang, words in raw.get("fillers", {}).items()},
+            marks=tuple(raw.get("marks", [])),
+            interviewer_labels=frozenset(w.lower() for w in raw.get("interviewer_labels", [])),
+            respondent_labels=frozenset(w.lower() for w in raw.get("respondent_labels", [])),
+        )
+
+
+@lru_cache(maxsize=32)
+def _mark_pattern(marks: tuple[str, ...]) -> re.Pattern[str]:
+    words = "|".join(sorted((re.escape(m) for m in marks), key=len, reverse=True))
+    return re.compile(rf"[\[(](?:[^\[\]()]*?\b(?:{words})\b[^\[\]()]*)[\])]", re.IGNORECASE)
+
+
+@lru_cache(maxsize=32)
+def _filler_pattern(fillers: tuple[str, ...]) -> re.Pattern[str]:
+    words = "|".join(sorted((re.escape(f) for f in fillers), key=len, reverse=True))
+    return re.compile(rf"(?<![\w-])(?:{words})(?![\w-])[,.…]*", re.IGNORECASE)
+
+
+def clean_text(text: str, rules: CleaningRules, language: str = "sv") -> str:
+    """Remove timestamps, transcription marks and filler words; tidy the spaces and punctuation left."""
+    text = _mark_pattern(rules.marks).sub(" ", text)
+    text = _TIMESTAMP.sub(" ", text)
+    fillers = rules.fillers.get(language, ()) or tuple(w for ws in rules.fillers.values() for w in ws)
+    text = _filler_pattern(fillers).sub(" ", text)
+    lines = []
+    for line in text.split("\n"):
+        line = _SPACES.sub(" ", line)
+        line = _REPEATED_PUNCT.sub(r"\1", _SPACE_BEFORE_PUNCT.sub(r"\1", line))
+        line = _LEADING_PUNCT.sub("", line).strip()
+        if line:
+            lines.append(line[0].upper() + line[1:] if line[0].islower() and not lines else line)
+    return "\n".join(lines)
+
+
+def count_words(text: str) -> int:
+    """Number of words (runs of letters or digits)."""
+    return len(re.findall(r"\w+", text))
+
+
+def split_long(text: str, max_words: int) -> list[str]:
+    """Split ``text`` into pieces of at most ``max_words`` words, at paragraphs first, then sentences.
+
+    A single sentence longer than the limit stays whole: a quote is never cut mid-sentence.
+    """
+    if max_words <= 0 or count_words(text) <= max_words:
+        return [text]
+    units = [s for para in text.split("\n") for s in _SENTENCE_END.split(para) if s.strip()]
+    pieces: list[str] = []
+    current: list[str] = []
+    for unit in units:
+        if current and count_words(" ".join(current + [unit])) > max_words:
+            pieces.append(" ".join(current))
+            current = []
+        current.append(unit)
+    if current:
+        pieces.append(" ".join(current))
+    return pieces
+
+
+def merge_turns(turns: list[Turn]) -> list[Turn]:
+    """Merge consecutive turns of the same speaker; an unlabelled turn continues the previous speaker.
+
+    Files with no labels at all keep their turns apart (speaker ``None``).
+    """
+    merged: list[Turn] = []
+    for turn in turns:
+        if not turn.text.strip():
+            continue
+        if merged and (turn.speaker == merged[-1].speaker or (turn.speaker is None and merged[-1].speaker)):
+            last = merged[-1]
+            joiner = " " if last.end is not None and turn.start is not None else "\n"
+            merged[-1] = Turn(last.speaker, last.text.rstrip() + joiner + turn.text.strip(), last.start,
+                              turn.end if turn.end is not None else last.end, last.line)
+        else:
+            merged.append(Turn(turn.speaker, turn.text.strip(), turn.start, turn.end, turn.line))
+    return merged
+
+
+def _label_key(label: str) -> str:
+    return re.sub(r"\s+", " ", label).strip().strip(":").lower()
+
+
+def assign_roles(turns: list[Turn], interviewer_labels: list[str], respondent_name: str,
+                 rules: CleaningRules) -> tuple[dict[str | None, str], str]:
+    """Decide which speaker labels are the interviewer and which the respondent.
+
+    Returns ``(role per label, how it was decided)``. The ``interviewer`` column of the participants
+    file wins; then well-known short codes (I, R, IP, Intervjuare ...) and the respondent's name; else the
+    role is inferred: the speaker with the most words is the respondent, the others interview.
+    """
+    words: dict[str | None, int] = {}
+    for t in turns:
+        words[t.speaker] = words.get(t.speaker, 0) + count_words(t.text)
+    given = {_label_key(x) for x in interviewer_labels if x.strip()}
+    name = _label_key(respondent_name) if respondent_name else ""
+    roles: dict[str | None, str] = {}
+    how = "interviewer column"
+    for label in words:
+        key = _label_key(label) if label else ""
+        if label is None:
+            roles[label] = "respondent"
+        elif key in given:
+            roles[label] = "interviewer"
+        elif given and (key == name or (name and key in name.split())):
+            roles[label] = "respondent"
+        elif not given and key in rules.interviewer_labels:
+            roles[label], how = "interviewer", "speaker label"
+        elif not given and (key in rules.respondent_labels or (name and (key == name or key in name.split()))):
+            roles[label], how = "respondent", "speaker label"
+    undecided = [label for label in words if label not in roles]
+    if undecided:
+        if given and "interviewer" in roles.values():
+            how = "interviewer column; other speakers taken as respondents"
+            roles.update({label: "respondent" for label in undecided})
+        else:
+            how = "inferred: the speaker with the most words is the respondent"
+            has_respondent = "respondent" in roles.values()
+            top = max(undecided, key=lambda label: words[label])
+            for label in undecided:
+                roles[label] = "respondent" if (label == top and not has_respondent) else "interviewer"
+    return roles, how
+
+
+def build_segments(transcript: Transcript, participant: dict, pseudonymise: Callable[[str], str],
+                   rules: CleaningRules, max_words: int = 150) -> tuple[pd.DataFrame, str, dict]:
+    """Turn one participant's transcript into segments.
+
+    Returns ``(segments, document text, quality record)``. ``participant`` is a row of the participants
+    table (participant_id, interviewer, name, language, ...).
+    """
+    pid = participant["participant_id"]
+    language = participant.get("language") or "sv"
+    turns = merge_turns(transcript.turns)
+    interviewer_labels = [x for x in str(participant.get("interviewer", "")).split(";") if x.strip()]
+    roles, how = assign_roles(turns, interviewer_labels, str(participant.get("name", "")), rules)
+    labels = _speaker_labels(roles, pid)
+    rows: list[dict] = []
+    doc_parts: list[str] = []
+    offset = 0
+    for turn in turns:
+        raw = pseudonymise(turn.text)
+        cleaned = clean_text(raw, rules, language)
+        if not cleaned:
+            continue
+        for piece in split_long(cleaned, max_words):
+            seq = len(rows) + 1
+            prefix = f"{labels[turn.speaker]}: "
+            start = offset + len(prefix)
+            doc_parts.append(prefix + piece)
+            rows.append({
+                "segment_id": f"{pid}-{seq:03d}", "participant_id": pid, "seq": seq,
+                "speaker": labels[turn.speaker], "speaker_role": roles[turn.speaker], "role_source": how,
+                "start_s": turn.start, "end_s": turn.end, "char_start": start, "char_end": start + len(piece),
+                "text": piece, "raw_text": raw, "n_words": count_words(piece), "source_line": turn.line,
+            })
+            offset = start + len(piece) + 2
+    segments = pd.DataFrame(rows, columns=SEGMENT_COLUMNS)
+    quality = _quality(transcript, participant, segments, len(turns), how)
+    return segments, "\n\n".join(doc_parts), quality
+
+
+SEGMENT_COLUMNS = ["segment_id", "participant_id", "seq", "speaker", "speaker_role", "role_source", "start_s",
+                   "end_s", "char_start", "char_end", "text", "raw_text", "n_words", "source_line"]
+
+
+def _speaker_labels(roles: dict[str | None, str], pid: str) -> dict[str | None, str]:
+    """Pseudonymous speaker labels: the participant id for the respondent, Interviewer (2, 3 ...) otherwise."""
+    labels: dict[str | None, str] = {}
+    respondents = [lab for lab, role in roles.items() if role == "respondent"]
+    interviewers = [lab for lab, role in roles.items() if role == "interviewer"]
+    for i, lab in enumerate(respondents):
+        labels[lab] = pid if i == 0 else f"{pid} speaker {i + 1}"
+    for i, lab in enumerate(interviewers):
+        labels[lab] = INTERVIEWER if i == 0 else f"{INTERVIEWER} {i + 1}"
+    if None in labels and len(roles) == 1:
+        labels[None] = pid
+    return labels
+
+
+def _quality(transcript: Transcript, participant: dict, segments: pd.DataFrame, n_turns: int, how: str) -> dict:
+    words = int(segments["n_words"].sum())
+    respondent = int(segments.loc[segments["speaker_role"] == "respondent", "n_words"].sum())
+    warnings = list(transcript.warnings)
+    if how.startswith("inferred"):
+        warnings.append("speaker roles inferred (no interviewer column)")
+    share = respondent / words if words else 0.0
+    if words and share < 0.5:
+        warnings.append(f"respondent speaks only {share:.0%} of the words")
+    if segments["speaker"].nunique() < 2:
+        warnings.append("only one speaker found")
+    duration = participant.get("duration_min")
+    if (duration is None or pd.isna(duration)) and segments["end_s"].notna().any():
+        duration = round(float(segments["end_s"].max()) / 60, 1)
+    return {"participant_id": participant["participant_id"], "file": transcript.path.name,
+            "format": transcript.format, "encoding": transcript.encoding or "", "turns": n_turns,
+            "segments": len(segments), "words": words, "respondent_share": round(share, 3),
+            "duration_min": duration, "warnings": "; ".join(warnings)}
+
+
+@dataclass
+class Interviews:
+    """Stage 01's result: the tables it writes to ``data/processed/``."""
+
+    segments: pd.DataFrame
+    documents: pd.DataFrame
+    participants: pd.DataFrame
+    quality: pd.DataFrame
+
+
+PARTICIPANT_COLUMNS = ["participant_id", "organisation", "role", "interview_date", "duration_min", "language"]
+
+
+def segment_study(participants: pd.DataFrame, read: Callable[[str], Transcript],
+                  pseudonymise: Callable[[str], str], rules: CleaningRules, max_words: int = 150) -> Interviews:
+    """Read, pseudonymise, clean and segment every participant's transcript.
+
+    ``participants`` is the validated participants table (with ``transcript_path``); ``read`` reads one
+    transcript file (normally :func:`helpers.transcripts.read_transcript`).
+    """
+    all_segments, documents, quality = [], [], []
+    for rec in participants.to_dict("records"):
+        transcript = read(rec["transcript_path"])
+        segs, doc, qual = build_segments(transcript, rec, pseudonymise, rules, max_words)
+        all_segments.append(segs)
+        documents.append({"participant_id": rec["participant_id"], "text": doc})
+        quality.append(qual)
+    meta = participants[PARTICIPANT_COLUMNS]
+    segments = pd.concat(all_segments, ignore_index=True).merge(meta, on="participant_id", how="left")
+    segments["start_s"] = pd.to_numeric(segments["start_s"], errors="coerce")
+    segments["end_s"] = pd.to_numeric(segments["end_s"], errors="coerce")
+    words = segments.groupby("participant_id")["n_words"].sum()
+    resp = segments[segments["speaker_role"] == "respondent"].groupby("participant_id")["n_words"].sum()
+    out = meta.copy()
+    out["n_segments"] = out["participant_id"].map(segments.groupby("participant_id").size()).fillna(0).astype(int)
+    out["n_words"] = out["participant_id"].map(words).fillna(0).astype(int)
+    out["respondent_words"] = out["participant_id"].map(resp).fillna(0).astype(int)
+    return Interviews(segments=segments, documents=pd.DataFrame(documents), participants=out,
+                      quality=pd.DataFrame(quality))

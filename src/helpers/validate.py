@@ -1,0 +1,26 @@
+"""Validation of a whole study folder before any notebook runs (``--check``, and the runner's first step)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .study import Study, load_study
+from .transcripts import read_transcript
+
+
+def check_study(data_dir: str | Path) -> Study:
+    """Load the study and read every input once, so that bad input stops the run with exit 2 up front.
+
+    Raises :class:`helpers.errors.InputError` naming the file, the row or line, and what to do.
+    """
+    from .codebook import load_codebook
+    from .coding import validate_codings
+    from .workshop import load_workshop
+
+    study = load_study(data_dir)
+    for path in study.participants["transcript_path"]:
+        read_transcript(path)
+    codebook = load_codebook(study.root)
+    validate_codings(study, codebook)
+    load_workshop(study)
+    return study

@@ -1,0 +1,231 @@
+"""Charts of the workshop results (notebook 04), in the house style.
+
+Each chart function takes :class:`helpers.workshop.WorkshopResults` and returns a figure, or raises
+:class:`ChartSkipped` with a sentence saying why the chart cannot be drawn from this study's files.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+from typing import Callable
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import seaborn as sns
+from adjustText import adjust_text
+from matplotlib.lines import Line2D
+from scipy.cluster.hierarchy import linkage
+from scipy.spatial.distance import squareform
+
+from .style import DIVERGING, FULL_WIDTH, PALETTE, SEQUENTIAL, org_palette, save_figure
+from .workshop import (NO_VOTERS, QUADRANTS, WorkshopResults, agreement_strength, evidence_sentence,
+                       spearman_matrix, votes_per_voter_matrix)
+
+GREY = "#9a9a9a"
+QUADRANT_COLOURS = dict(zip(QUADRANTS.values(), (PALETTE[2], PALETTE[0], PALETTE[5], GREY)))
+
+
+class ChartSkipped(Exception):
+    """A chart that this study's files cannot support; the message says why, for the reader."""
+
+
+def wrap_label(challenge_id: str, text: str, width: int = 34, lines: int = 2) -> str:
+    """``C01 Challenge text`` wrapped to ``lines`` lines of ``width`` characters, shortened with '…'."""
+    return textwrap.fill(f"{challenge_id} {text}", width=width, max_lines=lines, placeholder=" …")
+
+
+def _labels(ranked: pd.DataFrame, **kwargs) -> list[str]:
+    return [wrap_label(c, t, **kwargs) for c, t in zip(ranked["challenge_id"], ranked["challenge"])]
+
+
+def _member_label(org: str, n_voters: int, sep: str = " ") -> str:
+    return f"{org}{sep}({NO_VOTERS})" if n_voters == 0 else f"{org}{sep}(n = {n_voters})"
+
+
+def _height(n_rows: int) -> float:
+    """Figure height for ``n_rows`` two-line labels: readable at A4 width."""
+    return 0.42 * n_rows + 1.8
+
+
+def priorities_chart(results: WorkshopResults) -> plt.Figure:
+    """Total votes per challenge, stacked by member, annotated with the share of voters who chose it."""
+    ranked, ws = results.priorities, results.workshop
+    voters = ws.voters_per_member()
+    votes = (results.members.pivot(index="challenge_id", columns="organisation", values="votes")
+             .reindex(index=ranked["challenge_id"], columns=ws.organisations))
+    colours = org_palette(ws.organisations)
+    fig, ax = plt.subplots(figsize=(FULL_WIDTH, _height(len(ranked))))
+    y, left = np.arange(len(ranked)), np.zeros(len(ranked))
+    for org in ws.organisations:
+        ax.barh(y, votes[org].to_numpy(), left=left, height=0.7, color=colours[org], edgecolor="white",
+                linewidth=0.6, label=_member_label(org, int(voters[org])))
+        left += votes[org].to_numpy()
+    top = max(float(left.max()), 1.0)
+    for yi, total, share in zip(y, ranked["votes"], ranked["share_of_voters"]):
+        ax.text(total + top * 0.015, yi, f"{total}  ·  {share:.0%} of voters", va="center", fontsize=8)
+    ax.set_yticks(y, _labels(ranked))
+    ax.invert_yaxis()
+    ax.set_xlim(0, top * 1.35)
+    ax.grid(axis="y", visible=False)
+    ax.set_xlabel("Votes (dots), stacked by member")
+    ax.set_ylabel("Challenge (highest priority first)")
+    ax.set_title("Workshop priorities: votes per challenge")
+    ax.legend(title="Member (voters)", loc="lower right", frameon=True, framealpha=0.95)
+    return fig
+
+
+def member_heatmap(results: WorkshopResults) -> plt.Figure:
+    """Challenges by members, coloured by votes per voter, so small members count as much as large ones."""
+    ranked, ws = results.priorities, results.workshop
+    voters = ws.voters_per_member()
+    matrix = votes_per_voter_matrix(results.members, with_voters_only=False)
+    annot = matrix.map(lambda v: "–" if pd.isna(v) else ("" if v == 0 else f"{v:.2f}".rstrip("0").rstrip(".")))
+    fig, ax = plt.subplots(figsize=(FULL_WIDTH, _height(len(ranked)) + 0.6))
+    ax.set_facecolor("#ececec")  # members without voters: grey column
+    sns.heatmap(matrix, cmap=SEQUENTIAL, annot=annot.to_numpy(), fmt="", annot_kws={"fontsize": 7.5},
+                linewidths=0.6, linecolor="white", vmin=0, ax=ax,
+                cbar_kws={"label": "Votes per voter", "shrink": 0.6, "pad": 0.02})
+    ax.set_yticks(np.arange(len(ranked)) + 0.5, _labels(ranked, width=32), rotation=0)
+    ax.set_xticks(np.arange(len(ws.organisations)) + 0.5,
+                  [_member_label(o, int(voters[o]), sep="\n") for o in ws.organisations], rotation=40, ha="right",
+                  rotation_mode="anchor")
+    ax.set_xlabel("Member (number of voters)")
+    ax.set_ylabel("Challenge (highest total priority first)")
+    ax.set_title("Votes per voter: challenge by member")
+    ax.grid(False)
+    return fig
+
+
+def importance_feasibility_chart(results: WorkshopResults) -> plt.Figure:
+    """Mean importance against mean feasibility, one labelled point per challenge, sized by votes."""
+    ws, ranked = results.workshop, results.priorities
+    if not ws.has_ratings:
+        raise ChartSkipped("The votes file has no importance and feasibility ratings, so this chart is skipped; "
+                           "the vote charts above do not need them.")
+    rated = ranked.dropna(subset=["mean_importance", "mean_feasibility"])
+    x, y = rated["mean_feasibility"].to_numpy(), rated["mean_importance"].to_numpy()
+    fig, ax = plt.subplots(figsize=(FULL_WIDTH, 6.2))
+    ax.scatter(x, y, s=_point_size(rated["votes"]), c=[QUADRANT_COLOURS[q] for q in rated["quadrant"]],
+               alpha=0.85, edgecolor="white", linewidth=0.8, zorder=3)
+    x_cut, y_cut = ranked["mean_feasibility"].median(), ranked["mean_importance"].median()
+    ax.axvline(x_cut, color=GREY, lw=0.9, ls="--", zorder=1)
+    ax.axhline(y_cut, color=GREY, lw=0.9, ls="--", zorder=1)
+    pad = 0.35
+    ax.set_xlim(max(0.9, x.min() - pad), min(5.1, x.max() + pad))
+    ax.set_ylim(max(0.9, y.min() - pad), min(5.1, y.max() + pad))
+    corners = _name_quadrants(ax)
+    texts = [ax.text(xi, yi, wrap_label(c, t, width=24), fontsize=7.2, zorder=4)
+             for xi, yi, c, t in zip(x, y, rated["challenge_id"], rated["challenge"])]
+    adjust_text(texts, x=x, y=y, ax=ax, objects=corners, expand=(1.15, 1.3),
+                arrowprops={"arrowstyle": "-", "color": GREY, "lw": 0.6})
+    ax.legend(handles=_size_handles(ranked["votes"]), title="Votes", loc="upper left",
+              bbox_to_anchor=(1.01, 1.0), frameon=False, labelspacing=1.3, borderpad=1.0)
+    ax.set_xlabel("Feasibility (mean rating, 1 = very hard, 5 = easy)")
+    ax.set_ylabel("Importance (mean rating, 1–5)")
+    ax.set_title("Importance against feasibility")
+    unrated = ranked.loc[~ranked.index.isin(rated.index), "challenge_id"].tolist()
+    if unrated:
+        fig.text(0.01, -0.01, f"Not rated, so not shown: {', '.join(unrated)}.", fontsize=8, color="#555555")
+    return fig
+
+
+def _point_size(votes: pd.Series) -> np.ndarray:
+    return 30 + 18 * np.asarray(votes, dtype=float)
+
+
+def _size_handles(votes: pd.Series) -> list[Line2D]:
+    top = max(int(votes.max()), 1)
+    steps = sorted({max(1, round(top / 4)), max(1, round(top / 2)), top})
+    return [plt.scatter([], [], s=float(_point_size(pd.Series([v]))[0]), color=GREY, label=str(v)) for v in steps]
+
+
+def _name_quadrants(ax: plt.Axes) -> list:
+    """Write the quadrant names in the corners; return them so that point labels can avoid them."""
+    spots = {"Strategic bets": (0.01, 0.99, "left", "top"), "Quick wins": (0.99, 0.99, "right", "top"),
+             "Reconsider": (0.01, 0.01, "left", "bottom"), "Fill-ins (low-hanging)": (0.99, 0.01, "right", "bottom")}
+    return [ax.text(x, y, name, transform=ax.transAxes, ha=ha, va=va, fontsize=9, fontweight="bold",
+                    color=QUADRANT_COLOURS[name], alpha=0.9) for name, (x, y, ha, va) in spots.items()]
+
+
+def agreement_chart(results: WorkshopResults) -> plt.Figure:
+    """Clustered heatmap of Spearman rank correlations between the members' priority orders."""
+    matrix = votes_per_voter_matrix(results.members)
+    flat = [c for c in matrix.columns if matrix[c].nunique() < 2]
+    silent = results.members.loc[results.members["n_voters"] == 0, "organisation"].unique().tolist()
+    rho, _ = spearman_matrix(matrix.drop(columns=flat))
+    if len(rho) < 3:
+        raise ChartSkipped("Fewer than three members ranked the challenges differently, so there is nothing "
+                           "to cluster.")
+    order = linkage(squareform(1 - rho.to_numpy(), checks=False), method="average")
+    grid = sns.clustermap(rho, row_linkage=order, col_linkage=order, cmap=DIVERGING, vmin=-1, vmax=1, center=0,
+                          annot=True, fmt=".2f", annot_kws={"fontsize": 8}, linewidths=0.6, linecolor="white",
+                          figsize=(FULL_WIDTH, 6.2), dendrogram_ratio=0.14, cbar_pos=(0.02, 0.83, 0.025, 0.12),
+                          cbar_kws={"label": "Spearman's rho"})
+    heat = grid.ax_heatmap
+    heat.set_xlabel("Member")
+    heat.set_ylabel("Member")
+    plt.setp(heat.get_xticklabels(), rotation=40, ha="right", rotation_mode="anchor")
+    w = results.agreement.iloc[0]
+    grid.figure.suptitle("Agreement between members' priorities", x=0.02, ha="left", y=1.06,
+                         fontsize=12, fontweight="bold")
+    grid.figure.text(0.02, 1.015, f"Kendall's W = {w['value']:.2f} ({agreement_strength(w['value'])}), "
+                     f"p = {w['p_value']:.3f}, over {int(w['n_members'])} members", fontsize=9.5)
+    left_out = [f"{o} (no voters)" for o in silent] + [f"{o} (same votes for every challenge)" for o in flat]
+    if left_out:
+        grid.figure.text(0.02, -0.03, "Not in the chart: " + "; ".join(left_out) + ".", fontsize=8, color="#555555")
+    return grid.figure
+
+
+def evidence_chart(results: WorkshopResults) -> plt.Figure:
+    """Per challenge, in priority order: in how many interviews its theme was coded."""
+    ev = results.evidence
+    if results.n_interviews is None or not results.workshop.has_theme_links:
+        raise ChartSkipped(evidence_sentence(results))
+    counts = ev["n_interviews"].fillna(0).astype(float).to_numpy()
+    fig, ax = plt.subplots(figsize=(FULL_WIDTH, _height(len(ev))))
+    y = np.arange(len(ev))
+    ax.barh(y, counts, height=0.65, color=PALETTE[0])
+    for yi, rec in zip(y, ev.to_dict("records")):
+        if not rec["theme_id"]:
+            note, colour = "no theme link (raised at the workshop)", GREY
+        elif rec["n_interviews"] == 0:
+            note, colour = "no interview support", PALETTE[3]
+        else:
+            note, colour = f"{rec['n_interviews']} interviews · {rec['n_members']} members", "#222222"
+        ax.text(counts[yi] + results.n_interviews * 0.015, yi, note, va="center", fontsize=8, color=colour)
+    ax.set_yticks(y, _labels(ev))
+    ax.invert_yaxis()
+    ax.set_xlim(0, results.n_interviews * 1.45)
+    ax.grid(axis="y", visible=False)
+    ax.set_xlabel(f"Interviews in which the challenge's theme was coded (of {results.n_interviews})")
+    ax.set_ylabel("Challenge (highest priority first)")
+    ax.set_title("Interview evidence for the workshop's challenges")
+    return fig
+
+
+def show(make: Callable[[WorkshopResults], plt.Figure], results: WorkshopResults | None, name: str,
+         figures_dir: str | Path) -> Path | None:
+    """Notebook helper: draw, save (PNG + SVG) and display a chart, or display why it was skipped."""
+    from IPython.display import Markdown, display
+
+    if results is None:
+        display(Markdown("*The study has no workshop folder, so there is nothing to show.*"))
+        return None
+    try:
+        fig = make(results)
+    except ChartSkipped as why:
+        display(Markdown(f"*Not shown: {why}*"))
+        return None
+    png = save_figure(fig, name, figures_dir)
+    display(fig)
+    plt.close(fig)
+    return png
+
+
+def styled(df: pd.DataFrame):
+    """A table for display: shares as percentages, means with two decimals, no index."""
+    formats = {c: "{:.0%}" for c in df.columns if c.startswith("share_")}
+    formats |= {c: "{:.2f}" for c in df.select_dtypes("float").columns if c not in formats}
+    return df.style.format(formats, na_rep="–").hide(axis="index")
