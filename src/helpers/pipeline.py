@@ -126,6 +126,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         results = run_jobs(staged, max(1, args.jobs))
         from .privacy import check_outputs
+        from .report import write_index
+        from .study import load_config
+
+        write_index(staging / "reports", load_config(data_dir).title)
 
         say("Privacy gate: scanning every output for names and identifiers in the key ...")
         check_outputs(staging, data_dir=data_dir)

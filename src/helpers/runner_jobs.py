@@ -285,8 +285,9 @@ def execute(job: Job) -> JobResult:
                                         progress_bar=False, log_output=False)
     except PapermillExecutionError as exc:
         raise JobFailure(job.label, job.executed, exc.cell_index, exc.ename, exc.evalue) from None
-    exporter = _exporter()
-    body, _ = exporter.from_notebook_node(nb)
+    from .report import finalise_html
+
+    body = finalise_html(_exporter().from_notebook_node(nb)[0])
     job.audit_html.parent.mkdir(parents=True, exist_ok=True)
     job.audit_html.write_text(body, encoding="utf-8")
     if job.report_html is not None:

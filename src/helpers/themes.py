@@ -32,7 +32,8 @@ CODING_COLUMNS = ("segment_id", "participant_id", "code_id", "theme_id", "coder"
 MANUAL_WEIGHT = 2.0
 RULES_WEIGHT = 1.0
 TERM_WEIGHT = 0.5
-_TERM_SEPARATORS = re.compile(r"[;,|\n]")
+_EVIDENCE_PART = re.compile(r"^(?P<term>.+?)(?:\s+\((?P<forms>[^()]*)\))?$")  # term (form, form)
+_QUOTED = re.compile(r'"(.+?)"')
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
 ELLIPSIS = "…"
 
@@ -197,21 +198,21 @@ def _coverage(coded: pd.DataFrame, key: str, segments: pd.DataFrame, members: li
     })
     table["pct_segments"] = (100 * table["n_segments"] / max(len(respondents), 1)).round(1)
     table["pct_participants"] = (100 * table["n_participants"] / max(respondents["participant_id"].nunique(), 1)).round(1)
-    table["of_organisations"] = len(members)
     return table.reset_index()
 
 
-def _fill_zero(table: pd.DataFrame, members: list[str]) -> pd.DataFrame:
+def _fill_zero(table: pd.DataFrame, segments: pd.DataFrame, members: list[str]) -> pd.DataFrame:
     """Rows of themes/codes nobody raised get 0 (not missing): absence is a finding."""
     counts = ["n_segments", "n_participants", "n_organisations", "pct_segments", "pct_participants"]
     table[counts] = table[counts].fillna(0)
     table["organisations"] = table["organisations"].fillna("")
+    table["of_participants"] = respondent_segments(segments)["participant_id"].nunique()
     table["of_organisations"] = len(members)
     return table.astype({c: int for c in ("n_segments", "n_participants", "n_organisations")})
 
 
-PREVALENCE_COLUMNS = ["n_segments", "pct_segments", "n_participants", "pct_participants", "n_organisations",
-                      "of_organisations", "organisations"]
+PREVALENCE_COLUMNS = ["n_segments", "pct_segments", "n_participants", "of_participants", "pct_participants",
+                      "n_organisations", "of_organisations", "organisations"]
 
 
 def theme_prevalence(segments: pd.DataFrame, codings: pd.DataFrame, codebook: pd.DataFrame,
@@ -220,7 +221,7 @@ def theme_prevalence(segments: pd.DataFrame, codings: pd.DataFrame, codebook: pd
     order, zero when nobody raised it)."""
     coverage = _coverage(coded_segments(codings, segments), "theme_id", segments, members)
     table = theme_table(codebook, codings, english).merge(coverage, on="theme_id", how="left")
-    return _fill_zero(table, members)[["theme_id", "theme_label", *PREVALENCE_COLUMNS]]
+    return _fill_zero(table, segments, members)[["theme_id", "theme_label", *PREVALENCE_COLUMNS]]
 
 
 def code_prevalence(segments: pd.DataFrame, codings: pd.DataFrame, codebook: pd.DataFrame,
@@ -229,7 +230,7 @@ def code_prevalence(segments: pd.DataFrame, codings: pd.DataFrame, codebook: pd.
     coverage = _coverage(coded_segments(codings, segments), "code_id", segments, members)
     table = code_table(codebook, codings, english).merge(coverage, on="code_id", how="left")
     columns = ["code_id", "code_label", "theme_id", "theme_label", "level", *PREVALENCE_COLUMNS]
-    return _fill_zero(table, members)[columns]
+    return _fill_zero(table, segments, members)[columns]
 
 
 # ---------------------------------------------------------------------------------------------- by group
@@ -242,13 +243,13 @@ def theme_by_group(segments: pd.DataFrame, codings: pd.DataFrame, codebook: pd.D
     * ``pct_words``: words in the group's respondent segments coded with the theme, as a share of all
       the group's respondent words -- how much of the interviews the theme takes up.
 
-    Groups come in ``order`` (e.g. member order), then any other interviewed group alphabetically.
+    Groups come in ``order`` (e.g. member order), then any other interviewed group, largest first.
     """
     respondents = respondent_segments(segments)
-    present = set(respondents[group])
-    groups = [g for g in (order or []) if g in present] + sorted(present - set(order or []))
     totals = respondents.groupby(group).agg(participants_in_group=("participant_id", "nunique"),
                                             respondent_words=("n_words", "sum"))
+    by_size = sorted(totals.index, key=lambda g: (-totals.loc[g, "participants_in_group"], str(g).casefold()))
+    groups = [g for g in (order or []) if g in totals.index] + [g for g in by_size if g not in (order or [])]
     theme_segments = coded_segments(codings, segments).drop_duplicates(["segment_id", "theme_id"])
     counts = theme_segments.groupby(["theme_id", group]).agg(n_participants=("participant_id", "nunique"),
                                                              coded_words=("n_words", "sum"))
@@ -380,23 +381,47 @@ def saturation_point(table: pd.DataFrame, window: int = 2) -> SaturationPoint:
 
 # ---------------------------------------------------------------------------------------------- quotes
 
-def evidence_terms(evidence: str) -> set[str]:
-    """The matched terms a rule coding lists in ``evidence`` ("term; term" or "term, term")."""
-    return {t.strip().lower() for t in _TERM_SEPARATORS.split(str(evidence or "")) if t.strip()}
+def parse_rule_evidence(evidence: str) -> dict[str, frozenset[str]]:
+    """A rule coding's evidence, ``styrgrupp (styrgruppen, styrgrupper); mandat*; /regex/ (match)``, as
+    {rule term: the words it matched in the text}. A term listed without forms matched as written."""
+    parsed: dict[str, frozenset[str]] = {}
+    for part in str(evidence or "").split(";"):
+        match = _EVIDENCE_PART.match(part.strip())
+        if not match:
+            continue
+        term = match["term"].strip().lower()
+        forms = {f.strip().lower() for f in (match["forms"] or "").split(",") if f.strip()}
+        if not forms and not term.startswith("/"):
+            forms = {term.rstrip("*")}
+        parsed[term] = frozenset(forms)
+    return parsed
+
+
+def manual_quote(evidence: str) -> str:
+    """The passage a coder marked, from a manual coding's evidence (``file.csv: "the passage…"``), lower-case."""
+    match = _QUOTED.search(str(evidence or ""))
+    return match[1].rstrip(ELLIPSIS).strip().lower() if match else ""
 
 
 def evidence_scores(codings: pd.DataFrame) -> pd.DataFrame:
     """Evidence strength per (theme, segment): ``MANUAL_WEIGHT`` per distinct code coded by hand,
-    ``RULES_WEIGHT`` per distinct code found only by rules, ``TERM_WEIGHT`` per distinct matched term."""
-    rows = codings.assign(manual=codings["source"].eq("manual"))
+    ``RULES_WEIGHT`` per distinct code found only by rules, ``TERM_WEIGHT`` per distinct rule term matched.
+
+    ``terms`` holds the rule terms, ``marks`` the words matched and passages marked by coders (to keep
+    them when a quote is trimmed).
+    """
+    manual = codings["source"].eq("manual").to_numpy()
+    parsed = [{} if m else parse_rule_evidence(e) for m, e in zip(manual, codings["evidence"])]
+    rows = codings[["theme_id", "segment_id", "code_id"]].assign(
+        manual=manual,
+        terms=[frozenset(p) for p in parsed],
+        marks=[frozenset({manual_quote(e)} - {""}) if m else frozenset().union(*p.values())
+               for m, e, p in zip(manual, codings["evidence"], parsed)])
     per_code = rows.groupby(["theme_id", "segment_id", "code_id"])["manual"].any().reset_index()
-    weights = np.where(per_code["manual"], MANUAL_WEIGHT, RULES_WEIGHT)
-    code_score = per_code.assign(w=weights).groupby(["theme_id", "segment_id"])["w"].sum()
-    rules = rows.loc[~rows["manual"]]
-    terms = rules.groupby(["theme_id", "segment_id"])["evidence"].agg(
-        lambda s: frozenset().union(*(evidence_terms(e) for e in s)))
-    table = code_score.rename("score").to_frame().join(terms.rename("terms"))
-    table["terms"] = table["terms"].apply(lambda t: t if isinstance(t, frozenset) else frozenset())
+    per_code["weight"] = np.where(per_code["manual"], MANUAL_WEIGHT, RULES_WEIGHT)
+    table = per_code.groupby(["theme_id", "segment_id"])["weight"].sum().rename("score").to_frame()
+    union = rows.groupby(["theme_id", "segment_id"])[["terms", "marks"]].agg(lambda s: frozenset().union(*s))
+    table = table.join(union)
     table["score"] = table["score"] + TERM_WEIGHT * table["terms"].map(len)
     return table.reset_index()
 
@@ -406,9 +431,10 @@ def split_sentences(text: str) -> list[str]:
     return [s for s in _SENTENCE_END.split(text.strip()) if s]
 
 
-def trim_quote(text: str, max_words: int, min_words: int = 1, terms: frozenset[str] = frozenset()) -> str:
+def trim_quote(text: str, max_words: int, min_words: int = 1, marks: frozenset[str] = frozenset()) -> str:
     """Shorten ``text`` to at most ``max_words`` words at sentence boundaries, keeping the run of sentences
-    that holds most of the matched ``terms`` (then the longest, then the earliest). Cut parts are marked "…".
+    that holds most of the ``marks`` (matched words, marked passages; then the longest run, then the earliest).
+    Cut parts are marked "…".
 
     When no run of whole sentences fits between ``min_words`` and ``max_words``, the text is cut after
     ``max_words`` words.
@@ -427,7 +453,7 @@ def trim_quote(text: str, max_words: int, min_words: int = 1, terms: frozenset[s
         if end == start or total < min_words:
             continue
         window = " ".join(sentences[start:end]).lower()
-        key = (sum(t in window for t in terms), total, -start)
+        key = (sum(m in window for m in marks), total, -start)
         if best is None or key > best[0]:
             best = (key, start, end)
     if best is None:
@@ -475,7 +501,7 @@ def exemplar_quotes(segments: pd.DataFrame, codings: pd.DataFrame, codebook: pd.
     for theme_id, label in zip(themes["theme_id"], themes["theme_label"]):
         candidates = scores.loc[scores["theme_id"] == theme_id].to_dict("records")
         for rank, pick in enumerate(_pick_diverse(candidates, quotes_per_theme), start=1):
-            quote = trim_quote(pick["text"], max_words, min_words, pick["terms"])
+            quote = trim_quote(pick["text"], max_words, min_words, pick["marks"])
             rows.append({**pick, "theme_label": label, "rank": rank, "quote": quote,
                          "n_words": len(quote.replace(ELLIPSIS, "").split()),
                          "attribution": f"{pick['participant_id']}, {pick['organisation']}, {pick['role']}"})

@@ -24,12 +24,13 @@ from stop_words import get_stop_words
 
 from .themes import respondent_segments, trim_quote
 
-# Spoken-language fillers, hedges and transcription marks that the stop-word lists lack.
+# Spoken-language fillers, hedges, transcription marks and pseudonymisation placeholders ("[namn]",
+# "Interviewer") that the stop-word lists lack.
 FILLER_WORDS = frozenset("""
     eh ehm öh öhm hm hmm mm mhm aa asså ba liksom typ alltså okej okey precis absolut jaha jo nja
     nån nåt nånting nånstans nåra dom sen sån sånt såna sånna såhär sådär ju väl tror tycker tänker menar
     känns känner säger sa vet bli blir gör göra går liksom faktiskt egentligen ganska lixom
-    skratt ohörbart paus
+    skratt ohörbart paus namn interviewer intervjuare
     um uh er erm yeah yep okay like really actually basically kind sort think know mean guess thing things
     stuff lot lots gonna wanna laughs laughter inaudible pause
 """.split())
@@ -52,14 +53,15 @@ def tokenize(texts: Sequence[str], languages: Sequence[str], stop: frozenset[str
     words = [[w for w in TOKEN.findall(str(t).lower()) if w not in stop] for t in texts]
     langs = [lang if lang in STEMMERS else DEFAULT_LANGUAGE for lang in languages]
     stem_of: dict[str, dict[str, str]] = {}
+    forms: Counter = Counter()  # (stem, word) -> how often the word occurs
     for lang in sorted(set(langs)):
-        vocabulary = sorted(set(chain.from_iterable(w for w, l in zip(words, langs) if l == lang)))
-        stems = snowballstemmer.stemmer(STEMMERS[lang]).stemWords(vocabulary)
-        stem_of[lang] = dict(zip(vocabulary, stems))
+        counts = Counter(chain.from_iterable(ws for ws, l in zip(words, langs) if l == lang))
+        vocabulary = sorted(counts)
+        stem_of[lang] = dict(zip(vocabulary, snowballstemmer.stemmer(STEMMERS[lang]).stemWords(vocabulary)))
+        forms.update({(stem_of[lang][w], w): n for w, n in counts.items()})
     docs = [[stem_of[lang][w] for w in ws] for ws, lang in zip(words, langs)]
-    counts = Counter(chain.from_iterable((stem_of[lang][w], w) for ws, lang in zip(words, langs) for w in ws))
     surface: dict[str, str] = {}
-    for (stem, word), _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
+    for (stem, word), _ in sorted(forms.items(), key=lambda kv: (-kv[1], kv[0])):
         surface.setdefault(stem, word)
     return docs, surface
 
@@ -102,8 +104,8 @@ def _vectorise(docs: list[list[str]], max_features: int) -> tuple[object, TfidfV
 
 
 def _examples(weights: np.ndarray, dominant: np.ndarray, segments: pd.DataFrame, topic: int, n: int,
-              max_words: int) -> list[dict]:
-    """The ``n`` segments that belong most to ``topic``, from different participants."""
+              max_words: int, terms: frozenset[str]) -> list[dict]:
+    """The ``n`` segments that belong most to ``topic``, from different participants, trimmed around its ``terms``."""
     order = np.lexsort((np.arange(len(dominant)), -weights[:, topic]))
     picked: list[dict] = []
     people: set[str] = set()
@@ -117,24 +119,27 @@ def _examples(weights: np.ndarray, dominant: np.ndarray, segments: pd.DataFrame,
             continue
         people.add(row["participant_id"])
         picked.append({"segment_id": row["segment_id"],
-                       "quote": f"{trim_quote(row['text'], max_words)} ({row['participant_id']}, "
+                       "quote": f"{trim_quote(row['text'], max_words, marks=terms)} ({row['participant_id']}, "
                                 f"{row['organisation']}, {row['role']})"})
     return picked
 
 
 def explore_topics(segments: pd.DataFrame, n_topics: int = 8, n_terms: int = 10, n_examples: int = 2,
                    min_words: int = 10, max_features: int = 5000, example_words: int = 60,
-                   seed: int = 42) -> TopicModel:
+                   extra_stop_words: Sequence[str] = (), seed: int = 42) -> TopicModel:
     """Find ``n_topics`` topics in the respondent segments of at least ``min_words`` words.
 
     Each segment belongs to the topic with the largest NMF weight (segments with no weight belong to none).
+    ``extra_stop_words`` (e.g. the member organisations' names) are left out as well: every interview
+    mentions them, so they would make topics about who speaks rather than what is said.
     """
     docs_frame = respondent_segments(segments)
     docs_frame = docs_frame.loc[docs_frame["n_words"] >= min_words].reset_index(drop=True)
     if docs_frame.empty:
         return _empty_model(f"No respondent segment has {min_words} words or more: no topics to explore.")
     languages = docs_frame["language"] if "language" in docs_frame else [DEFAULT_LANGUAGE] * len(docs_frame)
-    docs, surface = tokenize(docs_frame["text"].tolist(), list(languages), stop_words())
+    stop = stop_words() | {w for phrase in extra_stop_words for w in TOKEN.findall(str(phrase).lower())}
+    docs, surface = tokenize(docs_frame["text"].tolist(), list(languages), stop)
     try:
         matrix, vectoriser = _vectorise(docs, max_features)
     except ValueError:  # scikit-learn: no terms left after removing stop words
@@ -176,7 +181,7 @@ def _topic_table(terms: pd.DataFrame, dominant: np.ndarray, weights: np.ndarray,
         n = int((dominant == k).sum())
         row = {"topic": k + 1, "topic_label": f"{k + 1}: {', '.join(words[:3])}", "top_terms": ", ".join(words),
                "n_segments": n, "pct_segments": round(100 * n / len(dominant), 1)}
-        for i, example in enumerate(_examples(weights, dominant, segments, k, n_examples, example_words), start=1):
+        for i, example in enumerate(_examples(weights, dominant, segments, k, n_examples, example_words, frozenset(words)), start=1):
             row[f"example_{i}_segment_id"] = example["segment_id"]
             row[f"example_{i}"] = example["quote"]
         rows.append(row)

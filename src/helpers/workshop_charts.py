@@ -15,15 +15,19 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 from adjustText import adjust_text
+from IPython.display import Markdown, display
 from matplotlib.lines import Line2D
+from matplotlib.patches import Rectangle
+from matplotlib.transforms import Bbox
 from scipy.cluster.hierarchy import linkage
 from scipy.spatial.distance import squareform
 
-from .style import DIVERGING, FULL_WIDTH, PALETTE, SEQUENTIAL, org_palette, save_figure
+from .style import DIVERGING, FULL_WIDTH, PALETTE, org_palette, save_figure
 from .workshop import (NO_VOTERS, QUADRANTS, WorkshopResults, agreement_strength, evidence_sentence,
                        spearman_matrix, votes_per_voter_matrix)
 
 GREY = "#9a9a9a"
+NO_WORKSHOP = "The study has no workshop folder, so there is nothing to show."
 QUADRANT_COLOURS = dict(zip(QUADRANTS.values(), (PALETTE[2], PALETTE[0], PALETTE[5], GREY)))
 
 
@@ -31,7 +35,7 @@ class ChartSkipped(Exception):
     """A chart that this study's files cannot support; the message says why, for the reader."""
 
 
-def wrap_label(challenge_id: str, text: str, width: int = 34, lines: int = 2) -> str:
+def wrap_label(challenge_id: str, text: str, width: int = 36, lines: int = 2) -> str:
     """``C01 Challenge text`` wrapped to ``lines`` lines of ``width`` characters, shortened with '…'."""
     return textwrap.fill(f"{challenge_id} {text}", width=width, max_lines=lines, placeholder=" …")
 
@@ -81,16 +85,19 @@ def member_heatmap(results: WorkshopResults) -> plt.Figure:
     ranked, ws = results.priorities, results.workshop
     voters = ws.voters_per_member()
     matrix = votes_per_voter_matrix(results.members, with_voters_only=False)
-    annot = matrix.map(lambda v: "–" if pd.isna(v) else ("" if v == 0 else f"{v:.2f}".rstrip("0").rstrip(".")))
+    annot = matrix.map(lambda v: "" if pd.isna(v) or v == 0 else f"{v:.2f}".rstrip("0").rstrip("."))
     fig, ax = plt.subplots(figsize=(FULL_WIDTH, _height(len(ranked)) + 0.6))
-    ax.set_facecolor("#ececec")  # members without voters: grey column
-    sns.heatmap(matrix, cmap=SEQUENTIAL, annot=annot.to_numpy(), fmt="", annot_kws={"fontsize": 7.5},
+    sns.heatmap(matrix, cmap=sns.light_palette(PALETTE[0], as_cmap=True), annot=annot.to_numpy(), fmt="", annot_kws={"fontsize": 7.5},
                 linewidths=0.6, linecolor="white", vmin=0, ax=ax,
                 cbar_kws={"label": "Votes per voter", "shrink": 0.6, "pad": 0.02})
-    ax.set_yticks(np.arange(len(ranked)) + 0.5, _labels(ranked, width=32), rotation=0)
+    ax.set_yticks(np.arange(len(ranked)) + 0.5, _labels(ranked), rotation=0)
     ax.set_xticks(np.arange(len(ws.organisations)) + 0.5,
-                  [_member_label(o, int(voters[o]), sep="\n") for o in ws.organisations], rotation=40, ha="right",
+                  [_member_label(o, int(voters[o])) for o in ws.organisations], rotation=40, ha="right",
                   rotation_mode="anchor")
+    for col, org in enumerate(ws.organisations):
+        if voters[org] == 0:  # hatched, so that a member without voters is visibly there, not missing
+            ax.add_patch(Rectangle((col, 0), 1, len(ranked), facecolor="white", edgecolor=GREY, hatch="///",
+                                   linewidth=0))
     ax.set_xlabel("Member (number of voters)")
     ax.set_ylabel("Challenge (highest total priority first)")
     ax.set_title("Votes per voter: challenge by member")
@@ -107,7 +114,8 @@ def importance_feasibility_chart(results: WorkshopResults) -> plt.Figure:
     rated = ranked.dropna(subset=["mean_importance", "mean_feasibility"])
     x, y = rated["mean_feasibility"].to_numpy(), rated["mean_importance"].to_numpy()
     fig, ax = plt.subplots(figsize=(FULL_WIDTH, 6.2))
-    ax.scatter(x, y, s=_point_size(rated["votes"]), c=[QUADRANT_COLOURS[q] for q in rated["quadrant"]],
+    sizes = _point_size(rated["votes"])
+    ax.scatter(x, y, s=sizes, c=[QUADRANT_COLOURS[q] for q in rated["quadrant"]],
                alpha=0.85, edgecolor="white", linewidth=0.8, zorder=3)
     x_cut, y_cut = ranked["mean_feasibility"].median(), ranked["mean_importance"].median()
     ax.axvline(x_cut, color=GREY, lw=0.9, ls="--", zorder=1)
@@ -116,10 +124,8 @@ def importance_feasibility_chart(results: WorkshopResults) -> plt.Figure:
     ax.set_xlim(max(0.9, x.min() - pad), min(5.1, x.max() + pad))
     ax.set_ylim(max(0.9, y.min() - pad), min(5.1, y.max() + pad))
     corners = _name_quadrants(ax)
-    texts = [ax.text(xi, yi, wrap_label(c, t, width=24), fontsize=7.2, zorder=4)
-             for xi, yi, c, t in zip(x, y, rated["challenge_id"], rated["challenge"])]
-    adjust_text(texts, x=x, y=y, ax=ax, objects=corners, expand=(1.15, 1.3),
-                arrowprops={"arrowstyle": "-", "color": GREY, "lw": 0.6})
+    labels = [wrap_label(c, t, width=24, lines=3) for c, t in zip(rated["challenge_id"], rated["challenge"])]
+    _label_points(ax, x, y, sizes, labels, avoid=corners)
     ax.legend(handles=_size_handles(ranked["votes"]), title="Votes", loc="upper left",
               bbox_to_anchor=(1.01, 1.0), frameon=False, labelspacing=1.3, borderpad=1.0)
     ax.set_xlabel("Feasibility (mean rating, 1 = very hard, 5 = easy)")
@@ -127,8 +133,51 @@ def importance_feasibility_chart(results: WorkshopResults) -> plt.Figure:
     ax.set_title("Importance against feasibility")
     unrated = ranked.loc[~ranked.index.isin(rated.index), "challenge_id"].tolist()
     if unrated:
-        fig.text(0.01, -0.01, f"Not rated, so not shown: {', '.join(unrated)}.", fontsize=8, color="#555555")
+        _footnote(fig, ax, f"Not rated, so not shown: {', '.join(unrated)}.")
     return fig
+
+
+def _label_points(ax: plt.Axes, x: np.ndarray, y: np.ndarray, sizes: np.ndarray, labels: list[str],
+                  avoid: list) -> list:
+    """Label every point without overlaps: place each label greedily in the nearest free spot around its
+    marker, then let adjustText resolve anything left and draw leader lines to labels set apart."""
+    renderer = ax.figure.canvas.get_renderer()
+    centres = ax.transData.transform(np.column_stack([x, y]))
+    radii = np.sqrt(sizes) / 2 * ax.figure.dpi / 72
+    markers = [Bbox([[cx - r, cy - r], [cx + r, cy + r]]) for (cx, cy), r in zip(centres, radii)]
+    taken = markers + [a.get_window_extent(renderer) for a in avoid]
+    texts = [ax.text(xi, yi, label, fontsize=7.2, ha="center", va="center", zorder=4,
+                     bbox={"boxstyle": "round,pad=0.1", "facecolor": "white", "edgecolor": "none", "alpha": 0.75})
+             for xi, yi, label in zip(x, y, labels)]
+    for i in np.argsort(-sizes, kind="stable"):
+        box = texts[i].get_window_extent(renderer)
+        spot = _free_spot(centres[i], radii[i], box.width, box.height, taken, ax.bbox)
+        if spot is not None:
+            texts[i].set_position(ax.transData.inverted().transform(spot))
+            taken.append(Bbox.from_bounds(spot[0] - box.width / 2, spot[1] - box.height / 2, box.width, box.height))
+    to_data = ax.transData.inverted()
+    adjust_text(texts, x=x, y=y, target_x=x, target_y=y, avoid_self=False, ax=ax, iter_lim=500,
+                force_pull=0, force_explode=0,
+                objects=[Bbox(to_data.transform(b.get_points())) for b in markers + taken[len(markers):len(markers) + len(avoid)]],
+                min_arrow_len=4, arrowprops={"arrowstyle": "-", "color": GREY, "lw": 0.6})
+    return texts
+
+
+def _free_spot(centre: np.ndarray, radius: float, width: float, height: float, taken: list[Bbox],
+               frame: Bbox, gap: float = 4.0) -> tuple[float, float] | None:
+    """The centre (display units) of the nearest label box around a marker that overlaps nothing taken."""
+    for distance in (gap, 3 * gap, 6 * gap, 10 * gap, 16 * gap, 24 * gap):
+        for angle in (90, 270, 0, 180, 30, 150, 210, 330, 60, 120, 240, 300):
+            dx, dy = np.cos(np.radians(angle)), np.sin(np.radians(angle))
+            cx = centre[0] + dx * (radius + distance + width / 2) if abs(dx) > 1e-9 else centre[0]
+            cy = centre[1] + dy * (radius + distance + height / 2) if abs(dy) > 1e-9 else centre[1]
+            # slide a box that sticks out of the plot back inside it
+            cx = float(np.clip(cx, frame.x0 + (width + gap) / 2, frame.x1 - (width + gap) / 2))
+            cy = float(np.clip(cy, frame.y0 + (height + gap) / 2, frame.y1 - (height + gap) / 2))
+            box = Bbox.from_bounds(cx - width / 2 - gap / 2, cy - height / 2 - gap / 2, width + gap, height + gap)
+            if not any(box.overlaps(other) for other in taken):
+                return cx, cy
+    return None
 
 
 def _point_size(votes: pd.Series) -> np.ndarray:
@@ -136,8 +185,9 @@ def _point_size(votes: pd.Series) -> np.ndarray:
 
 
 def _size_handles(votes: pd.Series) -> list[Line2D]:
+    """Legend entries for a few round numbers of votes up to the maximum."""
     top = max(int(votes.max()), 1)
-    steps = sorted({max(1, round(top / 4)), max(1, round(top / 2)), top})
+    steps = [v for v in (1, 2, 5, 10, 20, 50, 100, 200) if v <= top][-3:]
     return [plt.scatter([], [], s=float(_point_size(pd.Series([v]))[0]), color=GREY, label=str(v)) for v in steps]
 
 
@@ -161,12 +211,15 @@ def agreement_chart(results: WorkshopResults) -> plt.Figure:
     order = linkage(squareform(1 - rho.to_numpy(), checks=False), method="average")
     grid = sns.clustermap(rho, row_linkage=order, col_linkage=order, cmap=DIVERGING, vmin=-1, vmax=1, center=0,
                           annot=True, fmt=".2f", annot_kws={"fontsize": 8}, linewidths=0.6, linecolor="white",
-                          figsize=(FULL_WIDTH, 6.2), dendrogram_ratio=0.14, cbar_pos=(0.02, 0.83, 0.025, 0.12),
-                          cbar_kws={"label": "Spearman's rho"})
+                          figsize=(FULL_WIDTH, 6.2), dendrogram_ratio=0.14, cbar_pos=(0.03, 0.93, 0.1, 0.022),
+                          cbar_kws={"orientation": "horizontal", "ticks": [-1, 0, 1]})
+    grid.ax_cbar.set_title("Spearman's rho", fontsize=8, loc="left")
+    grid.ax_cbar.tick_params(labelsize=7.5)
     heat = grid.ax_heatmap
     heat.set_xlabel("Member")
     heat.set_ylabel("Member")
     plt.setp(heat.get_xticklabels(), rotation=40, ha="right", rotation_mode="anchor")
+    plt.setp(heat.get_yticklabels(), rotation=0)
     w = results.agreement.iloc[0]
     grid.figure.suptitle("Agreement between members' priorities", x=0.02, ha="left", y=1.06,
                          fontsize=12, fontweight="bold")
@@ -174,8 +227,15 @@ def agreement_chart(results: WorkshopResults) -> plt.Figure:
                      f"p = {w['p_value']:.3f}, over {int(w['n_members'])} members", fontsize=9.5)
     left_out = [f"{o} (no voters)" for o in silent] + [f"{o} (same votes for every challenge)" for o in flat]
     if left_out:
-        grid.figure.text(0.02, -0.03, "Not in the chart: " + "; ".join(left_out) + ".", fontsize=8, color="#555555")
+        _footnote(grid.figure, heat, "Not in the chart: " + "; ".join(left_out) + ".")
     return grid.figure
+
+
+def _footnote(fig: plt.Figure, ax: plt.Axes, text: str) -> None:
+    """Write ``text`` at the left edge, just below everything drawn for ``ax`` (tick labels included)."""
+    fig.canvas.draw()
+    bottom = ax.get_tightbbox(fig.canvas.get_renderer()).transformed(fig.transFigure.inverted()).y0
+    fig.text(0.02, bottom - 0.015, text, fontsize=8, color="#555555", va="top")
 
 
 def evidence_chart(results: WorkshopResults) -> plt.Figure:
@@ -198,6 +258,9 @@ def evidence_chart(results: WorkshopResults) -> plt.Figure:
     ax.set_yticks(y, _labels(ev))
     ax.invert_yaxis()
     ax.set_xlim(0, results.n_interviews * 1.45)
+    ax.set_xticks([t for t in ax.get_xticks() if 0 <= t <= results.n_interviews])
+    ax.axvline(results.n_interviews, color=GREY, lw=0.9, ls=":")
+    ax.text(results.n_interviews, -0.9, "all interviews", ha="center", va="bottom", fontsize=7.5, color="#555555")
     ax.grid(axis="y", visible=False)
     ax.set_xlabel(f"Interviews in which the challenge's theme was coded (of {results.n_interviews})")
     ax.set_ylabel("Challenge (highest priority first)")
@@ -207,21 +270,41 @@ def evidence_chart(results: WorkshopResults) -> plt.Figure:
 
 def show(make: Callable[[WorkshopResults], plt.Figure], results: WorkshopResults | None, name: str,
          figures_dir: str | Path) -> Path | None:
-    """Notebook helper: draw, save (PNG + SVG) and display a chart, or display why it was skipped."""
-    from IPython.display import Markdown, display
+    """Notebook helper: draw, save (PNG + SVG) and display a chart, or display why it was skipped.
 
-    if results is None:
-        display(Markdown("*The study has no workshop folder, so there is nothing to show.*"))
-        return None
+    A skipped chart's files from an earlier run are removed, so that no stale figure reaches the report.
+    """
     try:
+        if results is None:
+            raise ChartSkipped(NO_WORKSHOP)
         fig = make(results)
     except ChartSkipped as why:
+        for suffix in (".png", ".svg"):
+            (Path(figures_dir) / f"{name}{suffix}").unlink(missing_ok=True)
         display(Markdown(f"*Not shown: {why}*"))
         return None
     png = save_figure(fig, name, figures_dir)
     display(fig)
     plt.close(fig)
     return png
+
+
+def show_text(results: WorkshopResults | None, sentence: Callable[[WorkshopResults], str]) -> None:
+    """Notebook helper: display a generated paragraph (Markdown)."""
+    display(Markdown(NO_WORKSHOP if results is None else sentence(results)))
+
+
+def show_table(results: WorkshopResults | None, table: str, columns: list[str] | None = None,
+               empty: str = "The table is empty.") -> None:
+    """Notebook helper: display one of the results' tables (optionally some columns), formatted for reading."""
+    if results is None:
+        display(Markdown(f"*{NO_WORKSHOP}*"))
+        return
+    df = getattr(results, table)
+    if df.empty:
+        display(Markdown(f"*{empty}*"))
+        return
+    display(styled(df[columns] if columns else df))
 
 
 def styled(df: pd.DataFrame):

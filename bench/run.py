@@ -1,0 +1,423 @@
+"""Benchmark the runner on this machine and check it against the performance targets.
+
+    python bench/run.py [--quick] [--keep]        (or: make bench ARGS=--quick)
+
+Measured in one run, on a copy of the fictional sample study and on generated studies (bench/generate.py):
+
+- a cold full run (fresh output folder, ``--force``) against the naive chain: for every notebook in
+  pipeline order (06 once per member) one ``papermill`` command, then one ``jupyter nbconvert --to html
+  --no-input`` command, as separate processes with the same parameters;
+- a re-run with nothing changed (wall clock of the whole ``python -m helpers.pipeline`` process);
+- a re-run after one vote in ``workshop/votes.csv`` changed: which stages re-ran;
+- generated studies of 12, 120 and 1,200 interviews (``--quick``: without 1,200): end-to-end time, time per
+  notebook (the runner's ``✓ notebook (N.N s)`` lines) and peak memory of the runner's process tree (the sum
+  of the resident memory of the runner, its workers and their kernels, sampled every 0.2 s).
+
+Writes bench/results.json and bench/results.png, prints a summary table, and exits 1 if a run fails.
+Temporary study and output folders are made outside the repository and removed (``--keep`` keeps them).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import psutil
+import yaml
+
+import generate
+
+from helpers.runner_jobs import check_parameters, load_spec, plan
+
+BENCH = Path(__file__).resolve().parent
+PROJECT = BENCH.parent
+SAMPLE = PROJECT / "data" / "raw" / "sample"
+PIPELINE = PROJECT / "pipeline.yml"
+BIN = Path(sys.executable).parent
+SIZES = (12, 120, 1200)
+QUICK_SIZES = (12, 120)
+SEED = 2026
+POLL_SECONDS = 0.2
+GB = 1024 ** 3
+RAN = re.compile(r"^\s*✓ (?P<label>.+) \((?P<seconds>[\d.]+) s\)\s*$")
+STARTED = re.compile(r"^\s*▶ (?P<label>.+?)\s*$")
+UP_TO_DATE = re.compile(r"^\s*= (?P<label>.+): up to date\s*$")
+
+
+class BenchError(Exception):
+    """A measured command failed: its command line and the end of its output."""
+
+
+@dataclass
+class Run:
+    """One measured process: wall clock, exit status, output, and peak memory of its process tree."""
+
+    command: list[str]
+    seconds: float
+    returncode: int
+    lines: list[str]
+    peak_bytes: int
+
+    @property
+    def stage_seconds(self) -> dict[str, float]:
+        """Seconds per executed notebook, by label ("06_member_brief [Älvby kommun]")."""
+        return {m["label"]: float(m["seconds"]) for line in self.lines if (m := RAN.match(line))}
+
+    @property
+    def started(self) -> list[str]:
+        return [m["label"] for line in self.lines if (m := STARTED.match(line))]
+
+    @property
+    def up_to_date(self) -> list[str]:
+        """Labels reported up to date and not run (the "=" line alone is not trusted: see the report)."""
+        ran = set(self.started)
+        return [m["label"] for line in self.lines if (m := UP_TO_DATE.match(line)) and m["label"] not in ran]
+
+    def summary(self) -> dict:
+        return {"seconds": round(self.seconds, 2), "peak_memory_gb": round(self.peak_bytes / GB, 3),
+                "ran": self.started, "up_to_date": self.up_to_date,
+                "stage_seconds": self.stage_seconds}
+
+
+@dataclass
+class Target:
+    name: str
+    value: str
+    goal: str
+    met: bool | None  # None: not measured
+
+    @property
+    def verdict(self) -> str:
+        return "not measured" if self.met is None else "met" if self.met else "MISSED"
+
+
+@dataclass
+class Results:
+    machine: dict
+    sample: dict = field(default_factory=dict)
+    scale: dict = field(default_factory=dict)
+    targets: list[Target] = field(default_factory=list)
+
+
+# --- measuring a process -----------------------------------------------------------------------------
+
+
+def tree_rss(process: psutil.Process) -> int:
+    """Resident memory of a process and all its descendants, in bytes (0 once it has exited).
+
+    Pages shared between forked workers are counted once per process, so this is an upper bound.
+    """
+    try:
+        family = [process, *process.children(recursive=True)]
+    except psutil.Error:
+        return 0
+    total = 0
+    for member in family:
+        try:
+            total += member.memory_info().rss
+        except psutil.Error:
+            pass
+    return total
+
+
+def measure(command: list[str], echo: bool = False) -> Run:
+    """Run ``command`` to completion, sampling its process tree's memory; raise BenchError if it fails."""
+    lines: list[str] = []
+    started = time.perf_counter()
+    proc = subprocess.Popen(command, cwd=PROJECT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            text=True, encoding="utf-8", errors="replace")
+
+    def read() -> None:
+        for line in proc.stdout:
+            lines.append(line.rstrip("\n"))
+            if echo:
+                print("      " + line.rstrip("\n"), flush=True)
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    process, peak = psutil.Process(proc.pid), 0
+    while True:
+        peak = max(peak, tree_rss(process))
+        try:
+            proc.wait(timeout=POLL_SECONDS)  # returns within ~50 ms of the exit
+            break
+        except subprocess.TimeoutExpired:
+            continue
+    seconds = time.perf_counter() - started
+    reader.join()
+    if proc.returncode != 0:
+        tail = "\n".join(lines[-15:])
+        raise BenchError(f"exit {proc.returncode}: {' '.join(command)}\n{tail}")
+    return Run(command, seconds, proc.returncode, lines, peak)
+
+
+def runner(data_dir: Path, out: Path, *options: str, pipeline: Path = PIPELINE) -> Run:
+    """One ``python -m helpers.pipeline`` process, its output echoed."""
+    return measure([sys.executable, "-m", "helpers.pipeline", "--data-dir", str(data_dir), "--output-dir",
+                    str(out), "--pipeline", str(pipeline), *options], echo=True)
+
+
+def naive_chain(data_dir: Path, out: Path, pipeline: Path = PIPELINE) -> dict:
+    """Every notebook as a ``papermill`` process and then a ``jupyter nbconvert`` process, one after another."""
+    jobs = check_parameters(plan(load_spec(pipeline), PROJECT, data_dir, out))
+    started, steps, peak = time.perf_counter(), [], 0
+    for job in jobs:
+        job.executed.parent.mkdir(parents=True, exist_ok=True)
+        execute = measure([str(BIN / "papermill"), str(job.notebook), str(job.executed), "-k", "python3",
+                           "--cwd", str(job.notebook.parent), "-y", yaml.safe_dump(job.parameters, allow_unicode=True)])
+        render = measure([str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(job.executed),
+                          "--output-dir", str(job.audit_html.parent)])
+        print(f"    naive: {job.label}: papermill {execute.seconds:.1f} s, nbconvert {render.seconds:.1f} s", flush=True)
+        steps.append({"notebook": job.label, "papermill_s": round(execute.seconds, 2),
+                      "nbconvert_s": round(render.seconds, 2)})
+        peak = max(peak, execute.peak_bytes, render.peak_bytes)
+    return {"seconds": round(time.perf_counter() - started, 2), "peak_memory_gb": round(peak / GB, 3),
+            "commands": 2 * len(jobs), "steps": steps}
+
+
+# --- the measurements --------------------------------------------------------------------------------
+
+
+def change_one_vote(votes: Path) -> str:
+    """Add one dot to the first row of ``votes.csv``, keeping its encoding, separator and line endings."""
+    raw = votes.read_bytes()
+    bom = raw.startswith(b"\xef\xbb\xbf")
+    text = raw.decode("utf-8-sig")
+    newline = "\r\n" if "\r\n" in text else "\n"
+    lines = text.split(newline)
+    sep = ";" if ";" in lines[0] else ","
+    column = [c.strip().lower() for c in lines[0].split(sep)].index("votes")
+    fields = lines[1].split(sep)
+    before = int(fields[column])
+    fields[column] = str(before + 1)
+    lines[1] = sep.join(fields)
+    votes.write_bytes(("\ufeff" if bom else "").encode() + newline.join(lines).encode("utf-8"))
+    return f"{votes.name} row 2: votes {before} -> {before + 1}"
+
+
+def expected_reruns(pipeline: Path, changed: str) -> set[str]:
+    """Notebooks that should re-run when study file ``changed`` changes: its readers and all stages after them."""
+    spec = load_spec(pipeline)
+    stale = {s.name for s in spec.stages if changed in s.reads}
+    for stage in spec.stages:  # pipeline order: upstream stages come first
+        if set(stage.after) & stale:
+            stale.add(stage.name)
+    return {Path(s.notebook).stem for s in spec.stages if s.name in stale}
+
+
+def notebook(label: str) -> str:
+    """The notebook of a runner label: "06_member_brief [Älvby kommun]" -> "06_member_brief"."""
+    return label.split(" [")[0]
+
+
+def measure_sample(work: Path, pipeline: Path) -> dict:
+    """Cold run vs the naive chain, a no-change re-run, and a re-run after a workshop change, on a sample copy."""
+    study = work / "sample-copy"
+    shutil.copytree(SAMPLE, study)
+    out, naive_out = work / "out-sample", work / "out-naive"
+    print("  Cold full run of the runner (fresh output folder, --force) ...", flush=True)
+    cold = runner(study, out, "--force", pipeline=pipeline)
+    print("  The naive chain (papermill + nbconvert per notebook, in sequence) ...", flush=True)
+    naive = naive_chain(study, naive_out, pipeline)
+    print("  Re-run with nothing changed ...", flush=True)
+    unchanged = runner(study, out, pipeline=pipeline)
+    change = change_one_vote(study / "workshop" / "votes.csv")
+    print(f"  Re-run after changing {change} ...", flush=True)
+    touched = runner(study, out, pipeline=pipeline)
+    expected = expected_reruns(pipeline, "workshop")
+    return {"study": "a copy of data/raw/sample", "cold": cold.summary(), "naive": naive,
+            "ratio_runner_to_naive": round(cold.seconds / naive["seconds"], 3),
+            "no_change": unchanged.summary(),
+            "workshop_change": {"change": change, **touched.summary(),
+                                "expected_to_run": sorted(expected),
+                                "as_expected": {notebook(x) for x in touched.started} == expected}}
+
+
+def measure_scale(work: Path, sizes: tuple[int, ...], pipeline: Path) -> dict:
+    """Generate each study size and time a full run on it."""
+    results = {}
+    for n in sizes:
+        study = work / f"study-{n}"
+        started = time.perf_counter()
+        generate.generate(n, study, seed=SEED)
+        made = time.perf_counter() - started
+        print(f"  {n} interviews (generated in {made:.1f} s): full run ...", flush=True)
+        run = runner(study, work / f"out-{n}", "--force", pipeline=pipeline)
+        results[str(n)] = {"generate_seconds": round(made, 2), **run.summary(),
+                           "notebook_seconds": notebook_totals(run.stage_seconds)}
+    return results
+
+
+def notebook_totals(stage_seconds: dict[str, float]) -> dict[str, float]:
+    """Seconds per notebook, the per-member runs of one notebook added up."""
+    totals: dict[str, float] = {}
+    for label, seconds in stage_seconds.items():
+        totals[notebook(label)] = round(totals.get(notebook(label), 0.0) + seconds, 2)
+    return totals
+
+
+# --- targets, machine, report ------------------------------------------------------------------------
+
+
+def targets(sample: dict, scale: dict) -> list[Target]:
+    big, mid = scale.get("1200"), scale.get("120")
+    ratio, rerun, change = sample["ratio_runner_to_naive"], sample["no_change"]["seconds"], sample["workshop_change"]
+    ran = ", ".join(sorted({notebook(x) for x in change["ran"]})) or "none"
+    found = [
+        Target("runner / naive chain, cold sample run", f"{ratio:.2f}", "<= 0.50", ratio <= 0.5),
+        Target("re-run, nothing changed", f"{rerun:.2f} s", "< 2 s", rerun < 2),
+        Target("re-run after a workshop change", ran, "only " + ", ".join(change["expected_to_run"]),
+               change["as_expected"]),
+    ]
+    if big is None:
+        return found + [Target(name, "-", goal, None) for name, goal in (
+            ("1,200 interviews, end to end", "< 180 s"), ("1,200 interviews, peak memory", "< 4 GB"),
+            ("time 1,200 / time 120", "<= 10"))]
+    growth = big["seconds"] / mid["seconds"]
+    return found + [
+        Target("1,200 interviews, end to end", f"{big['seconds']:.1f} s", "< 180 s", big["seconds"] < 180),
+        Target("1,200 interviews, peak memory", f"{big['peak_memory_gb']:.2f} GB", "< 4 GB",
+               big["peak_memory_gb"] < 4),
+        Target("time 1,200 / time 120", f"{growth:.2f}", "<= 10", growth <= 10),
+    ]
+
+
+def machine() -> dict:
+    """Facts about this machine that the numbers depend on."""
+    cpuinfo = Path("/proc/cpuinfo").read_text() if Path("/proc/cpuinfo").exists() else ""
+    model = next((ln.split(":", 1)[1].strip() for ln in cpuinfo.splitlines() if ln.startswith("model name")),
+                 platform.processor() or "unknown")
+    return {"cpu": model, "cores": os.cpu_count(), "memory_gb": round(psutil.virtual_memory().total / GB, 1),
+            "python": platform.python_version(), "platform": platform.platform(),
+            "date": dt.datetime.now().isoformat(timespec="seconds")}
+
+
+def print_summary(results: Results) -> None:
+    print("\nBenchmark on", results.machine["cpu"], f"({results.machine['cores']} cores,",
+          f"{results.machine['memory_gb']} GB, Python {results.machine['python']})")
+    s = results.sample
+    print(f"\n  sample study: runner cold {s['cold']['seconds']:.1f} s, naive chain {s['naive']['seconds']:.1f} s, "
+          f"no-change re-run {s['no_change']['seconds']:.2f} s, after a workshop change "
+          f"{s['workshop_change']['seconds']:.1f} s")
+    if results.scale:
+        names = list(dict.fromkeys(nb for r in results.scale.values() for nb in r["notebook_seconds"]))
+        sizes = list(results.scale)
+        print("\n  " + f"{'seconds per notebook':<28}" + "".join(f"{n + ' int.':>12}" for n in sizes))
+        for name in names:
+            print("  " + f"{name:<28}" + "".join(f"{results.scale[n]['notebook_seconds'].get(name, 0):>12.1f}"
+                                                 for n in sizes))
+        print("  " + f"{'end to end':<28}" + "".join(f"{results.scale[n]['seconds']:>12.1f}" for n in sizes))
+        print("  " + f"{'peak memory (GB)':<28}" + "".join(f"{results.scale[n]['peak_memory_gb']:>12.2f}"
+                                                           for n in sizes))
+    print(f"\n  {'target':<40}{'measured':<44}{'goal':<34}verdict")
+    for t in results.targets:
+        print(f"  {t.name:<40}{t.value:<44}{t.goal:<34}{t.verdict}")
+
+
+def plot(results: Results, path_dir: Path) -> Path:
+    """Four panels: the sample runs, end-to-end time by study size, time per notebook, peak memory."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from helpers.style import PALETTE, save_figure, set_style
+
+    set_style()
+    fig, axes = plt.subplots(2, 2, figsize=(9.5, 7.5))
+    s = results.sample
+    bars = {"naive chain": s["naive"]["seconds"], "runner, cold": s["cold"]["seconds"],
+            "after a workshop change": s["workshop_change"]["seconds"], "nothing changed": s["no_change"]["seconds"]}
+    ax = axes[0][0]
+    ax.barh(list(bars), list(bars.values()), color=PALETTE[:4])
+    ax.invert_yaxis()
+    for y, v in enumerate(bars.values()):
+        ax.text(v, y, f" {v:.1f} s", va="center", fontsize=8.5)
+    ax.set(title="Sample study (12 interviews)", xlabel="wall-clock time (s)", xlim=(0, max(bars.values()) * 1.25))
+    sizes = [int(n) for n in results.scale]
+    ax = axes[0][1]
+    if sizes:
+        seconds = [results.scale[str(n)]["seconds"] for n in sizes]
+        ax.plot(sizes, seconds, marker="o", color=PALETTE[0], label="measured")
+        ref = sizes[1] if len(sizes) > 1 else sizes[0]
+        ref_s = results.scale[str(ref)]["seconds"]
+        ax.plot(sizes, [ref_s * n / ref for n in sizes], ls="--", color=PALETTE[6], label=f"linear from {ref}")
+        ax.axhline(180, color=PALETTE[3], lw=1, ls=":", label="target: 3 min at 1,200")
+        ax.set(xscale="log", yscale="log", xticks=sizes, xticklabels=[f"{n:,}" for n in sizes])
+        ax.legend(loc="upper left")
+    ax.set(title="End to end, generated studies", xlabel="interviews", ylabel="wall-clock time (s)")
+    ax = axes[1][0]
+    names = list(dict.fromkeys(nb for r in results.scale.values() for nb in r["notebook_seconds"]))
+    width = 0.8 / max(1, len(sizes))
+    for k, n in enumerate(sizes):
+        values = [results.scale[str(n)]["notebook_seconds"].get(name, 0) for name in names]
+        ax.barh([i + k * width for i in range(len(names))], values, height=width, color=PALETTE[k],
+                label=f"{n:,} interviews")
+    ax.set_yticks([i + width * (len(sizes) - 1) / 2 for i in range(len(names))], names)
+    ax.invert_yaxis()
+    ax.set(title="Time per notebook (06: all members)", xlabel="seconds (log scale)", xscale="log")
+    ax.legend(loc="lower right")
+    ax = axes[1][1]
+    if sizes:
+        ax.plot(sizes, [results.scale[str(n)]["peak_memory_gb"] for n in sizes], marker="o", color=PALETTE[1])
+        ax.axhline(4, color=PALETTE[3], lw=1, ls=":", label="target: 4 GB")
+        ax.set(xscale="log", xticks=sizes, xticklabels=[f"{n:,}" for n in sizes], ylim=(0, None))
+        ax.legend(loc="upper left")
+    ax.set(title="Peak memory of the runner's processes", xlabel="interviews", ylabel="resident memory (GB)")
+    fig.suptitle(f"Runner benchmark on {results.machine['cores']} cores ({results.machine['cpu']})",
+                 fontweight="bold", x=0.01, ha="left")
+    fig.tight_layout()
+    path = save_figure(fig, "results", path_dir)
+    plt.close(fig)
+    return path
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="skip the study of 1,200 interviews")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary study and output folders")
+    parser.add_argument("--pipeline", type=Path, default=PIPELINE, help=argparse.SUPPRESS)
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    work = Path(tempfile.mkdtemp(prefix="findings-bench-"))
+    results = Results(machine=machine())
+    print(f"Benchmark folders in {work}", flush=True)
+    try:
+        results.sample = measure_sample(work, args.pipeline)
+        results.scale = measure_scale(work, QUICK_SIZES if args.quick else SIZES, args.pipeline)
+    except BenchError as exc:
+        print(f"Error: a measured command failed, {exc}", file=sys.stderr)
+        return 1
+    finally:
+        if args.keep:
+            print(f"Kept {work}")
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+    results.targets = targets(results.sample, results.scale)
+    data = asdict(results)
+    data["targets"] = [dict(asdict(t), verdict=t.verdict) for t in results.targets]
+    (BENCH / "results.json").write_text(json.dumps(data, indent=1, ensure_ascii=False, default=sorted),
+                                        encoding="utf-8")
+    figure = plot(results, BENCH)
+    print_summary(results)
+    print(f"\nWrote {BENCH / 'results.json'} and {figure}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,378 @@
+"""The privacy gate: no output file may hold a real name or an identifier.
+
+:func:`scan_outputs` reads every file under the output folders (``data/processed``, ``figures``,
+``reports``), whatever its format (CSV and other text, Parquet string columns, SVG/HTML/XML text and
+tooltip attributes after unescaping entities, JSON and notebooks, PNG text chunks, Office/REFI-QDA zip
+members) and looks for every name in the key with the same rules the pseudonymiser uses (whole words,
+case-insensitive, inflected forms, names that are also common words only when capitalised, double-name
+rule), plus any e-mail address, valid personal identity number or phone number. Findings never show a term
+in full: "K****** H*******".
+
+:func:`check_outputs` raises :class:`PrivacyError` when anything is found. On its own::
+
+    python -m helpers.privacy --data-dir data/raw/sample --output-dir .
+
+exits 0 when clean, 1 naming each file and masked term otherwise, 2 on a bad study folder.
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import json
+import logging
+import re
+import struct
+import sys
+import zipfile
+import zlib
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from .errors import InputError, PrivacyError
+from .outputs import Outputs
+from .pseudonymise import IDENTIFIER_RULES, NameMatcher, build_key, fold
+from .study import load_study
+from .textio import decode_bytes
+
+log = logging.getLogger(__name__)
+
+KEYS_FOLDER = "keys"  # where the key and review list live: never scanned (see pseudonymise.key_dir)
+MARKUP_SUFFIXES = {".html", ".htm", ".xhtml", ".svg", ".xml", ".qde", ".qdc"}
+JSON_SUFFIXES = {".json", ".ipynb", ".geojson"}
+ZIP_SUFFIXES = {".docx", ".xlsx", ".pptx", ".odt", ".ods", ".odp", ".qdpx", ".zip"}
+ZIP_TEXT_SUFFIXES = MARKUP_SUFFIXES | {".rels", ".txt", ".csv", ".md", ".json"}
+MAX_LISTED = 40  # findings listed in the error message; the rest are counted
+
+_DATA_URI = re.compile(r"data:[\w/+.-]*;base64,[A-Za-z0-9+/=\s]*")
+_COMMENT = re.compile(r"<!--(.*?)-->", re.DOTALL)
+_STYLE = re.compile(r"<style\b.*?</style\s*>", re.DOTALL | re.IGNORECASE)  # CSS: layout, never data
+_TAG = re.compile(r"<[^>]*>")
+_TEXT_ATTRIBUTE = re.compile(
+    r"""\b(?:title|alt|aria-label|aria-description|content|value|label|placeholder|summary|data-[\w-]+)"""
+    r"""\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
+_UNICODE_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A name or identifier found in an output file; ``term`` is masked, never the term in full."""
+
+    path: Path
+    term: str
+    kind: str  # "name", "e-mail", "personnummer" or "phone"
+    where: str | None = None  # first occurrence: "line 12", "column text, row 4", "PNG text chunk 'Title'"
+    count: int = 1
+
+    def describe(self, root: Path | None = None) -> str:
+        """One line for a report: file, where, kind, masked term, and how often."""
+        path = self.path
+        if root is not None and path.is_relative_to(root):
+            path = path.relative_to(root)
+        where = f", {self.where}" if self.where else ""
+        times = f" ({self.count}×)" if self.count > 1 else ""
+        return f"{path}{where}: {self.kind} {self.term}{times}"
+
+
+def mask(term: str, kind: str = "name") -> str:
+    """``term`` with letters and digits starred: names keep the first letter of each word, identifiers one character."""
+    term = " ".join(term.split())
+    if kind == "name":
+        return re.sub(r"\w+", lambda m: m.group(0)[0] + "*" * (len(m.group(0)) - 1), term)
+    return term[:1] + re.sub(r"\w", "*", term[1:])
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A piece of text from a file, and how to say where in the file an offset in it is."""
+
+    text: str
+    where: str | None = None  # e.g. "column text"; None for a whole file
+    unit: str | None = "line"  # each line of text is a "line" or a "row"; None: no position inside
+
+    def locate(self, offset: int) -> str | None:
+        parts = [self.where] if self.where else []
+        if self.unit:
+            parts.append(f"{self.unit} {self.text.count(chr(10), 0, offset) + 1}")
+        return ", ".join(parts) or None
+
+
+# --- reading each kind of file as text ---------------------------------------------------------------
+
+
+def _keep_newlines(match: re.Match, kept: str = "") -> str:
+    """What replaces a removed piece of markup: its readable text, and its line breaks so lines still count."""
+    return (f" {kept} " if kept else " ") + "\n" * match.group(0).count("\n")
+
+
+def _tag_text(match: re.Match) -> str:
+    values = " ".join(a or b for a, b in _TEXT_ATTRIBUTE.findall(match.group(0)))
+    return _keep_newlines(match, values)
+
+
+def markup_text(text: str) -> str:
+    """The readable text of HTML/SVG/XML: text nodes, comments and tooltip-like attributes, entities decoded.
+
+    Embedded images (data URIs) and style sheets are dropped; scripts are kept (they may hold table
+    data) and their ``\\u00e5``-style escapes decoded.
+    """
+    text = _STYLE.sub(_keep_newlines, _DATA_URI.sub(_keep_newlines, text))
+    text = _COMMENT.sub(lambda m: _keep_newlines(m, m.group(1)), text)
+    text = _TAG.sub(_tag_text, text)
+    return _UNICODE_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), html.unescape(text))
+
+
+def _decode(data: bytes, path: Path) -> str | None:
+    try:
+        return decode_bytes(data, path)[0]
+    except InputError:
+        return None
+
+
+def _text_chunks(path: Path) -> list[Chunk] | None:
+    text = _decode(path.read_bytes(), path)
+    return None if text is None else [Chunk(text)]
+
+
+def _markup_chunks(path: Path) -> list[Chunk] | None:
+    text = _decode(path.read_bytes(), path)
+    return None if text is None else [Chunk(markup_text(text))]
+
+
+def _is_binary_mime(name: str) -> bool:
+    """A notebook output key holding base64 data (images other than SVG, PDF): no text to scan."""
+    return (name.startswith("image/") and name != "image/svg+xml") or name == "application/pdf"
+
+
+def _walk_json(value: object, where: str) -> Iterator[Chunk]:
+    """Every string in a JSON document (keys too); a list of strings is one text of lines (as notebooks store)."""
+    if isinstance(value, str):
+        text = markup_text(value) if "</" in value or "/>" in value else _DATA_URI.sub(" ", value)
+        yield Chunk(text, where or None, "line" if "\n" in text else None)
+    elif isinstance(value, list):
+        if value and all(isinstance(v, str) for v in value):
+            yield from _walk_json("".join(v if v.endswith("\n") else v + "\n" for v in value), where)
+        else:
+            for i, item in enumerate(value):
+                yield from _walk_json(item, f"{where}[{i}]")
+    elif isinstance(value, dict):
+        for name, item in value.items():
+            yield Chunk(str(name), where or None, None)
+            if not _is_binary_mime(name):
+                yield from _walk_json(item, f"{where}.{name}" if where else str(name))
+
+
+def _json_chunks(path: Path) -> list[Chunk] | None:
+    text = _decode(path.read_bytes(), path)
+    if text is None:
+        return None
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError:
+        return [Chunk(markup_text(text))]
+    return list(_walk_json(document, ""))
+
+
+def _parquet_chunks(path: Path) -> list[Chunk] | None:
+    """One chunk per non-numeric column, one value per line, so a line number is a row number."""
+    try:
+        table = pq.read_table(path)
+    except (pa.ArrowException, OSError) as exc:
+        log.warning("privacy gate: cannot read %s as Parquet (%s); not scanned", path, exc)
+        return None
+    chunks = []
+    for name, column in zip(table.column_names, table.columns):
+        kind = column.type
+        if pa.types.is_integer(kind) or pa.types.is_floating(kind) or pa.types.is_boolean(kind) \
+                or pa.types.is_temporal(kind) or pa.types.is_decimal(kind):
+            continue
+        values = ("" if v is None else " ".join(str(v).split()) for v in column.to_pylist())
+        chunks.append(Chunk("\n".join(values), f"column {name}", "row"))
+    return chunks
+
+
+def _png_text(kind: bytes, data: bytes) -> tuple[str, str]:
+    """(keyword, text) of a tEXt, zTXt or iTXt chunk."""
+    keyword, _, rest = data.partition(b"\0")
+    if kind == b"tEXt":
+        text = rest.decode("latin-1")
+    elif kind == b"zTXt":
+        text = zlib.decompress(rest[1:]).decode("latin-1")
+    else:  # iTXt: compression flag, method, language\0, translated keyword\0, text
+        compressed, rest = rest[0], rest[2:]
+        _, _, rest = rest.partition(b"\0")
+        translated, _, rest = rest.partition(b"\0")
+        body = zlib.decompress(rest) if compressed else rest
+        text = translated.decode("utf-8", "replace") + " " + body.decode("utf-8", "replace")
+    return keyword.decode("latin-1"), text
+
+
+def _png_chunks(path: Path) -> list[Chunk] | None:
+    """The text chunks of a PNG (title, description, software...): the only text a PNG carries."""
+    data = path.read_bytes()
+    if not data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return None
+    chunks, offset = [], 8
+    while offset + 8 <= len(data):
+        length, kind = struct.unpack(">I4s", data[offset:offset + 8])
+        body = data[offset + 8:offset + 8 + length]
+        if kind in (b"tEXt", b"zTXt", b"iTXt"):
+            try:
+                keyword, text = _png_text(kind, body)
+            except (zlib.error, IndexError):
+                return None
+            chunks.append(Chunk(f"{keyword} {text}", f"PNG text chunk '{keyword}'", None))
+        offset += 12 + length
+    return chunks
+
+
+def _zip_chunks(path: Path) -> list[Chunk] | None:
+    """The text members of an Office document, REFI-QDA project or zip archive."""
+    try:
+        archive = zipfile.ZipFile(path)
+    except zipfile.BadZipFile:
+        return None
+    chunks = []
+    with archive:
+        for member in archive.namelist():
+            suffix = Path(member).suffix.lower()
+            if suffix not in ZIP_TEXT_SUFFIXES:
+                continue
+            text = _decode(archive.read(member), path)
+            if text is not None:
+                text = markup_text(text) if suffix in MARKUP_SUFFIXES | {".rels"} else text
+                chunks.append(Chunk(text, f"member {member}"))
+    return chunks
+
+
+def file_chunks(path: Path) -> list[Chunk] | None:
+    """The text of an output file, as chunks; None when the file cannot be read as text."""
+    suffix = path.suffix.lower()
+    if suffix == ".parquet":
+        return _parquet_chunks(path)
+    if suffix == ".png":
+        return _png_chunks(path)
+    if suffix in JSON_SUFFIXES:
+        return _json_chunks(path)
+    if suffix in MARKUP_SUFFIXES:
+        return _markup_chunks(path)
+    if suffix in ZIP_SUFFIXES:
+        return _zip_chunks(path)
+    return _text_chunks(path)
+
+
+# --- scanning ----------------------------------------------------------------------------------------
+
+
+class Scanner:
+    """The key's names (with the pseudonymiser's rules) and the identifier patterns, compiled once."""
+
+    def __init__(self, key: pd.DataFrame, keep: Iterable[str] = ()) -> None:
+        self.names = NameMatcher(key, keep)
+
+    def terms(self, text: str) -> Iterator[tuple[int, str, str]]:
+        """(offset, kind, term) for every name or identifier in ``text``."""
+        for hit in self.names.hits(text):
+            if hit.replacement is not None:
+                yield hit.start, "name", hit.name
+        for rule in IDENTIFIER_RULES:
+            for offset, term in rule.hits(text):
+                yield offset, rule.kind, term
+
+    def scan_file(self, path: Path) -> list[Finding]:
+        """One finding per distinct term in ``path``, at its first occurrence, with its count."""
+        chunks = file_chunks(path)
+        if chunks is None:
+            log.warning("privacy gate: %s is not readable as text; not scanned", path)
+            return []
+        found: dict[tuple[str, str], Finding] = {}
+        for chunk in chunks:
+            for offset, kind, term in self.terms(chunk.text):
+                ident = (kind, fold(term))
+                if ident in found:
+                    previous = found[ident]
+                    found[ident] = Finding(path, previous.term, kind, previous.where, previous.count + 1)
+                else:
+                    found[ident] = Finding(path, mask(term, kind), kind, chunk.locate(offset))
+        return list(found.values())
+
+
+def output_files(paths: Iterable[str | Path]) -> list[Path]:
+    """The files to scan: each file given, and every file under each folder given, except ``keys/``."""
+    files: list[Path] = []
+    for item in map(Path, paths):
+        if item.is_file():
+            files.append(item)
+        elif item.is_dir():
+            keys = item / KEYS_FOLDER
+            files += sorted(p for p in item.rglob("*") if p.is_file() and not p.is_relative_to(keys))
+    return files
+
+
+def scan_outputs(paths: Iterable[str | Path], key: pd.DataFrame, keep: Iterable[str] = ()) -> list[Finding]:
+    """Every name or identifier in the files and folders ``paths`` (see the module docstring).
+
+    ``keep``: terms never reported (organisation names), as given to the pseudonymiser.
+    """
+    scanner = Scanner(key, keep)
+    return [finding for path in output_files(paths) for finding in scanner.scan_file(path)]
+
+
+def gate_roots(output_dir: str | Path) -> list[Path]:
+    """The output folders the gate scans: data/processed, figures and reports (never keys/)."""
+    out = Outputs.at(output_dir, create=False)
+    return [out.processed, out.figures, out.reports]
+
+
+def privacy_message(findings: Sequence[Finding], root: Path | None = None) -> str:
+    """The error text: how many findings in how many files, each listed (up to a limit), and what to do."""
+    files = len({f.path for f in findings})
+    lines = [f"Privacy gate: {len(findings)} name(s) or identifier(s) found in {files} output file(s):"]
+    lines += [f"  {f.describe(root)}" for f in findings[:MAX_LISTED]]
+    if len(findings) > MAX_LISTED:
+        lines.append(f"  ... and {len(findings) - MAX_LISTED} more")
+    lines.append("Do not share these outputs. Check the key (participants.csv names, interviewers, pseudonyms.csv), "
+                 "delete the listed files and run the pipeline again.")
+    return "\n".join(lines)
+
+
+def check_outputs(output_dir: str | Path, key: pd.DataFrame, keep: Iterable[str] = ()) -> None:
+    """Raise :class:`PrivacyError` listing files and masked terms when any output holds a name or identifier."""
+    if not Path(output_dir).is_dir():
+        raise InputError(output_dir, "is not a folder",
+                         fix="pass the folder that holds data/processed, figures and reports")
+    findings = scan_outputs(gate_roots(output_dir), key, keep)
+    if findings:
+        raise PrivacyError(privacy_message(findings, Path(output_dir).resolve()))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the gate on its own: exit 0 when clean, 1 when something is found, 2 on a bad study folder."""
+    parser = argparse.ArgumentParser(prog="python -m helpers.privacy",
+                                     description="Scan every output file for real names and identifiers.")
+    parser.add_argument("--data-dir", required=True, help="the study folder (participants.csv, pseudonyms.csv)")
+    parser.add_argument("--output-dir", default=".", help="the folder holding data/processed, figures and reports")
+    args = parser.parse_args(argv)
+    logging.basicConfig(format="%(message)s")
+    try:
+        study = load_study(args.data_dir)
+        key = build_key(study)
+        check_outputs(args.output_dir, key, keep=study.organisations)
+    except InputError as exc:
+        print(exc.message, file=sys.stderr)
+        return 2
+    except PrivacyError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    count = len(output_files(gate_roots(args.output_dir)))
+    print(f"Privacy gate: {count} output file(s) scanned, no names or identifiers found.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,388 @@
+"""REFI-QDA exchange (QDA-XML 1.0): codebooks (``.qdc``) and projects (``.qdpx``).
+
+Importers are tolerant of what NVivo, ATLAS.ti, MAXQDA and QualCoder actually write (missing or older
+namespaces, empty ``<Sets/>``, GUIDs with or without braces, sources inside the zip or referenced by
+path, ``\\r\\n`` line endings and decomposed Unicode); exporters write strictly to the schemas in
+``../shared/refi-qda/``. This module knows the file formats only: matching selections to participants
+and segments happens in :mod:`helpers.coding`.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+import uuid
+import xml.etree.ElementTree as ET
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath, PureWindowsPath
+from typing import TYPE_CHECKING, Iterator
+
+import pandas as pd
+
+from . import __version__
+from .errors import InputError
+
+if TYPE_CHECKING:
+    from .codebook import Code, Codebook
+
+PROJECT_NS = "urn:QDA-XML:project:1.0"
+CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
+AUTOMATIC_USER_ID = "helpers-rules"  # User/@id marking the rule-based coder in exported projects
+_GUID_NS = uuid.UUID("6f1c9a52-3d0e-4c55-9d53-8a1f2b7c4e10")  # fixed, so exports are reproducible
+_FIELDS = {"Inclusion": "inclusion", "Exclusion": "exclusion", "Example": "examples", "Keywords": "keywords",
+           "Keywords (sv)": "keywords_sv", "Keywords (en)": "keywords_en", "Regex": "regex",
+           "English label": "label_en", "Id": "id"}
+_FIELD_LINE = re.compile(rf"^({'|'.join(re.escape(k) for k in _FIELDS)}):\s?(.*)$")
+_RULE_KEYS = ("keywords", "keywords_sv", "keywords_en", "regex")
+
+
+# ---- XML helpers -------------------------------------------------------------------------------
+
+def _local(tag: str) -> str:
+    """Element name without its namespace, so any namespace (or none) is accepted."""
+    return tag.rsplit("}", 1)[-1]
+
+
+def _kids(elem: ET.Element, name: str) -> list[ET.Element]:
+    return [child for child in elem if _local(child.tag) == name]
+
+
+def _kid(elem: ET.Element, name: str) -> ET.Element | None:
+    found = _kids(elem, name)
+    return found[0] if found else None
+
+
+def _guid(value: str | None) -> str:
+    """A GUID in one form (no braces, lower case) for lookups."""
+    return (value or "").strip().strip("{}").lower()
+
+
+def make_guid(kind: str, key: str) -> str:
+    """A stable GUID for ``kind`` (code, user, source ...) ``key``: the same study exports the same file."""
+    return str(uuid.uuid5(_GUID_NS, f"{kind}:{key}"))
+
+
+def _parse_xml(data: bytes, path: Path, member: str | None = None) -> ET.Element:
+    label = f"{member} in the archive" if member else "the file"
+    try:
+        return ET.fromstring(data)
+    except ET.ParseError as exc:
+        line, column = exc.position
+        where = f"{member + ' ' if member else ''}line {line}, column {column}"
+        raise InputError(path, f"{label} is not well-formed XML ({exc.msg if hasattr(exc, 'msg') else exc})",
+                         where=where, fix="export it again from the QDA program") from exc
+
+
+# ---- codes and their descriptions ---------------------------------------------------------------
+
+def describe_code(code: "Code") -> str:
+    """A code's definition, criteria, examples and rules as Description text that QDA programs show."""
+    lines = [code.definition] if code.definition else []
+    lines += [""] if lines else []
+    lines += [f"Inclusion: {v}" for v in code.inclusion] + [f"Exclusion: {v}" for v in code.exclusion]
+    lines += [f"Example: {v}" for v in code.examples]
+    if code.rules:
+        lines += [f"Keywords: {'; '.join(code.rules.keywords)}"] if code.rules.keywords else []
+        lines += [f"Keywords ({lang}): {'; '.join(kws)}" for lang, kws in code.rules.by_language.items()]
+        lines += [f"Regex: {pattern}" for pattern in code.rules.regex]
+    lines += [f"English label: {code.label_en}"] if code.label_en else []
+    return "\n".join(lines + [f"Id: {code.id}"])
+
+
+def parse_description(text: str) -> dict:
+    """The fields :func:`describe_code` writes; other lines form the definition (foreign codebooks)."""
+    node: dict = {}
+    definition: list[str] = []
+    for line in text.splitlines():
+        match = _FIELD_LINE.match(line.strip())
+        if not match:
+            definition.append(line)
+            continue
+        key, value = _FIELDS[match.group(1)], match.group(2).strip()
+        if key in ("id", "label_en"):
+            node[key] = value
+        elif key.startswith("keywords"):
+            node.setdefault("rules", {}).setdefault(key, []).extend(v.strip() for v in value.split(";") if v.strip())
+        elif key == "regex":
+            node.setdefault("rules", {}).setdefault(key, []).append(value)
+        else:
+            node.setdefault(key, []).append(value)
+    node["definition"] = "\n".join(definition).strip()
+    return node
+
+
+def _slug(name: str) -> str:
+    return re.sub(r"\W+", "_", unicodedata.normalize("NFC", name).casefold()).strip("_")
+
+
+def _code_nodes(codes: ET.Element, parent: str | None, used: set[str], path: Path) -> Iterator[dict]:
+    """Nodes for :func:`helpers.codebook.build_codebook` from nested ``<Code>`` elements."""
+    for elem in _kids(codes, "Code"):
+        name = (elem.get("name") or "").strip()
+        if not name:
+            raise InputError(path, f"a <Code> (guid {elem.get('guid')}) has no name", fix="name every code")
+        description = _kid(elem, "Description")
+        node = parse_description(description.text or "" if description is not None else "")
+        explicit_id = "id" in node
+        if not explicit_id:
+            node["id"] = _slug(name) or f"code_{_guid(elem.get('guid'))[:8]}"
+            if node["id"] in used:
+                node["id"] = f"{parent}.{node['id']}" if parent else f"{node['id']}_{_guid(elem.get('guid'))[:8]}"
+        used.add(node["id"])
+        node |= {"label": name, "parent": parent, "guid": _guid(elem.get("guid")), "explicit_id": explicit_id}
+        if elem.get("color"):
+            node["color"] = elem.get("color")
+        yield node
+        yield from _code_nodes(elem, node["id"], used, path)
+
+
+def read_qdc(path: str | Path) -> list[dict]:
+    """Read a REFI-QDA codebook (``.qdc``) into code nodes (any namespace; ``<Sets>`` ignored)."""
+    path = Path(path)
+    root = _parse_xml(path.read_bytes(), path)
+    if _local(root.tag) != "CodeBook":
+        raise InputError(path, f"the root element is <{_local(root.tag)}>, not <CodeBook>",
+                         fix="export the codebook as REFI-QDA codebook (.qdc)")
+    codes = _kid(root, "Codes")
+    if codes is None:
+        raise InputError(path, "has no <Codes> element", fix="export the codebook again")
+    return [{k: v for k, v in node.items() if k not in ("guid", "explicit_id")}
+            for node in _code_nodes(codes, None, set(), path)]
+
+
+def _code_elements(codebook: "Codebook", parent: ET.Element, parent_id: str | None, ns: str) -> None:
+    for code in codebook.children(parent_id):
+        attrs = {"guid": make_guid("code", code.id), "name": code.label, "isCodable": "true"}
+        elem = ET.SubElement(parent, f"{{{ns}}}Code", attrs | ({"color": code.color} if code.color else {}))
+        ET.SubElement(elem, f"{{{ns}}}Description").text = describe_code(code)
+        _code_elements(codebook, elem, code.id, ns)
+
+
+def _write_xml(root: ET.Element, ns: str) -> bytes:
+    ET.register_namespace("", ns)
+    ET.indent(root)
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+
+
+def write_qdc(codebook: "Codebook", path: str | Path) -> Path:
+    """Write ``codebook`` as a REFI-QDA codebook (``.qdc``, valid against Codebook.xsd)."""
+    root = ET.Element(f"{{{CODEBOOK_NS}}}CodeBook", {"origin": f"helpers {__version__}"})
+    _code_elements(codebook, ET.SubElement(root, f"{{{CODEBOOK_NS}}}Codes"), None, CODEBOOK_NS)
+    Path(path).write_bytes(_write_xml(root, CODEBOOK_NS))
+    return Path(path)
+
+
+# ---- projects (.qdpx) ----------------------------------------------------------------------------
+
+@dataclass
+class Selection:
+    """One coded ``PlainTextSelection`` of a ``.qdpx``, positions in the normalised source text."""
+
+    guid: str
+    source_name: str
+    source_path: str
+    case_names: tuple[str, ...]
+    start: int
+    end: int
+    source_text: str | None  # normalised (NFC, \n) text of the source, when the archive holds it
+    code_name: str
+    code_id: str | None  # the ``Id:`` line of the code's description, when exported by this pipeline
+    coder: str
+    automatic: bool  # coded by the rule-based coder of an exported project
+
+
+def normalise_with_offsets(raw: str) -> tuple[str, list[int]]:
+    """``raw`` with ``\\n`` line endings and NFC, and for every raw position its normalised position."""
+    if "\r" not in raw and unicodedata.is_normalized("NFC", raw):
+        return raw, list(range(len(raw) + 1))
+    pieces: list[str] = []
+    offsets: list[int] = []
+    i, pos = 0, 0
+    while i < len(raw):
+        if raw[i] == "\r":
+            j, piece = (i + 2 if raw[i + 1:i + 2] == "\n" else i + 1), "\n"
+        else:
+            j = i + 1
+            while j < len(raw) and unicodedata.combining(raw[j]):
+                j += 1
+            piece = unicodedata.normalize("NFC", raw[i:j])
+        offsets += [pos] * (j - i)
+        pieces.append(piece)
+        pos += len(piece)
+        i = j
+    return "".join(pieces), offsets + [pos]
+
+
+def _open_project(path: Path) -> tuple[zipfile.ZipFile, ET.Element]:
+    if not zipfile.is_zipfile(path):
+        raise InputError(path, "is not a zip archive (a .qdpx is a zip holding project.qde)",
+                         fix="export the project again as REFI-QDA project (.qdpx)")
+    archive = zipfile.ZipFile(path)
+    qde = [n for n in archive.namelist() if n.lower().endswith(".qde")]
+    if not qde:
+        raise InputError(path, "holds no project.qde", fix="export the project again as REFI-QDA project")
+    root = _parse_xml(archive.read(qde[0]), path, qde[0])
+    if _local(root.tag) != "Project":
+        raise InputError(path, f"{qde[0]}: the root element is <{_local(root.tag)}>, not <Project>")
+    return archive, root
+
+
+def _source_text(archive: zipfile.ZipFile, source: ET.Element, path: Path) -> str | None:
+    """The source's raw text: inline, inside the archive, or None when it lives outside the archive."""
+    content = _kid(source, "PlainTextContent")
+    if content is not None and content.text:
+        return content.text
+    ref = source.get("plainTextPath") or ""
+    name = PureWindowsPath(PurePosixPath(re.sub(r"^\w+://", "", ref)).name).name
+    members = {PurePosixPath(n).name: n for n in archive.namelist() if not n.endswith("/")}
+    if not name or name not in members:
+        return None
+    try:
+        return archive.read(members[name]).decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(path, f"source text {members[name]} is not UTF-8", fix="export the project again") from exc
+
+
+def _project_codes(root: ET.Element, path: Path) -> dict[str, dict]:
+    codebook = _kid(root, "CodeBook")
+    codes = _kid(codebook, "Codes") if codebook is not None else None
+    return {} if codes is None else {n["guid"]: n for n in _code_nodes(codes, None, set(), path)}
+
+
+def read_qdpx(path: str | Path) -> list[Selection]:
+    """Every coded text selection in a REFI-QDA project, with its source, code and coder."""
+    path = Path(path)
+    archive, root = _open_project(path)
+    users = {_guid(u.get("guid")): u for u in root.iter() if _local(u.tag) == "User"}
+    codes = _project_codes(root, path)
+    cases: dict[str, list[str]] = {}
+    for case in (c for c in root.iter() if _local(c.tag) == "Case"):
+        for ref in _kids(case, "SourceRef"):
+            cases.setdefault(_guid(ref.get("targetGUID")), []).append(case.get("name") or "")
+    selections: list[Selection] = []
+    with archive:
+        for source in (s for s in root.iter() if _local(s.tag) == "TextSource"):
+            raw = _source_text(archive, source, path)
+            text, offsets = normalise_with_offsets(raw) if raw is not None else (None, None)
+            for sel in _kids(source, "PlainTextSelection"):
+                start, end = _positions(sel, path, len(raw) if raw is not None else None)
+                if offsets is not None:
+                    start, end = offsets[start], offsets[end]
+                for coding in _kids(sel, "Coding"):
+                    code_ref = _kid(coding, "CodeRef")
+                    code_guid = _guid(code_ref.get("targetGUID") if code_ref is not None else None)
+                    if code_guid not in codes:
+                        raise InputError(path, f"a coding refers to code {code_guid or '(none)'}, which the "
+                                         "project's codebook does not contain", where=f"PlainTextSelection {sel.get('guid')}")
+                    user = users.get(_guid(coding.get("creatingUser") or sel.get("creatingUser")))
+                    selections.append(Selection(
+                        guid=_guid(sel.get("guid")), source_name=source.get("name") or "",
+                        source_path=source.get("plainTextPath") or "",
+                        case_names=tuple(cases.get(_guid(source.get("guid")), ())), start=start, end=end,
+                        source_text=text, code_name=codes[code_guid]["label"],
+                        code_id=codes[code_guid]["id"] if codes[code_guid]["explicit_id"] else None,
+                        coder=(user.get("name") or user.get("id")) if user is not None else path.stem,
+                        automatic=user is not None and user.get("id") == AUTOMATIC_USER_ID))
+    return selections
+
+
+def _positions(sel: ET.Element, path: Path, length: int | None) -> tuple[int, int]:
+    where = f"PlainTextSelection {sel.get('guid')}"
+    try:
+        start, end = int(sel.get("startPosition", "")), int(sel.get("endPosition", ""))
+    except ValueError as exc:
+        raise InputError(path, "startPosition/endPosition are not whole numbers", where=where) from exc
+    if not 0 <= start <= end or (length is not None and end > length):
+        raise InputError(path, f"positions {start}-{end} lie outside the source text", where=where,
+                         fix="export the project again; positions must count characters of the source")
+    return start, end
+
+
+def _element(parent: ET.Element, name: str, **attrs: str) -> ET.Element:
+    return ET.SubElement(parent, f"{{{PROJECT_NS}}}{name}", attrs)
+
+
+def _users(root: ET.Element, codings: pd.DataFrame) -> dict[str, str]:
+    """``<Users>``: one per coder; the rule-based coder is marked so a re-import can tell it apart."""
+    coders = codings.drop_duplicates("coder").sort_values("coder")
+    guids: dict[str, str] = {}
+    users = _element(root, "Users") if len(coders) else None
+    for rec in coders.to_dict("records"):
+        guids[rec["coder"]] = make_guid("user", rec["coder"])
+        extra = {"id": AUTOMATIC_USER_ID} if rec["source"] == "rules" else {}
+        _element(users, "User", guid=guids[rec["coder"]], name=rec["coder"], **extra)
+    return guids
+
+
+def _cases(root: ET.Element, participants: pd.DataFrame, sources: dict[str, str]) -> None:
+    """``<Variables>`` organisation and role, and one ``<Case>`` per participant holding its source."""
+    variables = _element(root, "Variables")
+    var_guids = {name: make_guid("variable", name) for name in ("organisation", "role")}
+    for name, guid in var_guids.items():
+        _element(variables, "Variable", guid=guid, name=name, typeOfVariable="Text")
+    cases = _element(root, "Cases")
+    for rec in participants.to_dict("records"):
+        case = _element(cases, "Case", guid=make_guid("case", rec["participant_id"]), name=rec["participant_id"])
+        for name, guid in var_guids.items():
+            value = _element(case, "VariableValue")
+            _element(value, "VariableRef", targetGUID=guid)
+            _element(value, "TextValue").text = str(rec[name])
+        if rec["participant_id"] in sources:
+            _element(case, "SourceRef", targetGUID=sources[rec["participant_id"]])
+
+
+def _sources(root: ET.Element, documents: pd.DataFrame, segments: pd.DataFrame, codings: pd.DataFrame,
+             users: dict[str, str]) -> dict[str, str]:
+    """``<Sources>``: each document as a plain-text source, its coded segments as selections."""
+    coded = codings.merge(segments[["segment_id", "char_start", "char_end"]], on="segment_id")
+    by_participant = {pid: group for pid, group in coded.groupby("participant_id", sort=False)}
+    sources = _element(root, "Sources")
+    guids: dict[str, str] = {}
+    for rec in documents.to_dict("records"):
+        pid = rec["participant_id"]
+        guids[pid] = make_guid("source", pid)
+        source = _element(sources, "TextSource", guid=guids[pid], name=pid, plainTextPath=f"internal://{pid}.txt")
+        group = by_participant.get(pid, coded.iloc[0:0])
+        for (segment_id, start, end), rows in group.groupby(["segment_id", "char_start", "char_end"], sort=True):
+            selection = _element(source, "PlainTextSelection", guid=make_guid("selection", segment_id),
+                                 name=segment_id, startPosition=str(int(start)), endPosition=str(int(end)))
+            for row in rows.to_dict("records"):
+                key = f"{segment_id}|{row['code_id']}|{row['coder']}"
+                coding = _element(selection, "Coding", guid=make_guid("coding", key), creatingUser=users[row["coder"]])
+                _element(coding, "CodeRef", targetGUID=make_guid("code", row["code_id"]))
+    return guids
+
+
+def write_qdpx(path: str | Path, documents: pd.DataFrame, participants: pd.DataFrame, segments: pd.DataFrame,
+               codings: pd.DataFrame, codebook: "Codebook | None", name: str = "Interview study") -> Path:
+    """Export the study as a REFI-QDA project: pseudonymised texts, codebook, codings, cases and coders.
+
+    Each coded segment becomes a ``PlainTextSelection`` at its ``char_start``-``char_end`` in the
+    document text, which is stored as ``sources/<participant_id>.txt``.
+    """
+    root = ET.Element(f"{{{PROJECT_NS}}}Project", {"name": name, "origin": f"helpers {__version__}"})
+    users = _users(root, codings)
+    if codebook is not None and codebook.codes:
+        book = _element(root, "CodeBook")
+        _code_elements(codebook, _element(book, "Codes"), None, PROJECT_NS)
+    source_guids = {pid: make_guid("source", pid) for pid in documents["participant_id"]}
+    _cases(root, participants, source_guids)
+    if len(documents):
+        _sources(root, documents, segments, codings, users)
+    version = f"; codebook version {codebook.version}" if codebook is not None else "; no codebook"
+    _element(root, "Description").text = f"Exported by helpers {__version__}{version}"
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        _write_member(archive, "project.qde", _write_xml(root, PROJECT_NS))
+        for rec in documents.to_dict("records"):
+            _write_member(archive, f"sources/{rec['participant_id']}.txt", rec["text"].encode("utf-8"))
+    return path
+
+
+def _write_member(archive: zipfile.ZipFile, name: str, data: bytes) -> None:
+    """Add a file with a fixed timestamp, so the same study gives a byte-identical archive."""
+    info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+    info.compress_type = zipfile.ZIP_DEFLATED
+    archive.writestr(info, data)

@@ -1,0 +1,232 @@
+"""Charts of the thematic analysis and the topic exploration (notebook 03), in the house style.
+
+Every function takes the tables of :mod:`helpers.themes` / :mod:`helpers.topics` and returns a figure
+sized for the full width of an A4 page; the notebook saves it with :func:`helpers.style.save_figure`.
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+import matplotlib.pyplot as plt
+import networkx as nx
+import numpy as np
+import pandas as pd
+import seaborn as sns
+
+from .style import FULL_WIDTH, PALETTE, SEQUENTIAL
+from .themes import SaturationPoint
+from .topics import NO_THEME
+
+GREY = "#9a9a9a"
+
+
+def wrap(text: str, width: int = 30, lines: int = 2) -> str:
+    """Wrap a label to ``lines`` lines of about ``width`` characters (long words kept whole), shortened with '…'."""
+    return textwrap.fill(str(text), width=width, max_lines=lines, placeholder=" …", break_long_words=False)
+
+
+def _height(n_rows: int, per_row: float = 0.42, extra: float = 1.6) -> float:
+    """Figure height that keeps ``n_rows`` two-line labels readable at A4 width."""
+    return per_row * max(n_rows, 1) + extra
+
+
+def prevalence_chart(prevalence: pd.DataFrame) -> plt.Figure:
+    """Themes by the number of participants who raise them, annotated with how many members raise them."""
+    data = prevalence.sort_values(["n_participants", "n_segments"], ascending=False, kind="stable")
+    fig, ax = plt.subplots(figsize=(FULL_WIDTH, _height(len(data))))
+    y = np.arange(len(data))
+    ax.barh(y, data["n_participants"], height=0.7, color=PALETTE[0])
+    top = max(float(data["n_participants"].max()), 1.0)
+    for yi, n, orgs, of in zip(y, data["n_participants"], data["n_organisations"], data["of_organisations"]):
+        ax.text(n + top * 0.015, yi, f"{n}  ·  {orgs} of {of} members", va="center", fontsize=8)
+    ax.set_yticks(y, [wrap(label, 34) for label in data["theme_label"]])
+    ax.invert_yaxis()
+    ax.set_xlim(0, top * 1.4)
+    ax.grid(axis="y", visible=False)
+    ax.xaxis.get_major_locator().set_params(integer=True)
+    ax.set_xlabel(f"Participants who raise the theme (of {data['of_participants'].max()} interviewed)")
+    ax.set_ylabel("Theme")
+    ax.set_title("Themes by number of participants who raise them")
+    return fig
+
+
+def _heatmap(matrix: pd.DataFrame, annot: pd.DataFrame, title: str, xlabel: str, ylabel: str,
+             cbar_label: str, vmax: float | None = None) -> plt.Figure:
+    """A labelled heatmap with the values written in the cells (empty cells shown in light grey).
+
+    Column labels are drawn as given (vertical), so callers wrap them."""
+    fig, ax = plt.subplots(figsize=(FULL_WIDTH, _height(len(matrix), 0.4, 2.6)))
+    sns.heatmap(matrix.astype(float), annot=annot, fmt="", cmap=SEQUENTIAL, vmin=0, vmax=vmax, linewidths=0.5,
+                linecolor="white", cbar_kws={"label": cbar_label, "shrink": 0.8}, annot_kws={"fontsize": 8}, ax=ax)
+    ax.set_facecolor("#eeeeee")
+    ax.set_yticks(np.arange(len(matrix)) + 0.5, [wrap(r, 34) for r in matrix.index], rotation=0)
+    ax.set_xticks(np.arange(len(matrix.columns)) + 0.5, matrix.columns, rotation=90)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
+    return fig
+
+
+def group_heatmap(table: pd.DataFrame, group: str, measure: str, max_groups: int = 15) -> plt.Figure:
+    """Theme × organisation/role from :func:`helpers.themes.theme_by_group`.
+
+    ``measure`` is ``"n_participants"`` (participants of the group raising the theme, coloured by their share
+    of the group) or ``"pct_words"`` (share of the group's respondent words spent on the theme). At most
+    ``max_groups`` groups are drawn: those with most participants.
+    """
+    sizes = table.drop_duplicates(group).set_index(group)["participants_in_group"]
+    keep = list(sizes.sort_values(ascending=False, kind="stable").index[:max_groups])
+    keep = [g for g in sizes.index if g in keep]
+    data = table.loc[table[group].isin(keep)]
+    columns = [f"{wrap(g, 24, 2)}\n(n = {sizes[g]})" for g in keep]
+
+    def grid(values: str) -> pd.DataFrame:
+        wide = data.pivot(index="theme_label", columns=group, values=values)
+        wide = wide.reindex(index=list(dict.fromkeys(data["theme_label"])), columns=keep)
+        wide.columns = columns
+        return wide
+
+    shown = f"the {len(keep)} {group}s with most participants" if len(sizes) > max_groups else None
+    noun = "organisation" if group == "organisation" else "role"
+    if measure == "n_participants":
+        counts = grid("n_participants")
+        fig = _heatmap(grid("pct_participants"), counts.astype(int).astype(str),
+                       f"Participants raising each theme, by {noun}", f"{noun.capitalize()} (interviewed participants)",
+                       "Theme", f"% of the {noun}'s participants (number in cell)", vmax=100)
+    elif measure == "pct_words":
+        shares = grid("pct_words")
+        fig = _heatmap(shares, shares.map(lambda v: "" if pd.isna(v) else f"{v:.0f}%"),
+                       f"Share of interview length spent on each theme, by {noun}",
+                       f"{noun.capitalize()} (interviewed participants)", "Theme",
+                       f"% of the {noun}'s respondent words")
+    else:
+        raise ValueError(f"unknown measure {measure!r}: use 'n_participants' or 'pct_words'")
+    if shown:
+        fig.axes[0].set_title(fig.axes[0].get_title() + f"\n({shown})", fontsize=10)
+    return fig
+
+
+def strong_pair_threshold(matrix: pd.DataFrame, max_edges: int | None = None) -> int:
+    """The smallest co-occurrence count among the ``max_edges`` strongest pairs (default: two per node),
+    so a network shows its backbone instead of a hairball."""
+    values = matrix.to_numpy()
+    pairs = np.sort(values[np.triu_indices(len(values), k=1)])[::-1]
+    pairs = pairs[pairs > 0]
+    if not len(pairs):
+        return 1
+    keep = max_edges if max_edges is not None else 2 * int((np.diag(values) > 0).sum())
+    return int(pairs[min(keep, len(pairs)) - 1])
+
+
+def _ring_layout(nodes: list[str]) -> dict[str, np.ndarray]:
+    """Nodes on a circle in the given order, the first at the top, going clockwise."""
+    angles = np.pi / 2 - 2 * np.pi * np.arange(len(nodes)) / max(len(nodes), 1)
+    return {node: np.array([np.cos(a), np.sin(a)]) for node, a in zip(nodes, angles)}
+
+
+def _label_outside(ax: plt.Axes, text: str, xy: np.ndarray, radius_pt: float) -> None:
+    """Write ``text`` just outside a node on the ring, on the side facing away from the centre."""
+    x, y = xy
+    ha = "left" if x > 0.15 else "right" if x < -0.15 else "center"
+    va = "bottom" if y > 0.15 else "top" if y < -0.15 else "center"
+    offset = (radius_pt + 3) * xy / max(np.hypot(x, y), 1e-9)
+    ax.annotate(text, xy, xytext=tuple(offset), textcoords="offset points", ha=ha, va=va, fontsize=8)
+
+
+def cooccurrence_network(matrix: pd.DataFrame, labels: pd.Series, min_count: int | None = None) -> plt.Figure:
+    """Themes (or codes) as circles sized by how many segments carry them, joined by lines as wide as the
+    number of segments carrying both. Only pairs sharing ``min_count`` segments or more are drawn (default:
+    :func:`strong_pair_threshold`).
+
+    The circles sit on a ring in codebook order (first at the top, clockwise): every label stays next to its
+    own circle and readable, which a force-directed layout's crowded centre does not allow, and the picture is
+    the same every run.
+    """
+    min_count = strong_pair_threshold(matrix) if min_count is None else min_count
+    graph = nx.Graph()
+    for node, n in zip(matrix.index, np.diag(matrix.to_numpy())):
+        if n > 0:
+            graph.add_node(node, size=int(n))
+    for i, a in enumerate(matrix.index):
+        for b in matrix.index[i + 1:]:
+            if a in graph and b in graph and matrix.loc[a, b] >= min_count:
+                graph.add_edge(a, b, weight=int(matrix.loc[a, b]))
+    fig, ax = plt.subplots(figsize=(FULL_WIDTH, 6.0))
+    if graph.number_of_nodes() == 0:
+        ax.text(0.5, 0.5, "No coded segments", ha="center", va="center", transform=ax.transAxes)
+    else:
+        pos = _ring_layout(list(graph.nodes))
+        widths = np.array([d["weight"] for _, _, d in graph.edges(data=True)], dtype=float)
+        sizes = np.array([d["size"] for _, d in graph.nodes(data=True)], dtype=float)
+        areas = 80 + 900 * sizes / sizes.max()
+        nx.draw_networkx_edges(graph, pos, ax=ax, width=0.8 + 7 * widths / max(widths.max(initial=1), 1),
+                               edge_color=GREY, alpha=0.5)
+        nx.draw_networkx_nodes(graph, pos, ax=ax, node_size=areas, node_color=PALETTE[0], alpha=0.9, linewidths=0)
+        for (node, xy), area in zip(pos.items(), areas):
+            _label_outside(ax, wrap(labels.get(node, node), 22), xy, np.sqrt(area) / 2)
+        ax.set_xlim(-2.1, 2.1)
+        ax.set_ylim(-1.6, 1.45)
+        ax.set_aspect("equal")
+    ax.set_axis_off()
+    ax.set_title("Themes that come up in the same segments")
+    ax.text(0, -0.02, f"Circle area: segments with the theme. Line width: segments with both "
+            f"(drawn for pairs sharing {min_count} or more segments).", transform=ax.transAxes, fontsize=8, va="top")
+    return fig
+
+
+def saturation_chart(table: pd.DataFrame, point: SaturationPoint) -> plt.Figure:
+    """Distinct codes found so far (line) and new codes per interview (bars), in interview order."""
+    fig, ax = plt.subplots(figsize=(FULL_WIDTH, 4.2))
+    x = table["position"].to_numpy()
+    ax.bar(x, table["new_codes"], color=PALETTE[1], width=0.7, label="New codes in this interview")
+    ax.step(x, table["cumulative_codes"], where="mid", color=PALETTE[0], linewidth=2,
+            label="Distinct codes found so far")
+    if point.reached:
+        ax.axvline(point.position + 0.5, color=GREY, linestyle="--", linewidth=1.2,
+                   label=f"Saturation: no new codes in the next {point.window} interviews")
+    if len(x) <= 30:
+        ax.set_xticks(x, table["participant_id"], rotation=90 if len(x) > 12 else 0)
+    ax.set_xlim(0.3, len(x) + 0.7)
+    ax.yaxis.get_major_locator().set_params(integer=True)
+    ax.set_xlabel("Interview, in the order held (participant id)" if len(x) <= 30 else "Interview number, in the order held")
+    ax.set_ylabel("Codes")
+    ax.set_title("Saturation: do new interviews still add codes?")
+    ax.legend(loc="lower right", frameon=True, framealpha=0.95)
+    return fig
+
+
+def topic_terms_chart(terms: pd.DataFrame, n_terms: int = 8, columns: int = 4) -> plt.Figure:
+    """The heaviest terms of each topic, one small bar chart per topic."""
+    topics = sorted(terms["topic"].unique())
+    rows = int(np.ceil(len(topics) / columns))
+    fig, axes = plt.subplots(rows, columns, figsize=(FULL_WIDTH, 2.1 * rows + 0.6), squeeze=False)
+    for ax, topic in zip(axes.flat, topics):
+        top = terms.loc[terms["topic"] == topic].nsmallest(n_terms, "rank")
+        ax.barh(np.arange(len(top)), top["weight"], color=PALETTE[(topic - 1) % len(PALETTE)], height=0.7)
+        ax.set_yticks(np.arange(len(top)), top["term"], fontsize=8)
+        ax.invert_yaxis()
+        ax.set_xticks([])
+        ax.grid(False)
+        ax.set_title(f"Topic {topic}", fontsize=9, loc="left")
+    for ax in axes.flat[len(topics):]:
+        ax.set_axis_off()
+    fig.suptitle("Topics found in the interviews: their heaviest terms", x=0.01, ha="left", fontweight="bold")
+    fig.supxlabel("Weight of the term in the topic (longer bar = more typical)", fontsize=9)
+    fig.tight_layout()
+    return fig
+
+
+def topic_theme_heatmap(overlap: pd.DataFrame) -> plt.Figure:
+    """Topic × theme from :func:`helpers.topics.topic_theme_overlap`: % of each topic's segments per theme."""
+    wide = overlap.pivot(index="topic_label", columns="theme_id", values="pct_segments")
+    themes = list(dict.fromkeys(overlap["theme_id"]))
+    wide = wide.reindex(index=list(dict.fromkeys(overlap["topic_label"])), columns=themes)
+    labels = dict(zip(overlap["theme_id"], overlap["theme_label"]))
+    wide.columns = [wrap(labels[t], 24, 3) if t != NO_THEME else "No theme" for t in themes]
+    fig = _heatmap(wide, wide.map(lambda v: f"{v:.0f}"), "How the topics line up with the codebook's themes",
+                   "Theme (last column: segments with no theme)", "Topic (number: top terms)",
+                   "% of the topic's segments", vmax=100)
+    fig.axes[0].axvline(len(themes) - 1, color="black", linewidth=1.5)  # set "No theme" apart
+    fig.set_figheight(fig.get_figheight() + 0.8)
+    return fig

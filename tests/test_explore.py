@@ -1,0 +1,421 @@
+"""The researcher's workbench (helpers.explore): retrieval, KWIC, rule preview, comparison, display, privacy."""
+
+from __future__ import annotations
+
+import ast
+import math
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from helpers import explore_display
+from helpers.errors import InputError
+from helpers.explore import (Workbench, compare, kwic, load_workbench, log_odds_dirichlet, preview_rule,
+                             resolve_code, retrieve, select, with_context)
+from helpers.tables import write_table
+
+from conftest import ROOT
+
+PARTICIPANTS = [
+    ("P01", "Sjömåla kommun", "IT-chef"),
+    ("P02", "Sjömåla kommun", "kommundirektör"),
+    ("P03", "Sexan IT", "chef för IT-organisationen"),
+]
+TURNS = {
+    "P01": ["Hur prioriterar ni mellan de gemensamma projekten?",
+            "Vi har för många projekt och ingen prioriteringsmodell. Styrgruppen saknar mandat att säga nej.",
+            "Vem bestämmer då?",
+            "Ingen vet riktigt vem som bestämmer. Systemen är gamla och integrationerna är hemsnickrade.",
+            "Tack så mycket."],
+    "P02": ["Vad betyder mandatet för dig?",
+            "Mandatet måste komma från kommunstyrelsen. Politikerna behöver förankra beslutet i kommunstyrelsen.",
+            "Och prioriteringen?",
+            "Vi prioriterar det som ger nytta för invånarna. Mandaten är otydliga mellan nämnderna."],
+    "P03": ["Berätta om din roll.",
+            "Jag leder Sexan IT. Vi ses som en leverantör, inte som en partner. Leverantör är vi för alla.",
+            "Hur prioriteras beställningarna?",
+            "Beställningarna kommer från alla håll, så vi prioriterar själva. Det är inte vårt mandat."],
+}
+CODEBOOK = [  # code_id, label, label_en, parent_id, theme_id, level
+    ("governance_mandate", "Styrning och mandat", "Governance and mandate", "", "governance_mandate", 0),
+    ("unclear_mandate", "Otydligt mandat", "Unclear mandate", "governance_mandate", "governance_mandate", 1),
+    ("prioritisation", "Prioritering av gemensamma initiativ", "Prioritising shared initiatives", "",
+     "prioritisation", 0),
+    ("too_many_initiatives", "För många initiativ", "Too many initiatives", "prioritisation", "prioritisation", 1),
+    ("portfolio_model", "Portfölj och prioriteringsmodell", "Portfolio and prioritisation model", "prioritisation",
+     "prioritisation", 1),
+    ("platforms_legacy", "Gemensamma plattformar och äldre system", "Shared platforms and legacy systems", "",
+     "platforms_legacy", 0),
+    ("legacy_systems", "Äldre system", "Legacy systems", "platforms_legacy", "platforms_legacy", 1),
+    ("political_anchoring", "Politisk förankring", "Political anchoring", "", "political_anchoring", 0),
+]
+CODINGS = [  # segment_id, code_id, coder
+    ("P01-002", "too_many_initiatives", "rules"), ("P01-002", "unclear_mandate", "rules"),
+    ("P01-002", "too_many_initiatives", "AB"), ("P01-004", "unclear_mandate", "rules"),
+    ("P01-004", "legacy_systems", "rules"), ("P02-002", "political_anchoring", "AB"),
+    ("P02-004", "prioritisation", "AB"), ("P02-004", "unclear_mandate", "rules"),
+    ("P03-002", "legacy_systems", "rules"), ("P03-004", "portfolio_model", "rules"),
+]
+
+
+def build_tables() -> dict[str, pd.DataFrame]:
+    """Three Swedish interviews (two organisations), a small codebook and codings by two coders."""
+    meta = {pid: (org, role) for pid, org, role in PARTICIPANTS}
+    rows = []
+    for pid, turns in TURNS.items():
+        for seq, text in enumerate(turns, start=1):
+            respondent = seq % 2 == 0
+            rows.append({"segment_id": f"{pid}-{seq:03d}", "participant_id": pid, "seq": seq,
+                         "speaker": pid if respondent else "Interviewer",
+                         "speaker_role": "respondent" if respondent else "interviewer", "text": text,
+                         "n_words": len(text.split()), "organisation": meta[pid][0], "role": meta[pid][1],
+                         "language": "sv"})
+    segments = pd.DataFrame(rows)
+    participants = pd.DataFrame(PARTICIPANTS, columns=["participant_id", "organisation", "role"])
+    codebook = pd.DataFrame(CODEBOOK, columns=["code_id", "label", "label_en", "parent_id", "theme_id", "level"])
+    theme = dict(zip(codebook["code_id"], codebook["theme_id"]))
+    codings = pd.DataFrame([{"segment_id": s, "participant_id": s[:3], "code_id": c, "theme_id": theme[c],
+                             "coder": coder, "source": "rules" if coder == "rules" else "manual", "evidence": ""}
+                            for s, c, coder in CODINGS])
+    return {"segments": segments, "participants": participants, "codebook": codebook, "codings": codings}
+
+
+def write_processed(output_dir: Path) -> Path:
+    """An output folder holding only ``data/processed/`` with the fixture tables (no raw data, no key)."""
+    for name, table in build_tables().items():
+        write_table(table, output_dir / "data" / "processed", name)
+    return output_dir
+
+
+@pytest.fixture
+def wb() -> Workbench:
+    return Workbench(**build_tables())
+
+
+def _words(text: str) -> int:
+    return len(text.split())
+
+
+# ---- loading and selecting -------------------------------------------------------------------------
+
+def test_load_workbench_reads_the_processed_tables(tmp_path):
+    wb = load_workbench(write_processed(tmp_path / "out"))
+    assert list(wb.participants["participant_id"]) == ["P01", "P02", "P03"]
+    assert len(wb.segments) == 13 and len(wb.respondent) == 6
+    assert len(wb.codings) == len(CODINGS)
+
+
+def test_missing_segments_table_names_the_file(tmp_path):
+    (tmp_path / "data" / "processed").mkdir(parents=True)
+    with pytest.raises(InputError) as err:
+        load_workbench(tmp_path)
+    assert "segments.parquet" in str(err.value) and "is missing" in str(err.value)
+    assert "pipeline" in str(err.value)
+
+
+def test_segments_without_a_required_column_is_an_input_error():
+    tables = build_tables()
+    with pytest.raises(InputError) as err:
+        Workbench(segments=tables["segments"].drop(columns="text"))
+    assert "segments.parquet" in str(err.value) and "text" in str(err.value)
+
+
+def test_codebook_and_codings_are_optional(tmp_path):
+    out = tmp_path / "out"
+    write_table(build_tables()["segments"], out / "data" / "processed", "segments")
+    wb = load_workbench(out)
+    assert len(kwic(wb, "mandat")) == 4
+    with pytest.raises(ValueError, match="no codings"):
+        retrieve(wb, theme="prioritisation")
+
+
+def test_select_matches_organisation_whole_and_role_in_part(wb):
+    assert set(select(wb, organisation="sjömåla kommun")["participant_id"]) == {"P01", "P02"}
+    assert set(select(wb, role=["IT-chef", "chef för IT"])["participant_id"]) == {"P01", "P03"}
+    assert set(select(wb, role="chef")["participant_id"]) == {"P01", "P03"}  # not the kommundirektör
+    with pytest.raises(ValueError, match="Sjömåla kommun"):
+        select(wb, organisation="Sjömåla")  # a part of a member's name is not a member
+
+
+def test_a_typo_is_an_error_not_an_empty_table(wb):
+    with pytest.raises(ValueError) as err:
+        select(wb, role="IT-chfe")
+    assert "IT-chfe" in str(err.value) and "kommundirektör" in str(err.value)
+
+
+def test_resolve_code_by_id_label_english_label_or_unique_part(wb):
+    for name in ("prioritisation", "Prioritering av gemensamma initiativ", "prioritising shared initiatives",
+                 "priorit"):
+        assert resolve_code(wb, name, themes_only=True) == "prioritisation"
+    assert resolve_code(wb, "Otydligt mandat") == "unclear_mandate"
+    with pytest.raises(ValueError, match="several"):
+        resolve_code(wb, "mandat")  # Styrning och mandat, Otydligt mandat
+    with pytest.raises(ValueError, match="not a theme"):
+        resolve_code(wb, "Otydligt mandat", themes_only=True)
+
+
+# ---- retrieval -------------------------------------------------------------------------------------
+
+def test_context_is_the_turn_before_and_after_within_the_interview(wb):
+    ctx = with_context(wb.segments).set_index("segment_id")
+    assert ctx.loc["P01-002", "before"] == "Interviewer: Hur prioriterar ni mellan de gemensamma projekten?"
+    assert ctx.loc["P01-002", "after"] == "Interviewer: Vem bestämmer då?"
+    assert ctx.loc["P02-001", "before"] == ""  # not P01's last turn
+    assert ctx.loc["P01-005", "after"] == ""
+    assert ctx.loc["P02-003", "before"].startswith("P02: Mandatet måste")
+
+
+def test_retrieve_what_it_heads_said_about_prioritisation(wb):
+    found = retrieve(wb, theme="prioritisation", role=["IT-chef", "chef för IT"])
+    assert list(found["segment_id"]) == ["P01-002", "P03-004"]  # P02-004 is the kommundirektör's
+    first = found.iloc[0]
+    assert first["codes"] == "too_many_initiatives" and set(first["coders"].split(", ")) == {"rules", "AB"}
+    assert first["before"] == "Interviewer: Hur prioriterar ni mellan de gemensamma projekten?"
+    assert first["text"].startswith("Vi har för många projekt")
+    assert found.iloc[1]["after"] == ""  # P03-004 ends the interview
+    assert list(found.columns) == ["segment_id", "participant_id", "organisation", "role", "codes", "coders",
+                                   "before", "text", "after"]
+
+
+def test_retrieve_a_theme_includes_codings_of_the_theme_itself(wb):
+    assert list(retrieve(wb, theme="priorit", participant="P02")["codes"]) == ["prioritisation"]
+
+
+def test_retrieve_by_code_and_coder(wb):
+    by_rules = retrieve(wb, code="Otydligt mandat", coder="rules")
+    assert list(by_rules["segment_id"]) == ["P01-002", "P01-004", "P02-004"]
+    assert retrieve(wb, code="unclear_mandate", coder="AB").empty
+    assert list(retrieve(wb, code="unclear_mandate", organisation="Sexan IT")["segment_id"]) == []
+    with pytest.raises(ValueError, match="coder"):
+        retrieve(wb, code="unclear_mandate", coder="XY")
+
+
+def test_retrieve_needs_exactly_one_of_code_and_theme(wb):
+    with pytest.raises(ValueError, match="either"):
+        retrieve(wb)
+    with pytest.raises(ValueError, match="either"):
+        retrieve(wb, code="unclear_mandate", theme="prioritisation")
+
+
+# ---- keyword in context ----------------------------------------------------------------------------
+
+def test_kwic_on_stems_finds_every_form_of_mandat(wb):
+    hits = kwic(wb, "mandat")
+    assert list(zip(hits["segment_id"], hits["match"])) == [
+        ("P01-002", "mandat"), ("P02-002", "Mandatet"), ("P02-004", "Mandaten"), ("P03-004", "mandat")]
+    assert set(hits["speaker_role"]) == {"respondent"}
+    assert list(hits.columns) == ["segment_id", "participant_id", "organisation", "role", "speaker_role",
+                                  "left", "match", "right"]
+    with_questions = kwic(wb, "mandat", include_interviewer=True)
+    assert ("P02-001", "interviewer") in set(zip(with_questions["segment_id"], with_questions["speaker_role"]))
+    assert len(with_questions) == 5
+
+
+def test_kwic_exact_words_do_not_stem(wb):
+    assert list(kwic(wb, "mandat", match="word")["segment_id"]) == ["P01-002", "P03-004"]
+
+
+def test_kwic_window_counts_words_and_marks_cuts(wb):
+    hit = kwic(wb, "mandat", window=2).iloc[0]
+    assert hit["left"] == "… Styrgruppen saknar"
+    assert hit["right"] == "att säga …"
+    whole = kwic(wb, "mandat", window=20).iloc[0]
+    assert whole["left"] == "Vi har för många projekt och ingen prioriteringsmodell. Styrgruppen saknar"
+    assert whole["right"] == "att säga nej."
+
+
+def test_kwic_phrases_prefixes_and_regex(wb):
+    assert list(kwic(wb, "säga nej")["match"]) == ["säga nej"]
+    assert list(kwic(wb, "prioriter*", match="word")["match"]) == ["prioriteringsmodell", "prioriterar",
+                                                                   "prioriterar"]
+    regex = kwic(wb, r"vem (som )?bestämmer", match="regex")
+    assert list(regex["match"]) == ["vem som bestämmer"]
+    assert len(kwic(wb, r"vem (som )?bestämmer", match="regex", include_interviewer=True)) == 2
+
+
+def test_kwic_selection_and_bad_queries(wb):
+    assert set(kwic(wb, "mandat", organisation="Sexan IT")["participant_id"]) == {"P03"}
+    for query, match in (("(", "regex"), ("x*", "regex"), ("...", "stem"), ("mandat", "fuzzy")):
+        with pytest.raises(ValueError):
+            kwic(wb, query, match=match)
+    with pytest.raises(ValueError, match="language"):
+        kwic(wb, "mandat", language="de")
+
+
+def test_kwic_stems_in_each_segments_language_unless_told():
+    segments = pd.DataFrame([
+        {"segment_id": "E01-001", "participant_id": "E01", "seq": 1, "speaker": "E01", "speaker_role": "respondent",
+         "text": "The priorities are clear, but every priority competes.", "organisation": "Org",
+         "role": "CIO", "language": "en"}])
+    wb = Workbench(segments=segments)
+    assert list(kwic(wb, "priority")["match"]) == ["priorities", "priority"]
+    assert list(kwic(wb, "priority", language="sv")["match"]) == ["priority"]  # Swedish stems leave "priority"
+
+
+# ---- rule preview ----------------------------------------------------------------------------------
+
+def test_preview_rule_counts_hits_per_interview_and_member(wb):
+    preview = preview_rule(wb, keywords=["mandat"])
+    assert list(preview.hits["segment_id"]) == ["P01-002", "P02-002", "P02-004", "P03-004"]
+    assert "mandatet" in preview.hits.set_index("segment_id").loc["P02-002", "matched"]
+    by_p = preview.by_participant.set_index("participant_id")
+    assert by_p["hits"].to_dict() == {"P01": 1, "P02": 2, "P03": 1}
+    assert by_p["segments"].to_dict() == {"P01": 2, "P02": 2, "P03": 2}
+    by_m = preview.by_member.set_index("organisation")
+    assert by_m.loc["Sjömåla kommun", ["interviews", "interviews_hit", "segments", "hits"]].tolist() == [2, 2, 4, 3]
+    assert by_m.loc["Sexan IT", "share"] == 0.5
+
+
+def test_preview_rule_overlap_with_existing_codes(wb):
+    preview = preview_rule(wb, keywords=["mandat"])
+    overlap = preview.overlap.set_index("code_id")
+    assert overlap.loc["unclear_mandate", "hits"] == 2 and overlap.loc["unclear_mandate", "share_of_hits"] == 0.5
+    assert overlap.loc["unclear_mandate", "label"] == "Otydligt mandat"
+    assert "legacy_systems" not in overlap.index  # P01-004 and P03-002 are not hits
+    assert preview.n_new == 0  # every hit already carries some code
+    aimed = preview_rule(wb, keywords=["mandat"], code="unclear_mandate")
+    assert list(aimed.hits.loc[aimed.hits["new"], "segment_id"]) == ["P02-002", "P03-004"]
+    assert (aimed.n_coded, aimed.n_coded_found) == (3, 2)
+    assert "of the 3 segments coded unclear_mandate, the rule finds 2" in aimed.summary()
+
+
+def test_preview_rule_prefixes_regex_and_new_hits(wb):
+    preview = preview_rule(wb, regex=[r"vem (som )?bestämmer"], include_interviewer=True)
+    assert list(preview.hits["segment_id"]) == ["P01-003", "P01-004"]
+    assert list(preview.hits["new"]) == [True, False]
+    assert preview_rule(wb, keywords=["beställning*"]).hits["segment_id"].tolist() == ["P03-004"]
+
+
+def test_preview_rule_renders_a_summary_and_tables(wb):
+    html = preview_rule(wb, keywords=["mandat"])._repr_html_()
+    assert "matches 4 of 6 segments, in 3 of 3 interviews and 2 of 2 members" in html
+    assert "<table" in html and "Otydligt mandat" not in html.split("<h4>")[0]
+
+
+def test_preview_rule_checks_the_rule_as_the_codebook_does(wb):
+    with pytest.raises(InputError, match="keyword"):
+        preview_rule(wb, keywords=["mandat!"])
+    with pytest.raises(InputError, match="regular expression"):
+        preview_rule(wb, regex=["(oklart"])
+    with pytest.raises(ValueError, match="keywords"):
+        preview_rule(wb)
+
+
+# ---- comparison ------------------------------------------------------------------------------------
+
+def test_log_odds_dirichlet_by_hand():
+    # x: 10 vs 0, y: 0 vs 10, prior 1 each (alpha0 = 2): delta_x = log(11/1) - log(1/11), var = 1/11 + 1/1
+    scores = log_odds_dirichlet(pd.Series({"x": 10.0}), pd.Series({"y": 10.0}), pd.Series({"x": 1.0, "y": 1.0}))
+    assert math.isclose(scores.loc["x", "delta"], 2 * math.log(11))
+    assert math.isclose(scores.loc["x", "z"], 2 * math.log(11) / math.sqrt(1 / 11 + 1))
+    assert math.isclose(scores.loc["y", "z"], -scores.loc["x", "z"])
+    with pytest.raises(ValueError, match="prior"):
+        log_odds_dirichlet(pd.Series({"x": 1.0}), pd.Series({"z": 1.0}), pd.Series({"x": 1.0}))
+
+
+def test_compare_a_member_with_everyone_else(wb):
+    result = compare(wb, "Sexan IT")
+    assert (result.a, result.b) == ("Sexan IT", "everyone else")
+    sizes = result.sizes.set_index("group")
+    assert sizes.loc["Sexan IT", "interviews"] == 1 and sizes.loc["everyone else", "interviews"] == 2
+    themes = result.themes.set_index("theme_id")
+    assert themes.loc["prioritisation", "segments_a"] == 0.5  # P03-004 of P03's two turns
+    assert themes.loc["prioritisation", "segments_b"] == 0.5  # P01-002 and P02-004 of four
+    p03_words = _words(TURNS["P03"][1]) + _words(TURNS["P03"][3])
+    assert math.isclose(themes.loc["prioritisation", "words_a"], round(_words(TURNS["P03"][3]) / p03_words, 3))
+    assert themes.loc["political_anchoring", "words_a"] == 0
+    assert set(themes.index) == {"governance_mandate", "prioritisation", "platforms_legacy", "political_anchoring"}
+
+
+def test_compare_distinctive_words_are_stemmed_without_stop_words(wb):
+    words = compare(wb, "Sexan IT").words
+    mine = words.loc[words["favours"] == "Sexan IT"]
+    theirs = words.loc[words["favours"] == "everyone else"]
+    assert mine.iloc[0]["word"] == "leverantör" and mine.iloc[0]["count_a"] == 2 and mine.iloc[0]["z"] > 0
+    assert "kommunstyrelsen" in set(theirs["word"]) and (theirs["z"] < 0).all()
+    assert not {"vi", "är", "som", "inte", "för"} & set(words["word"])  # Swedish stop words
+    assert list(mine["z"]) == sorted(mine["z"], reverse=True)
+
+
+def test_compare_quotes_come_from_each_group_and_use_its_words(wb):
+    quotes = compare(wb, "Sexan IT", n_quotes=1).quotes
+    assert list(quotes["group"]) == ["Sexan IT", "everyone else"]
+    assert quotes.iloc[0]["participant_id"] == "P03" and "leverantör" in quotes.iloc[0]["words"]
+    assert quotes.iloc[1]["participant_id"] in {"P01", "P02"}
+
+
+def test_compare_two_roles_and_overlapping_groups(wb):
+    result = compare(wb, ["IT-chef", "chef för IT"], "kommundirektör", by="role")
+    assert result.sizes.set_index("group").loc["IT-chef / chef för IT", "interviews"] == 2
+    assert "IT-chef / chef för IT" in result._repr_html_()
+    with pytest.raises(ValueError, match="both groups"):
+        compare(wb, "chef", "IT", by="role")
+    with pytest.raises(ValueError, match="by must be"):
+        compare(wb, "Sexan IT", by="kommun")
+
+
+# ---- display ---------------------------------------------------------------------------------------
+
+@pytest.fixture
+def plain_tables():
+    yield
+    explore_display.use_interactive_tables(False)
+
+
+def test_show_returns_the_dataframe_when_not_interactive(plain_tables):
+    df = pd.DataFrame({"a": [1]})
+    assert explore_display.use_interactive_tables(False) is False
+    assert explore_display.show(df) is df
+
+
+def test_show_falls_back_when_itables_is_missing(plain_tables, monkeypatch):
+    monkeypatch.setitem(sys.modules, "itables", None)  # makes `import itables` fail
+    assert explore_display.use_interactive_tables(True) is False
+    df = pd.DataFrame({"a": [1]})
+    assert explore_display.show(df) is df
+
+
+def test_show_uses_itables_when_interactive(plain_tables, capsys):
+    assert explore_display.use_interactive_tables(True) is True
+    assert explore_display.show(pd.DataFrame({"ord": ["mandatet"]})) is None
+    assert "mandatet" in capsys.readouterr().out  # outside Jupyter itables prints a text table
+
+
+def test_kwic_tables_right_align_the_left_context(wb):
+    assert explore_display._column_defs(kwic(wb, "mandat")) == [{"className": "dt-right", "targets": [5]}]
+    assert explore_display._column_defs(pd.DataFrame({"text": []})) == []
+
+
+# ---- privacy ---------------------------------------------------------------------------------------
+
+FORBIDDEN = ("transcripts", "pseudonymise")
+
+
+def _imported_modules(path: Path) -> set[str]:
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            base = ("." * node.level) + (node.module or "")
+            names |= {base} | {f"{base}.{alias.name}".replace("..", ".") for alias in node.names}
+    return names
+
+
+@pytest.mark.parametrize("module", ["explore.py", "explore_display.py"])
+def test_workbench_modules_do_not_import_raw_transcripts_or_the_key(module):
+    imported = _imported_modules(ROOT / "src" / "helpers" / module)
+    assert imported, "no imports found: the check would be vacuous"
+    bad = {name for name in imported for part in name.split(".") if part in FORBIDDEN}
+    assert not bad, f"{module} imports {bad}"
+
+
+def test_importing_the_workbench_loads_neither_module_indirectly():
+    code = ("import sys, helpers.explore, helpers.explore_display; "
+            "print(sorted(m for m in sys.modules if m.startswith('helpers.')))")
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert "helpers.explore" in loaded
+    assert "helpers.transcripts" not in loaded and "helpers.pseudonymise" not in loaded

@@ -1,0 +1,104 @@
+"""End to end: the whole pipeline on the sample study, plus the runner's failure behaviour."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from helpers.pipeline import main
+
+from conftest import ROOT, SAMPLE
+
+pytestmark = pytest.mark.slow
+
+
+def _hashes(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> tuple[Path, str, dict[str, str]]:
+    """One full run of the pipeline on the sample study into a temporary output folder."""
+    out = tmp_path_factory.mktemp("out")
+    before = _hashes(SAMPLE)
+    code = main(["--data-dir", str(SAMPLE), "--output-dir", str(out), "--jobs", "2"])
+    assert code == 0
+    return out, (out / "reports" / "findings.html").read_text(encoding="utf-8"), before
+
+
+def test_report_exists_with_sections_and_embedded_figures(built):
+    out, html, _ = built
+    for heading in ("Summary", "Method", "Workshop", "Appendix"):
+        assert re.search(rf"<h[12][^>]*>[^<]*{heading}", html), f"section {heading} missing"
+    assert len(re.findall(r'<img[^>]+src="data:image/png;base64,', html)) >= 4
+    assert "FICTIONAL" in html.upper()
+
+
+def test_no_error_cells_in_any_executed_notebook(built):
+    out, _, _ = built
+    executed = sorted((out / "reports" / "executed").glob("*.ipynb"))
+    assert len(executed) >= 5
+    for path in executed:
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        for cell in nb["cells"]:
+            for output in cell.get("outputs", []):
+                assert output.get("output_type") != "error", f"error cell in {path.name}"
+
+
+def test_tables_and_figures_written(built):
+    out, _, _ = built
+    for table in ("segments", "participants", "quality", "codings"):
+        assert (out / "data" / "processed" / f"{table}.parquet").exists()
+        assert (out / "data" / "processed" / f"{table}.csv").exists()
+    pngs = list((out / "figures").glob("*.png"))
+    assert pngs and all((p.with_suffix(".svg")).exists() for p in pngs)
+
+
+def test_raw_data_untouched(built):
+    _, _, before = built
+    assert _hashes(SAMPLE) == before
+
+
+def test_no_real_names_in_outputs(built):
+    out, _, _ = built
+    from helpers.privacy import scan_outputs
+    from helpers.pseudonymise import build_key
+    from helpers.study import load_study
+
+    assert scan_outputs([out / "data" / "processed", out / "figures", out / "reports"],
+                        build_key(load_study(SAMPLE))) == []
+
+
+def test_rerun_without_changes_skips_every_stage(built, capsys):
+    out, _, _ = built
+    assert main(["--data-dir", str(SAMPLE), "--output-dir", str(out)]) == 0
+    assert "Nothing to do" in capsys.readouterr().out
+
+
+def test_failed_notebook_keeps_previous_report_and_names_notebook(built, tmp_path, capsys):
+    out, html, _ = built
+    copy = tmp_path / "out"
+    shutil.copytree(out, copy)
+    project = tmp_path / "project"
+    shutil.copytree(ROOT / "notebooks", project / "notebooks")
+    broken = project / "notebooks" / "04_workshop_outcomes.ipynb"
+    nb = json.loads(broken.read_text(encoding="utf-8"))
+    nb["cells"].append({"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None,
+                        "source": "raise RuntimeError('planted failure')"})
+    broken.write_text(json.dumps(nb), encoding="utf-8")
+    spec = (ROOT / "pipeline.yml").read_text(encoding="utf-8").replace("notebooks/", str(project / "notebooks") + "/")
+    (project / "pipeline.yml").write_text(spec, encoding="utf-8")
+    code = main(["--data-dir", str(SAMPLE), "--output-dir", str(copy), "--pipeline", str(project / "pipeline.yml"),
+                 "--jobs", "1"])
+    printed = capsys.readouterr().out
+    assert code == 1
+    assert "04_workshop_outcomes" in printed and "planted failure" in printed
+    assert (copy / "reports" / "findings.html").read_text(encoding="utf-8") == html
+    failed = re.search(r"The failed executed notebook is (\S+)", printed).group(1)
+    assert Path(failed).exists()

@@ -1,0 +1,92 @@
+"""Cleaning and segmenting speaker turns (stage 01)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from helpers.segments import (CleaningRules, assign_roles, build_segments, clean_text, merge_turns,
+                              segment_study, split_long)
+from helpers.transcripts import Transcript, Turn
+
+RULES = CleaningRules.load()
+
+
+def _transcript(turns: list[Turn], fmt: str = "txt") -> Transcript:
+    return Transcript(path=Path("P01.txt"), format=fmt, encoding="utf-8", turns=turns)
+
+
+def test_clean_removes_timestamps_marks_and_fillers_only():
+    raw = "[00:12:31] Eh, vi har liksom [skratt] ett mål (paus) och, ehm, en plan [ohörbart 00:13:02]. Mm."
+    assert clean_text(raw, RULES, "sv") == "Vi har liksom ett mål och, en plan."
+
+
+def test_clean_keeps_words_that_contain_fillers():
+    assert clean_text("Ehrenborg och hemma hos mamma", RULES, "sv") == "Ehrenborg och hemma hos mamma"
+
+
+def test_clean_english_fillers_and_marks():
+    assert clean_text("Um, we did it [laughs] (12:31) uh twice", RULES, "en") == "We did it twice"
+
+
+def test_split_long_at_sentences_never_mid_sentence():
+    text = "Ett två tre fyra. Fem sex sju åtta. Nio tio elva tolv."
+    pieces = split_long(text, 8)
+    assert pieces == ["Ett två tre fyra. Fem sex sju åtta.", "Nio tio elva tolv."]
+    assert split_long("Ett två tre fyra fem sex.", 3) == ["Ett två tre fyra fem sex."]
+
+
+def test_split_long_prefers_paragraphs():
+    text = "Första stycket har fem ord.\nAndra stycket har också fem."
+    assert split_long(text, 6) == ["Första stycket har fem ord.", "Andra stycket har också fem."]
+
+
+def test_merge_consecutive_same_speaker_and_unlabelled_continuations():
+    turns = [Turn("Lina", "Hej och", 1.0, 2.0), Turn("Lina", "välkommen.", 2.0, 3.0),
+             Turn("Kerstin", "Tack.", 3.5, 4.0), Turn(None, "Det går bra.", 4.0, 5.0)]
+    merged = merge_turns(turns)
+    assert [(t.speaker, t.text, t.start, t.end) for t in merged] == [
+        ("Lina", "Hej och välkommen.", 1.0, 3.0), ("Kerstin", "Tack. Det går bra.", 3.5, 5.0)]
+
+
+def test_roles_from_interviewer_column_then_labels_then_inference():
+    turns = [Turn("Lina Björk", "Hur ser du på det?"), Turn("Kerstin", "Ja, alltså, det är så att vi har ...")]
+    roles, how = assign_roles(turns, ["Lina Björk"], "Kerstin Holmberg", RULES)
+    assert roles == {"Lina Björk": "interviewer", "Kerstin": "respondent"} and how == "interviewer column"
+    roles, how = assign_roles([Turn("I", "Fråga?"), Turn("R", "Svar.")], [], "", RULES)
+    assert roles == {"I": "interviewer", "R": "respondent"} and how == "speaker label"
+    turns = [Turn("A B", "Kort fråga?"), Turn("C D", "Ett mycket längre svar med många ord i sig.")]
+    roles, how = assign_roles(turns, [], "", RULES)
+    assert roles == {"A B": "interviewer", "C D": "respondent"} and how.startswith("inferred")
+
+
+def test_build_segments_ids_offsets_and_pseudonymised_labels():
+    turns = [Turn("Lina Björk", "Hej Kerstin, berätta om [skratt] din roll?", 0.0, 4.0, 1),
+             Turn("Kerstin Holmberg", "Eh, jag är kommundirektör. Jag leder förvaltningen.", 4.5, 9.0, 3)]
+    participant = {"participant_id": "P01", "interviewer": "Lina Björk", "name": "Kerstin Holmberg",
+                   "language": "sv", "duration_min": None}
+    segs, doc, quality = build_segments(_transcript(turns), participant, lambda t: t.replace("Kerstin", "P01"),
+                                        RULES, max_words=4)
+    assert list(segs["segment_id"]) == ["P01-001", "P01-002", "P01-003"]
+    assert list(segs["speaker"]) == ["Interviewer", "P01", "P01"]
+    assert segs.loc[0, "text"] == "Hej P01, berätta om din roll?"
+    assert "[skratt]" in segs.loc[0, "raw_text"]
+    for rec in segs.to_dict("records"):
+        assert doc[rec["char_start"]:rec["char_end"]] == rec["text"]
+    assert doc.startswith("Interviewer: Hej P01")
+    assert "Kerstin" not in doc
+    assert quality["respondent_share"] == 0.5  # six words each
+    assert quality["duration_min"] == round(9.0 / 60, 1)  # from the last end time
+
+
+def test_segment_study_joins_metadata_and_counts_words():
+    participants = pd.DataFrame([{"participant_id": "P01", "organisation": "Älvby kommun", "role": "IT-chef",
+                                  "interview_date": "2026-02-03", "duration_min": 40.0, "language": "sv",
+                                  "interviewer": "I", "name": "", "transcript_path": "x.txt"}])
+    turns = [Turn("I", "Vad är svårast?"), Turn("R", "Styrningen och mandatet, helt klart.")]
+    result = segment_study(participants, lambda p: _transcript(turns), lambda t: t, RULES)
+    assert set(result.segments["organisation"]) == {"Älvby kommun"}
+    assert result.participants.loc[0, "n_words"] == 8
+    assert result.participants.loc[0, "respondent_words"] == 5
+    assert "name" not in result.participants.columns

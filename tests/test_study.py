@@ -1,0 +1,115 @@
+"""The study-folder contract: each class of bad input exits 2 with a message naming the file and row."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from helpers.pipeline import main
+from helpers.study import load_study
+from helpers.tables import read_table
+
+from conftest import SAMPLE
+
+
+def _participants(study: Path) -> str:
+    return (study / "participants.csv").read_text(encoding="utf-8-sig")
+
+
+def _write_participants(study: Path, text: str) -> None:
+    (study / "participants.csv").write_text(text, encoding="utf-8-sig")
+
+
+def _check(study: Path, capsys) -> tuple[int, str]:
+    code = main(["--data-dir", str(study), "--check"])
+    return code, capsys.readouterr().out
+
+
+def test_sample_study_is_valid(capsys):
+    code, out = _check(SAMPLE, capsys)
+    assert code == 0, out
+    study = load_study(SAMPLE)
+    assert len(study.participants) == 12
+    assert study.config.fictional is True
+    assert set(study.participants["organisation"]) <= set(study.config.members)
+
+
+def test_semicolon_bom_and_cp1252_csv_read_alike(tmp_path):
+    rows = "participant_id;organisation;role\nP1;Älvby kommun;förvaltningschef\n"
+    (tmp_path / "a.csv").write_bytes(rows.encode("utf-8-sig"))
+    (tmp_path / "b.csv").write_bytes(rows.encode("cp1252"))
+    (tmp_path / "c.csv").write_bytes(rows.replace(";", ",").encode("utf-8"))
+    frames = [read_table(tmp_path / n).drop(columns="_row") for n in ("a.csv", "b.csv", "c.csv")]
+    assert frames[0].equals(frames[1]) and frames[0].equals(frames[2])
+    assert frames[0].loc[0, "role"] == "förvaltningschef"
+
+
+def test_xlsx_participants_accepted(sample_copy, capsys):
+    import pandas as pd
+
+    df = read_table(sample_copy / "participants.csv").drop(columns="_row")
+    (sample_copy / "participants.csv").unlink()
+    df.to_excel(sample_copy / "participants.xlsx", index=False)
+    code, out = _check(sample_copy, capsys)
+    assert code == 0, out
+    assert len(load_study(sample_copy).participants) == len(df) == len(pd.read_excel(sample_copy / "participants.xlsx"))
+
+
+@pytest.mark.parametrize("edit, expected", [
+    (lambda t: t.replace("P02;", "P01;", 1), ["participants.csv", "row 3", "duplicate participant_id 'P01'"]),
+    (lambda t: t.replace("organisation;", "org;", 1), ["participants.csv", "organisation"]),
+    (lambda t: t.replace("2026-02-05", "5/2/2026", 1), ["participants.csv", "row 3", "YYYY-MM-DD"]),
+    (lambda t: t.replace("Sjömåla kommun", "Sjömala kommun", 1), ["participants.csv", "row 4", "not a member"]),
+    (lambda t: t.replace(";kommundirektör;", ";;", 1), ["participants.csv", "row 2", "role is empty"]),
+    (lambda t: t + "P13;Sexan IT;IT-strateg;2026-03-20;;;sv;\n", ["participants.csv", "row 14", "no transcript for participant P13"]),
+    (lambda t: t.replace(";sv;Kerstin", ";fi;Kerstin", 1), ["participants.csv", "row 2", "language"]),
+], ids=["duplicate-id", "missing-column", "invalid-date", "unknown-member", "empty-role", "missing-transcript",
+        "bad-language"])
+def test_bad_participants_exit_2_naming_file_and_row(sample_copy, capsys, edit, expected):
+    _write_participants(sample_copy, edit(_participants(sample_copy)))
+    code, out = _check(sample_copy, capsys)
+    assert code == 2
+    for fragment in expected:
+        assert fragment in out
+    assert "Traceback" not in out
+
+
+def test_missing_participants_file(sample_copy, capsys):
+    (sample_copy / "participants.csv").unlink()
+    code, out = _check(sample_copy, capsys)
+    assert code == 2 and "participants.csv: is missing" in out
+
+
+def test_orphan_transcript_is_named(sample_copy, capsys):
+    (sample_copy / "interviews" / "P99.txt").write_text("I: Hej\nR: Hej\n", encoding="utf-8")
+    code, out = _check(sample_copy, capsys)
+    assert code == 2 and "P99.txt" in out and "not the transcript of any participant" in out
+
+
+def test_unsupported_extension_is_named(sample_copy, capsys):
+    (sample_copy / "interviews" / "P08.srt").rename(sample_copy / "interviews" / "P08.pdf")
+    code, out = _check(sample_copy, capsys)
+    assert code == 2 and "P08.pdf" in out and "unsupported extension" in out
+
+
+def test_invalid_study_yml_field(sample_copy, capsys):
+    (sample_copy / "study.yml").write_text("title: x\nfictional: maybe\n", encoding="utf-8")
+    code, out = _check(sample_copy, capsys)
+    assert code == 2 and "study.yml" in out and "fictional" in out
+
+
+def test_missing_data_dir(tmp_path, capsys):
+    code, out = _check(tmp_path / "nowhere", capsys)
+    assert code == 2 and "is not a folder" in out
+
+
+def test_cli_prints_message_not_traceback(sample_copy):
+    _write_participants(sample_copy, _participants(sample_copy).replace("P02;", "P01;", 1))
+    proc = subprocess.run([sys.executable, "-m", "helpers.pipeline", "--data-dir", str(sample_copy), "--check"],
+                          capture_output=True, text=True)
+    assert proc.returncode == 2
+    assert "duplicate participant_id" in proc.stdout
+    assert "Traceback" not in proc.stdout + proc.stderr
