@@ -384,9 +384,27 @@ def test_show_uses_itables_when_interactive(plain_tables, capsys):
     assert "mandatet" in capsys.readouterr().out  # outside Jupyter itables prints a text table
 
 
-def test_kwic_tables_right_align_the_left_context(wb):
-    assert explore_display._column_defs(kwic(wb, "mandat")) == [{"className": "dt-right", "targets": [5]}]
-    assert explore_display._column_defs(pd.DataFrame({"text": []})) == []
+def test_interactive_tables_align_text_left_and_the_left_context_right(wb):
+    defs = explore_display._column_defs(kwic(wb, "mandat"))
+    assert {"className": "dt-left", "targets": [0, 1, 2, 3, 4, 6, 7]} in defs
+    assert {"className": "dt-right", "targets": [5]} in defs
+    defs = explore_display._column_defs(retrieve(wb, theme="prioritisation"))
+    widths = {d["targets"][0]: float(d["width"].rstrip("%")) for d in defs if "width" in d}
+    assert set(widths) == {6, 7, 8} and widths[7] > widths[6]  # before, text (the widest), after
+    assert sum(widths.values()) < 100
+    assert explore_display._column_defs(pd.DataFrame({"n": [1]})) == []
+
+
+def test_quotes_markdown_sets_the_segment_between_its_neighbours(wb):
+    found = retrieve(wb, theme="prioritisation", role="IT-chef")
+    text = explore_display.quotes_markdown(found)
+    assert text.startswith("**P01-002** · Sjömåla kommun, IT-chef · too_many_initiatives\n")
+    before, quote, after = (text.index(s) for s in ("*Interviewer: Hur prioriterar", "> Vi har för många",
+                                                     "*Interviewer: Vem bestämmer då?*"))
+    assert before < quote < after
+    many = retrieve(wb, code="unclear_mandate")
+    assert "… and 2 more" in explore_display.quotes_markdown(many, limit=1)
+    assert explore_display._markdown_text("a*b_c") == "a\\*b\\_c"
 
 
 # ---- privacy ---------------------------------------------------------------------------------------

@@ -173,6 +173,14 @@ def test_json_string_lists_are_read_as_lines(out, key):
     assert sorted(f.term for f in scan_outputs([out.reports], key)) == ["B****", "E** L*******"]
 
 
+def test_check_outputs_builds_the_key_from_the_study_folder(out, study, key):
+    clean_outputs(out, study, key)
+    check_outputs(out.root, data_dir=study.root)
+    (out.figures / "note.txt").write_text("Helena", encoding="utf-8")
+    with pytest.raises(PrivacyError, match=r"figures/note\.txt, line 1: name H\*\*\*\*\*"):
+        check_outputs(out.root, data_dir=study.root)
+
+
 def test_a_missing_output_folder_is_an_input_error(tmp_path, key):
     with pytest.raises(InputError) as err:
         check_outputs(tmp_path / "nowhere", key)

@@ -302,7 +302,7 @@ def test_review_skips_sentence_starts_labels_known_and_common_words(key, study):
     text = ("Margareta började. P01: Tobias svarade. I: Det gick bra. Vi använder Microsoft Teams och NIS2, "
             "AI och IT i Älvby kommun och Sexan IT sedan Januari och i Sverige. [Politician A] och Interviewer "
             "och P01 sa att Bengt fick en e-tjänst. ”Hej” sa hon. Vi hör Hans åsikt. We don't know, "
-            "Participant Yeah, but O'Brien's team.")
+            "Participant Yeah, but O'Brien's team. [skratt] Väldigt bra.")
     review = review_candidates(segments(("P01", text)), key, known_words=["Tobias"],
                                organisations=study.organisations)
     # A stop word that is also a name ("Hans") stays a candidate mid-sentence; so does an Irish name.
@@ -335,3 +335,28 @@ def test_key_and_review_are_written_outside_the_output_folders(tmp_path, key):
     written = pd.read_csv(key_path, encoding="utf-8-sig", dtype=str)
     assert list(written.columns) == KEY_COLUMNS and "Kerstin Holmberg" in set(written["original"])
     assert pd.read_csv(review_path, encoding="utf-8-sig")["candidate"].tolist() == ["Tobias"]
+
+
+# --- real material -----------------------------------------------------------------------------------
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+RIKSDAG = SHARED / "realdata" / "riksdag_sv"
+
+
+def test_real_swedish_debate_is_pseudonymised_and_reviewed():
+    files = sorted(RIKSDAG.glob("*.txt")) if RIKSDAG.is_dir() else []
+    if not files:
+        pytest.skip(f"shared real material not found at {RIKSDAG}")
+    text = files[0].read_text(encoding="utf-8")
+    key = pd.DataFrame({"original": ["Anette Åkesson", "Anette", "Åkesson", "Mehmet Kaplan", "Mehmet", "Kaplan"],
+                        "replacement": ["P01"] * 3 + ["P02"] * 3})
+    out = Pseudonymiser(key).apply(text)
+    assert not re.search(r"(?i)anette|åkesson|mehmet|kaplan", out)
+    assert "Anf. 116 P01 (M):" in out and "Statsrådet P02 (MP):" in out
+    for before, after in zip(text.split("\n"), out.split("\n")):
+        if not re.search(r"(?i)anette|åkesson|mehmet|kaplan", before):
+            assert before == after, "a line without names must come out unchanged"
+    paragraphs = [p for p in out.split("\n\n") if p.strip()]
+    review = review_candidates(segments(*[("P01", p) for p in paragraphs]), key)
+    assert {"Estland", "Schweiz", "Harvard"} <= set(review["candidate"])
+    assert review["count"].is_monotonic_decreasing

@@ -132,7 +132,7 @@ def test_without_ratings_only_the_rating_chart_is_skipped(study_dir: Path, tmp_p
 
 def test_evidence_chart_waits_for_interview_tables(study_dir: Path, tmp_path: Path) -> None:
     res = results_for(study_dir, tmp_path / "processed")
-    with pytest.raises(C.ChartSkipped, match="isn't available yet"):
+    with pytest.raises(C.ChartSkipped, match="notebooks 01 and 02"):
         C.evidence_chart(res)
 
 
@@ -163,14 +163,14 @@ def test_show_saves_or_explains(study_dir: Path, tmp_path: Path, monkeypatch) ->
     monkeypatch.setattr(C, "display", lambda obj: shown.append(obj))
     figures = tmp_path / "figures"
     res = results_for(study_dir, tmp_path / "processed")
-    png = C.show(C.priorities_chart, res, "workshop_priorities", figures)
-    assert png.exists() and (figures / "workshop_priorities.svg").exists()
+    C.show(C.priorities_chart, res, "workshop_priorities", figures)
+    assert (figures / "workshop_priorities.png").exists() and (figures / "workshop_priorities.svg").exists()
     # a skipped chart explains itself and removes its figure from an earlier run
     save_figure(plt.figure(), "workshop_evidence", figures)
-    assert C.show(C.evidence_chart, res, "workshop_evidence", figures) is None
-    assert "Not shown" in shown[-1].data and "isn't available yet" in shown[-1].data
+    C.show(C.evidence_chart, res, "workshop_evidence", figures)
+    assert "Not shown" in shown[-1].data and "notebooks 01 and 02" in shown[-1].data
     assert not (figures / "workshop_evidence.png").exists() and not (figures / "workshop_evidence.svg").exists()
-    assert C.show(C.priorities_chart, None, "x", figures) is None
+    C.show(C.priorities_chart, None, "x", figures)
     assert "no workshop folder" in shown[-1].data
 
 
@@ -191,3 +191,11 @@ def test_show_table_formats_shares_and_notes_empty_tables(study_dir: Path, tmp_p
     assert "75%" in shown[-1].to_html()
     C.show_table(res, "actions", empty="No actions.csv.")
     assert "No actions.csv." in shown[-1].data
+
+
+def test_evidence_chart_needs_theme_links(study_dir: Path, tmp_path: Path) -> None:
+    path = study_dir / "workshop" / "challenges.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    path.write_text("\n".join(line.split(",")[0] + "," + line.split(",")[1] for line in lines) + "\n", encoding="utf-8")
+    with pytest.raises(C.ChartSkipped, match="theme_id"):
+        C.evidence_chart(results_for(study_dir, tmp_path / "processed"))

@@ -25,7 +25,7 @@ from .errors import InputError
 CODEBOOK_NAMES = ("codebook.yml", "codebook.yaml", "codebook.qdc")
 LANGUAGES = ("sv", "en")  # languages with their own keyword lists (keywords_sv, keywords_en)
 _ID = re.compile(r"^[^\s;,/]+$")
-_KEYWORD = re.compile(r"^[\w-]+\*?(?:\s+[\w-]+\*?)*$")
+_KEYWORD = re.compile(r"^\w+(?:-\w+)*\*?(?:\s+\w+(?:-\w+)*\*?)*$")
 _FIX = "see docs/codebook.md for the codebook format"
 
 
@@ -318,7 +318,7 @@ def _check_rules(rules: RulesSpec, fail) -> None:
         if not _KEYWORD.match(keyword.strip()):
             fail(f"keyword '{keyword}' is not words separated by spaces (a '*' may end a word)",
                  "write a regular expression under 'regex' for anything else")
-        if any(len(w) < 3 for w in re.findall(r"([\w-]+)\*", keyword)):
+        if any(len(w) < 3 for w in re.findall(r"(\w+)\*", keyword)):
             fail(f"wildcard '{keyword}' needs at least 3 letters before the '*'")
     for pattern in rules.regex:
         try:

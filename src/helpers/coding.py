@@ -220,10 +220,9 @@ class _Texts:
         return list(segs.loc[hit, "segment_id"])
 
     def occurrences(self, pid: str, quote: str) -> list[tuple[int, int]]:
-        """Where ``quote`` occurs in the participant's document (whitespace, case and quote marks ignored)."""
+        """Where ``quote`` occurs in the participant's document (whitespace, case and typographic quotes ignored)."""
         text, index = self.folded(pid)
-        needle, _ = fold(quote)
-        needle = needle.strip()
+        needle = fold(quote)[0].strip().strip("\"'").strip()  # quote marks around a pasted quote
         spans, pos = [], text.find(needle) if needle else -1
         while pos >= 0:
             spans.append((index[pos], index[pos + len(needle) - 1] + 1))

@@ -423,7 +423,8 @@ class RulePreview:
     def _repr_html_(self) -> str:
         return _html_report(self.summary(), [("Hits per member", self.by_member),
                                              ("Codes the hit segments already carry", self.overlap),
-                                             ("First hits (all in .hits)", self.hits.head(10))])
+                                             ("First hits (all, with their text, in .hits)",
+                                              self.hits.drop(columns="text").head(10))])
 
 
 def _candidate_rule(keywords: Sequence[str], regex: Sequence[str]) -> RuleCoder:
@@ -694,9 +695,11 @@ def _quotes(groups: dict[str, pd.DataFrame], words: pd.DataFrame, n_words: int, 
 # ---- rendering -------------------------------------------------------------------------------------
 
 def _html_report(summary: str, tables: list[tuple[str, pd.DataFrame]]) -> str:
-    """A summary paragraph and titled tables, for a result object's display in JupyterLab."""
+    """A summary paragraph and titled, left-aligned tables, for a result object's display in JupyterLab."""
     parts = [f"<p>{html.escape(summary)}</p>"]
     for title, table in tables:
-        body = table.to_html(index=False, escape=True, border=0) if len(table) else "<p><em>none</em></p>"
+        body = (table.style.hide(axis="index").format(precision=3)
+                .set_table_styles([{"selector": "th, td", "props": "text-align: left; vertical-align: top"}])
+                .to_html() if len(table) else "<p><em>none</em></p>")
         parts.append(f"<h4>{html.escape(title)}</h4>{body}")
     return "\n".join(parts)

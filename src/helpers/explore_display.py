@@ -17,7 +17,9 @@ from typing import Any
 import pandas as pd
 
 # Wrap long texts (the default "nowrap" makes one very wide line), and never drop rows of large tables.
-ITABLES_OPTIONS: dict[str, Any] = {"classes": "display compact", "maxBytes": 0, "lengthMenu": [10, 25, 100, -1]}
+ITABLES_OPTIONS: dict[str, Any] = {"classes": "display compact", "maxBytes": 0, "lengthMenu": [10, 25, 100, -1],
+                                  "autoWidth": False}
+QUOTE_COLUMNS = {"text": "34%", "before": "17%", "after": "17%"}  # room for the quotes, by share of the width
 _state = {"interactive": False}
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_#<>\[\]|])")
 
@@ -39,9 +41,12 @@ def use_interactive_tables(enabled: bool = True) -> bool:
 
 
 def _column_defs(df: pd.DataFrame) -> list[dict]:
-    """Right-align a keyword-in-context ``left`` column so that the matches line up."""
+    """Text columns left-aligned, quotes given room, and a keyword-in-context ``left`` column right-aligned."""
     columns = list(df.columns)
-    return [{"className": "dt-right", "targets": [columns.index("left")]}] if "left" in columns else []
+    texts = [i for i, c in enumerate(columns) if not pd.api.types.is_numeric_dtype(df[c]) and c != "left"]
+    defs = [{"className": "dt-left", "targets": texts}] if texts else []
+    defs += [{"width": QUOTE_COLUMNS[c], "targets": [i]} for i, c in enumerate(columns) if c in QUOTE_COLUMNS]
+    return defs + ([{"className": "dt-right", "targets": [columns.index("left")]}] if "left" in columns else [])
 
 
 def show(df: pd.DataFrame, caption: str | None = None) -> pd.DataFrame | None:

@@ -336,13 +336,24 @@ def privacy_message(findings: Sequence[Finding], root: Path | None = None) -> st
     lines += [f"  {f.describe(root)}" for f in findings[:MAX_LISTED]]
     if len(findings) > MAX_LISTED:
         lines.append(f"  ... and {len(findings) - MAX_LISTED} more")
-    lines.append("Do not share these outputs. Check the key (participants.csv names, interviewers, pseudonyms.csv), "
-                 "delete the listed files and run the pipeline again.")
+    lines.append("Do not share these outputs. Each term is in the key, so some output carries text that was not "
+                 "pseudonymised (a codebook, a workshop file, a notebook showing raw input): find where the listed "
+                 "file gets it, fix that, and run the pipeline again.")
     return "\n".join(lines)
 
 
-def check_outputs(output_dir: str | Path, key: pd.DataFrame, keep: Iterable[str] = ()) -> None:
-    """Raise :class:`PrivacyError` listing files and masked terms when any output holds a name or identifier."""
+def check_outputs(output_dir: str | Path, key: pd.DataFrame | None = None, keep: Iterable[str] = (),
+                  data_dir: str | Path | None = None) -> None:
+    """Raise :class:`PrivacyError` listing files and masked terms when any output holds a name or identifier.
+
+    Pass the ``key`` (and the organisation names to ``keep``), or ``data_dir``: the study folder to build
+    both from.
+    """
+    if key is None:
+        if data_dir is None:
+            raise TypeError("check_outputs needs the key or the study folder (data_dir)")
+        study = load_study(data_dir)
+        key, keep = build_key(study), study.organisations
     if not Path(output_dir).is_dir():
         raise InputError(output_dir, "is not a folder",
                          fix="pass the folder that holds data/processed, figures and reports")
@@ -360,9 +371,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(format="%(message)s")
     try:
-        study = load_study(args.data_dir)
-        key = build_key(study)
-        check_outputs(args.output_dir, key, keep=study.organisations)
+        check_outputs(args.output_dir, data_dir=args.data_dir)
     except InputError as exc:
         print(exc.message, file=sys.stderr)
         return 2

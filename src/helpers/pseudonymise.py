@@ -22,6 +22,10 @@ Matching rules for names (the privacy gate in :mod:`helpers.privacy` uses the sa
   ``P01-utredningen``, ``IT-Kerstin`` → ``IT-P01``.
 - Organisation names passed as ``keep`` are never touched, so a surname that is also a place name does
   not turn "Granvik kommun" into "P07 kommun".
+
+The key keys each full name and its parts ("Kerstin Holmberg", "Kerstin", "Holmberg"); a short form
+shared by people with different replacements becomes ``[namn]``; a row of pseudonyms.csv wins over a
+form derived from participants.csv. Speaker labels such as "I" or "Intervjuare" are roles, not names.
 """
 
 from __future__ import annotations
@@ -70,11 +74,11 @@ NAME_WORDS = frozenset({
     "hed", "ås", "mo", "näs", "udd", "fors", "sand", "malm", "stål", "vall", "by", "bro", "nord", "öst",
     "väst", "falk", "örn", "svan", "hjort", "varg", "hök", "fink", "lärka", "lax", "stark", "rask", "modig",
     "kraft", "lång", "svärd", "sköld", "pil", "svart", "vit", "grön", "brun", "röd", "backe", "lo",
+    "hans", "inga",  # also Swedish stop words ("his", "no"): listed so the review list keeps them as names
     # English given names and surnames that are everyday words
     "will", "rose", "may", "june", "april", "grant", "hope", "joy", "faith", "bill", "frank", "guy", "pat",
     "sue", "don", "art", "ray", "jack", "nick", "rob", "dawn", "gene", "holly", "ivy", "olive", "penny",
     "rich", "sandy", "summer", "young", "white", "brown", "green", "black", "king", "long", "hunter",
-    "hans", "inga",
 })
 # Capitalised words that are not personal names, for the review list (besides stop words and the key).
 NOT_NAMES = frozenset({
@@ -87,7 +91,7 @@ NOT_NAMES = frozenset({
     "youtube", "chatgpt", "copilot", "openai", "internet", "bankid", "sverige", "sveriges", "svensk",
     "svenska", "stockholm", "göteborg", "malmö", "uppsala", "norden", "europa", "eu", "english",
     "swedish", "sweden", "europe", "skatteverket", "försäkringskassan", "arbetsförmedlingen", "digg",
-    "vinnova", "kommun", "kommunen", "kommuner", "kommunerna", "region", "regionen", "kommunstyrelsen",
+    "vinnova", "skolverket", "socialstyrelsen", "upphandlingsmyndigheten", "esv", "kommun", "kommunen", "kommuner", "kommunerna", "region", "regionen", "kommunstyrelsen",
     "kommunfullmäktige", "kommundirektör", "kommundirektören", "riksdagen", "regeringen", "staten",
     "länsstyrelsen", "okej", "ok", "okay", "hej", "tack", "mm", "mhm", "hmm", "jaha", "aha", "jo", "yeah",
     "yes", "no", "um", "uh", "oh", "ah", "alright", "right",
@@ -354,7 +358,7 @@ def _suffix_for(replacement: str, suffix: str) -> str:
 
 # --- identifiers -------------------------------------------------------------------------------------
 
-# The top-level domain has letters: "mathjax@2.7.7" in a script address is not an e-mail address.
+# The top-level domain has letters and a slash does not come first: "npm/mathjax@2.7.7" is no e-mail address.
 _EMAIL = re.compile(r"(?<![\w.+/-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[^\W\d_]{2,}(?![\w-])")
 _PERSONNUMMER = re.compile(r"(?<![\w+\-.,:/])(?:\d{2})?\d{6}[-+]?\d{4}(?![\w-]|[.,:/]\d)")
 _SEP = r"[ \u00a0.\-]"
@@ -371,7 +375,6 @@ _PHONE = re.compile(
 _PHONE_DIGITS = {"intl": (9, 15), "domestic": (8, 10)}
 _LAST_GROUP = re.compile(r"[ \u00a0.\-–/]+\(?\d+\)?$")
 _THOUSANDS = re.compile(r"\d{3}(?:[ \u00a0]\d{3})+")
-_AFTER_DIGIT = re.compile(r"\d[ \u00a0]$")
 
 
 def _accept_email(match: re.Match) -> int:
@@ -391,7 +394,8 @@ def _accept_phone(match: re.Match) -> int:
     form = "intl" if match.group("intl") else "domestic"
     low, high = _PHONE_DIGITS[form]
     number = match.group(0)
-    if _THOUSANDS.fullmatch(number) and _AFTER_DIGIT.search(match.string, 0, match.start()):
+    start, text = match.start(), match.string
+    if _THOUSANDS.fullmatch(number) and start > 1 and text[start - 1] in " \u00a0" and text[start - 2].isdigit():
         return 0
     while sum(c.isdigit() for c in number) > high:
         trimmed = _LAST_GROUP.sub("", number)
@@ -480,7 +484,7 @@ def pseudonymise_text(text: str, key: pd.DataFrame, keep: Iterable[str] = ()) ->
 _UPPER = "".join(c for c in map(chr, range(0x2000)) if c.isupper())
 _TOKEN = re.compile(rf"(?<![\w\-'’])[{re.escape(_UPPER)}]\w*(?:[-'’]\w+)*['’]?")
 _CONTRACTION = re.compile(r"['’](?:t|m|re|ve|ll|d)$", re.IGNORECASE)  # Don't, I'm: not names
-_SENTENCE_END = set(".!?:;…\"“”«»'")
+_SENTENCE_END = set(".!?:;…\"“”«»']")  # "]": after a transcription mark such as "[skratt]"
 _CONTEXT = 40
 
 
@@ -499,7 +503,7 @@ def _known(key: pd.DataFrame, organisations: Iterable[str], known_words: Iterabl
 
 
 def _is_sentence_start(text: str, start: int) -> bool:
-    """True after the start of the text, a line break, a sentence end, a "Label:" or an opening quote."""
+    """True after the start of the text, a line break, a sentence end, a "Label:", a quote or a "[mark]"."""
     i = start - 1
     while i >= 0 and text[i] in " \t\u00a0":
         i -= 1

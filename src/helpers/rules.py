@@ -4,16 +4,16 @@ Texts are tokenised into words and stemmed with the Snowball stemmer of their la
 English). A keyword matches a word when their stems are equal or the word's stem equals the keyword
 as written (the Swedish stemmer cuts ``mandat`` to ``mand`` but ``mandatet`` to ``mandat``);
 ``digitali*`` matches every word starting with ``digitali``; a phrase matches consecutive words.
-Stems and first-word hits are cached per distinct word and regexes compiled once, so 100 000
-segments take seconds.
+Speed (100 000 segments in seconds): stems and keyword hits are cached per distinct word, phrases
+are looked up by their longest word, and a regex runs only on texts holding its literal parts.
 """
 
 from __future__ import annotations
 
 import re
-from re import _parser  # type: ignore[attr-defined]
 from dataclasses import dataclass
 from functools import cached_property
+from re import _parser  # type: ignore[attr-defined]
 
 import snowballstemmer
 
@@ -37,39 +37,72 @@ class _Word:
 
 @dataclass(frozen=True)
 class _Regex:
-    """A compiled regex rule, with the literal text every match starts with (lower case; may be empty)."""
+    """A compiled regex rule, with the literal texts that any text it matches must contain."""
 
     code_id: str
     pattern: str
     compiled: re.Pattern[str]
-    prefix: str
+    required: tuple[frozenset[str], ...]  # the lower-cased text contains a member of each set
+
+    def may_match(self, lower: str) -> bool:
+        """False when the regex cannot match: a cheap substring test that spares most regex scans."""
+        return all(any(text in lower for text in options) for options in self.required)
 
 
-def _literal_prefix(pattern: str) -> str:
-    """The literal characters every match of ``pattern`` begins with, lower-cased ("" when unknown).
+def _required_texts(pattern: str) -> tuple[frozenset[str], ...]:
+    """Literal texts a match of ``pattern`` must contain, as sets of alternatives (lower case).
 
-    A text that does not contain them cannot match, so the regex is skipped: a cheap substring test
-    instead of a regex scan, which is what keeps coding 100 000 segments fast.
+    ``\\b(den )?tiden (finns|räcker)`` needs "tiden " and one of "finns", "räcker". This is what
+    keeps coding 100 000 segments with dozens of regexes fast. Unknown constructs add nothing.
     """
     try:
-        parsed = _parser.parse(pattern)
-        literal, at = _parser.LITERAL, _parser.AT  # type: ignore[attr-defined]
+        items = list(_parser.parse(pattern))
     except (AttributeError, re.error):  # the parser is internal to Python: without it, never skip
-        return ""
+        return ()
+    required: list[frozenset[str]] = []
+    run: list[str] = []
+    for op, value in items + [(None, None)]:
+        if op is _parser.LITERAL:
+            run.append(chr(value))
+            continue
+        if "".join(run).strip():
+            required.append(frozenset({"".join(run).lower()}))
+        run = []
+        if op is _parser.SUBPATTERN or op is _parser.BRANCH:
+            starts = _starts_of([(op, value)])
+            if "" not in starts:
+                required.append(frozenset(starts))
+    return tuple(required)
+
+
+def _starts_of(items) -> set[str]:  # noqa: ANN001 (a sequence of re._parser items)
+    """Literal texts one of which begins every match of ``items`` ({""} when unknown)."""
     chars: list[str] = []
-    for op, value in parsed:
-        if op is literal:
+    for op, value in items:
+        if op is _parser.LITERAL:
             chars.append(chr(value))
-        elif not (op is at and not chars):  # a leading \b or ^ does not end the prefix
+        elif chars:
             break
-    return "".join(chars).lower()
+        elif op is _parser.AT:  # a leading \b or ^ does not end the start
+            continue
+        elif op is _parser.SUBPATTERN:
+            return _starts_of(value[-1])
+        elif op is _parser.BRANCH:
+            starts = set().union(*(_starts_of(branch) for branch in value[1]))
+            return {""} if "" in starts else starts
+        else:
+            break
+    return {"".join(chars).lower()}
 
 
 @dataclass(frozen=True)
 class _Keyword:
+    """A keyword or phrase of a code; ``anchor`` is the word looked up first (the longest, so the rarest)."""
+
     code_id: str
     text: str
     words: tuple[_Word, ...]
+    anchor: int
 
 
 class _LanguageMatcher:
@@ -78,14 +111,15 @@ class _LanguageMatcher:
     def __init__(self, codebook: Codebook, language: str) -> None:
         self._stemmer = snowballstemmer.stemmer(STEMMERS[language])
         self._stems: dict[str, str] = {}
-        self._starts: dict[str, tuple[int, ...]] = {}
+        self._anchors: dict[str, tuple[int, ...]] = {}
         self.keywords = [self._parse(code.id, text) for code in codebook.codes.values() if code.rules
                          for text in code.rules.keywords_for(language)]
         self._by_stem: dict[str, list[int]] = {}
         for i, kw in enumerate(self.keywords):
-            for stem in kw.words[0].stems:
+            for stem in kw.words[kw.anchor].stems:
                 self._by_stem.setdefault(stem, []).append(i)
-        self._prefixed = [(kw.words[0].prefix, i) for i, kw in enumerate(self.keywords) if kw.words[0].prefix]
+        self._prefixed = [(kw.words[kw.anchor].prefix, i) for i, kw in enumerate(self.keywords)
+                          if kw.words[kw.anchor].prefix]
 
     def stem(self, token: str) -> str:
         stem = self._stems.get(token)
@@ -94,40 +128,42 @@ class _LanguageMatcher:
         return stem
 
     def _parse(self, code_id: str, text: str) -> _Keyword:
-        words = []
+        words, lengths = [], []
         for word in _KEYWORD_WORD.findall(text.lower()):
             if word.endswith("*"):
                 words.append(_Word(prefix=word[:-1]))
             else:
                 words.append(_Word(stems=frozenset({self.stem(word), word})))
-        return _Keyword(code_id, text, tuple(words))
+            lengths.append(len(word))
+        return _Keyword(code_id, text, tuple(words), anchor=lengths.index(max(lengths)))
 
-    def _starting_with(self, token: str) -> tuple[int, ...]:
-        """Indices of the keywords whose first word matches ``token``; computed once per distinct word."""
+    def _anchored_at(self, token: str) -> tuple[int, ...]:
+        """Indices of the keywords whose anchor word matches ``token``; computed once per distinct word."""
         found = self._by_stem.get(self.stem(token), []) + [i for p, i in self._prefixed if token.startswith(p)]
-        hits = self._starts[token] = tuple(sorted(set(found)))
+        hits = self._anchors[token] = tuple(sorted(set(found)))
         return hits
 
     def find(self, text: str) -> list[tuple[_Keyword, str]]:
         """Every keyword occurrence in ``text`` with the words it matched (the inner loop of coding)."""
         tokens = _TOKEN.findall(text.lower())
-        starts, keywords, found = self._starts, self.keywords, []
+        anchors, keywords, found = self._anchors, self.keywords, []
         for i, token in enumerate(tokens):
-            hits = starts.get(token)
+            hits = anchors.get(token)
             if hits is None:
-                hits = self._starting_with(token)
+                hits = self._anchored_at(token)
             for k in hits:
                 kw = keywords[k]
-                n = len(kw.words)
-                if n == 1 or self._rest_matches(kw.words, tokens, i):
-                    found.append((kw, " ".join(tokens[i:i + n])))
+                start = i - kw.anchor
+                if len(kw.words) == 1 or self._phrase_at(kw, tokens, start):
+                    found.append((kw, " ".join(tokens[start:start + len(kw.words)])))
         return found
 
-    def _rest_matches(self, words: tuple[_Word, ...], tokens: list[str], i: int) -> bool:
-        """Whether the words after the first of a phrase follow token ``i``."""
-        if i + len(words) > len(tokens):
+    def _phrase_at(self, kw: _Keyword, tokens: list[str], start: int) -> bool:
+        """Whether all words of the phrase ``kw`` match the tokens from ``start`` on."""
+        if start < 0 or start + len(kw.words) > len(tokens):
             return False
-        return all(w.matches(tokens[i + j], self.stem(tokens[i + j])) for j, w in enumerate(words[1:], 1))
+        return all(w.matches(tokens[start + j], self.stem(tokens[start + j]))
+                   for j, w in enumerate(kw.words) if j != kw.anchor)
 
 
 class RuleCoder:
@@ -139,7 +175,7 @@ class RuleCoder:
 
     @cached_property
     def _regexes(self) -> list[_Regex]:
-        return [_Regex(code.id, pattern, re.compile(pattern, re.IGNORECASE), _literal_prefix(pattern))
+        return [_Regex(code.id, pattern, re.compile(pattern, re.IGNORECASE), _required_texts(pattern))
                 for code in self.codebook.codes.values() if code.rules for pattern in code.rules.regex]
 
     def _matcher(self, language: str) -> _LanguageMatcher:
@@ -154,7 +190,7 @@ class RuleCoder:
             hits.setdefault(kw.code_id, {}).setdefault(kw.text, set()).add(form)
         lower = text.lower()
         for rule in self._regexes:
-            if rule.prefix not in lower:
+            if not rule.may_match(lower):
                 continue
             forms = {m.group(0).lower() for m in rule.compiled.finditer(text) if m.group(0)}
             if forms:

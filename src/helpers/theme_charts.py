@@ -189,7 +189,7 @@ def saturation_chart(table: pd.DataFrame, point: SaturationPoint) -> plt.Figure:
         ax.set_xticks(x, table["participant_id"], rotation=90 if len(x) > 12 else 0)
     ax.set_xlim(0.3, len(x) + 0.7)
     ax.yaxis.get_major_locator().set_params(integer=True)
-    ax.set_xlabel("Interview, in the order held (participant id)" if len(x) <= 30 else "Interview number, in the order held")
+    ax.set_xlabel("Interview, in the order held " + ("(participant id)" if len(x) <= 30 else "(number)"))
     ax.set_ylabel("Codes")
     ax.set_title("Saturation: do new interviews still add codes?")
     ax.legend(loc="lower right", frameon=True, framealpha=0.95)

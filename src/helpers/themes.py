@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -40,7 +41,8 @@ ELLIPSIS = "…"
 
 @dataclass
 class ThemeInputs:
-    """The stage-02 tables this stage reads; codebook and codings are empty when the study has none yet."""
+    """The stage-02 tables this stage reads; codebook and codings are empty when the study has none yet.
+    ``codings_path`` is the CSV copy of the codings, which error messages name (a researcher can open it)."""
 
     segments: pd.DataFrame
     codebook: pd.DataFrame
@@ -50,10 +52,6 @@ class ThemeInputs:
     @property
     def has_codebook(self) -> bool:
         return not self.codebook.empty
-
-    @property
-    def has_codings(self) -> bool:
-        return not self.codings.empty
 
 
 # ---------------------------------------------------------------------------------------------- inputs
@@ -79,7 +77,7 @@ def load_inputs(processed_dir: str | Path) -> ThemeInputs:
     segments["n_words"] = pd.to_numeric(segments["n_words"], errors="coerce").fillna(0).astype(int)
     codebook = read_processed(processed_dir, "codebook", CODEBOOK_COLUMNS, optional=True)
     codebook["level"] = pd.to_numeric(codebook["level"], errors="coerce")
-    codings_path = Path(processed_dir) / "codings.parquet"
+    codings_path = Path(processed_dir) / "codings.csv"
     codings = read_processed(processed_dir, "codings", CODING_COLUMNS, optional=True)
     codings = complete_theme_ids(codings, codebook, codings_path)
     check_segment_ids(codings, segments, codings_path)
@@ -96,7 +94,7 @@ def complete_theme_ids(codings: pd.DataFrame, codebook: pd.DataFrame, path: Path
     if unknown.any():
         row = int(np.flatnonzero(unknown.to_numpy())[0])
         raise InputError(path, f"code '{codings['code_id'].iloc[row]}' has no theme_id and is not in the codebook",
-                         where=f"row {row + 2} (of the CSV copy)", fix="re-run notebook 02 with the current codebook")
+                         where=f"row {row + 2}", fix="re-run notebook 02 with the current codebook")
     return codings
 
 
@@ -106,13 +104,15 @@ def check_segment_ids(codings: pd.DataFrame, segments: pd.DataFrame, path: Path)
     if missing.any():
         row = int(np.flatnonzero(missing.to_numpy())[0])
         raise InputError(path, f"segment '{codings['segment_id'].iloc[row]}' is not in the segments table",
-                         where=f"row {row + 2} (of the CSV copy)",
+                         where=f"row {row + 2}",
                          fix="the codings are older than the segments: re-run notebook 02 after notebook 01")
 
 
-def respondent_segments(segments: pd.DataFrame) -> pd.DataFrame:
-    """The segments in which a participant (not the interviewer) speaks."""
-    return segments.loc[segments["speaker_role"] == RESPONDENT].reset_index(drop=True)
+def respondent_segments(segments: pd.DataFrame, columns: list[str] | None = None) -> pd.DataFrame:
+    """The segments in which a participant (not the interviewer) speaks; only ``columns`` when given
+    (selecting them first avoids copying the text columns of a large table)."""
+    rows = segments["speaker_role"].eq(RESPONDENT).to_numpy()
+    return segments.loc[rows, columns or list(segments.columns)].reset_index(drop=True)
 
 
 def select_coders(codings: pd.DataFrame, coders: str = ALL_CODERS, path: str | Path = "codings") -> pd.DataFrame:
@@ -135,7 +135,7 @@ def coded_segments(codings: pd.DataFrame, segments: pd.DataFrame) -> pd.DataFram
     """
     columns = ["segment_id", "participant_id", "organisation", "role", "n_words"]
     pairs = codings[["segment_id", "code_id", "theme_id"]].drop_duplicates()
-    return pairs.merge(respondent_segments(segments)[columns], on="segment_id", how="inner")
+    return pairs.merge(respondent_segments(segments, columns), on="segment_id", how="inner")
 
 
 # ---------------------------------------------------------------------------------------------- labels
@@ -188,7 +188,7 @@ def _member_list(organisations: set[str], members: list[str]) -> str:
 
 def _coverage(coded: pd.DataFrame, key: str, segments: pd.DataFrame, members: list[str]) -> pd.DataFrame:
     """Segments, participants and member organisations per ``key`` (theme_id or code_id)."""
-    respondents = respondent_segments(segments)
+    respondents = respondent_segments(segments, ["segment_id", "participant_id"])
     per_key = coded.drop_duplicates(["segment_id", key]).groupby(key)
     table = pd.DataFrame({
         "n_segments": per_key["segment_id"].nunique(),
@@ -196,8 +196,9 @@ def _coverage(coded: pd.DataFrame, key: str, segments: pd.DataFrame, members: li
         "n_organisations": per_key["organisation"].agg(lambda s: len(set(s) & set(members))),
         "organisations": per_key["organisation"].agg(lambda s: _member_list(set(s), members)),
     })
+    n_people = max(respondents["participant_id"].nunique(), 1)
     table["pct_segments"] = (100 * table["n_segments"] / max(len(respondents), 1)).round(1)
-    table["pct_participants"] = (100 * table["n_participants"] / max(respondents["participant_id"].nunique(), 1)).round(1)
+    table["pct_participants"] = (100 * table["n_participants"] / n_people).round(1)
     return table.reset_index()
 
 
@@ -206,7 +207,7 @@ def _fill_zero(table: pd.DataFrame, segments: pd.DataFrame, members: list[str]) 
     counts = ["n_segments", "n_participants", "n_organisations", "pct_segments", "pct_participants"]
     table[counts] = table[counts].fillna(0)
     table["organisations"] = table["organisations"].fillna("")
-    table["of_participants"] = respondent_segments(segments)["participant_id"].nunique()
+    table["of_participants"] = respondent_segments(segments, ["participant_id"])["participant_id"].nunique()
     table["of_organisations"] = len(members)
     return table.astype({c: int for c in ("n_segments", "n_participants", "n_organisations")})
 
@@ -245,7 +246,7 @@ def theme_by_group(segments: pd.DataFrame, codings: pd.DataFrame, codebook: pd.D
 
     Groups come in ``order`` (e.g. member order), then any other interviewed group, largest first.
     """
-    respondents = respondent_segments(segments)
+    respondents = respondent_segments(segments, ["participant_id", group, "n_words"])
     totals = respondents.groupby(group).agg(participants_in_group=("participant_id", "nunique"),
                                             respondent_words=("n_words", "sum"))
     by_size = sorted(totals.index, key=lambda g: (-totals.loc[g, "participants_in_group"], str(g).casefold()))
@@ -381,11 +382,10 @@ def saturation_point(table: pd.DataFrame, window: int = 2) -> SaturationPoint:
 
 # ---------------------------------------------------------------------------------------------- quotes
 
-def parse_rule_evidence(evidence: str) -> dict[str, frozenset[str]]:
-    """A rule coding's evidence, ``styrgrupp (styrgruppen, styrgrupper); mandat*; /regex/ (match)``, as
-    {rule term: the words it matched in the text}. A term listed without forms matched as written."""
+@lru_cache(maxsize=None)
+def _parse_rule_evidence(evidence: str) -> tuple[tuple[str, frozenset[str]], ...]:
     parsed: dict[str, frozenset[str]] = {}
-    for part in str(evidence or "").split(";"):
+    for part in evidence.split(";"):
         match = _EVIDENCE_PART.match(part.strip())
         if not match:
             continue
@@ -394,7 +394,13 @@ def parse_rule_evidence(evidence: str) -> dict[str, frozenset[str]]:
         if not forms and not term.startswith("/"):
             forms = {term.rstrip("*")}
         parsed[term] = frozenset(forms)
-    return parsed
+    return tuple(parsed.items())
+
+
+def parse_rule_evidence(evidence: str) -> dict[str, frozenset[str]]:
+    """A rule coding's evidence, ``styrgrupp (styrgruppen, styrgrupper); mandat*; /regex/ (match)``, as
+    {rule term: the words it matched in the text}. A term listed without forms matched as written."""
+    return dict(_parse_rule_evidence(str(evidence or "")))
 
 
 def manual_quote(evidence: str) -> str:
@@ -405,25 +411,31 @@ def manual_quote(evidence: str) -> str:
 
 def evidence_scores(codings: pd.DataFrame) -> pd.DataFrame:
     """Evidence strength per (theme, segment): ``MANUAL_WEIGHT`` per distinct code coded by hand,
-    ``RULES_WEIGHT`` per distinct code found only by rules, ``TERM_WEIGHT`` per distinct rule term matched.
-
-    ``terms`` holds the rule terms, ``marks`` the words matched and passages marked by coders (to keep
-    them when a quote is trimmed).
-    """
-    manual = codings["source"].eq("manual").to_numpy()
-    parsed = [{} if m else parse_rule_evidence(e) for m, e in zip(manual, codings["evidence"])]
-    rows = codings[["theme_id", "segment_id", "code_id"]].assign(
-        manual=manual,
-        terms=[frozenset(p) for p in parsed],
-        marks=[frozenset({manual_quote(e)} - {""}) if m else frozenset().union(*p.values())
-               for m, e, p in zip(manual, codings["evidence"], parsed)])
-    per_code = rows.groupby(["theme_id", "segment_id", "code_id"])["manual"].any().reset_index()
+    ``RULES_WEIGHT`` per distinct code found only by rules, ``TERM_WEIGHT`` per distinct rule term matched."""
+    keys = ["theme_id", "segment_id"]
+    rows = codings[[*keys, "code_id"]].assign(manual=codings["source"].eq("manual").to_numpy())
+    per_code = rows.groupby([*keys, "code_id"])["manual"].any().reset_index()
     per_code["weight"] = np.where(per_code["manual"], MANUAL_WEIGHT, RULES_WEIGHT)
-    table = per_code.groupby(["theme_id", "segment_id"])["weight"].sum().rename("score").to_frame()
-    union = rows.groupby(["theme_id", "segment_id"])[["terms", "marks"]].agg(lambda s: frozenset().union(*s))
-    table = table.join(union)
-    table["score"] = table["score"] + TERM_WEIGHT * table["terms"].map(len)
+    table = per_code.groupby(keys)["weight"].sum().rename("score").to_frame()
+    terms = rows.assign(term=[() if manual else tuple(parse_rule_evidence(evidence))
+                              for manual, evidence in zip(rows["manual"], codings["evidence"])])
+    terms = terms.explode("term").dropna(subset=["term"]).drop_duplicates([*keys, "term"])
+    table["n_terms"] = terms.groupby(keys).size().reindex(table.index, fill_value=0)
+    table["score"] = table["score"] + TERM_WEIGHT * table["n_terms"]
     return table.reset_index()
+
+
+def evidence_marks(codings: pd.DataFrame, theme_id: str, segment_id: str) -> frozenset[str]:
+    """What the codings of a theme on a segment point at: the words rules matched and passages coders marked
+    (a quote is trimmed to keep them)."""
+    rows = codings.loc[codings["segment_id"].eq(segment_id).to_numpy() & codings["theme_id"].eq(theme_id).to_numpy()]
+    marks: set[str] = set()
+    for source, evidence in zip(rows["source"], rows["evidence"]):
+        if source == "manual":
+            marks |= {manual_quote(evidence)} - {""}
+        else:
+            marks = marks.union(*parse_rule_evidence(evidence).values())
+    return frozenset(marks)
 
 
 def split_sentences(text: str) -> list[str]:
@@ -441,8 +453,8 @@ def trim_quote(text: str, max_words: int, min_words: int = 1, marks: frozenset[s
     """
     words = text.split()
     if len(words) <= max_words:
-        return text.strip()
-    sentences = split_sentences(text)
+        return " ".join(words)
+    sentences = [" ".join(s.split()) for s in split_sentences(text)]
     lengths = [len(s.split()) for s in sentences]
     best: tuple[tuple[int, int, int], int, int] | None = None
     for start in range(len(sentences)):
@@ -463,18 +475,23 @@ def trim_quote(text: str, max_words: int, min_words: int = 1, marks: frozenset[s
     return (ELLIPSIS + " " if start > 0 else "") + quote + (" " + ELLIPSIS if end < len(sentences) else "")
 
 
-def _pick_diverse(candidates: list[dict], n: int) -> list[dict]:
-    """Pick ``n`` candidates (sorted best first), preferring a new organisation, then a new participant."""
-    chosen: list[dict] = []
-    used_people: set[str] = set()
-    used_orgs: set[str] = set()
-    remaining = list(candidates)
-    while remaining and len(chosen) < n:
-        best = min(remaining, key=lambda c: (c["participant_id"] in used_people, c["organisation"] in used_orgs))
-        remaining.remove(best)
-        chosen.append(best)
-        used_people.add(best["participant_id"])
-        used_orgs.add(best["organisation"])
+def _pick_diverse(people: list[str], orgs: list[str], n: int) -> list[int]:
+    """Positions of ``n`` candidates (given best first), preferring a new organisation, then a new participant."""
+    chosen: list[int] = []
+    for _ in range(n):
+        used_people, used_orgs = {people[j] for j in chosen}, {orgs[j] for j in chosen}
+        best: tuple[int, int] | None = None
+        for i, (person, org) in enumerate(zip(people, orgs)):
+            if i in chosen:
+                continue
+            rank = (person in used_people) + (org in used_orgs)  # 0: new organisation, 1: new participant, 2: neither
+            if best is None or rank < best[0]:
+                best = (rank, i)
+            if rank == 0:
+                break
+        if best is None:
+            break
+        chosen.append(best[1])
     return chosen
 
 
@@ -494,14 +511,17 @@ def exemplar_quotes(segments: pd.DataFrame, codings: pd.DataFrame, codebook: pd.
         raise InputError("parameters", f"quote_min_words ({min_words}) is larger than quote_max_words ({max_words})",
                          fix="set quote_min_words below quote_max_words in the parameters cell")
     columns = ["segment_id", "participant_id", "organisation", "role", "text", "n_words"]
-    scores = evidence_scores(codings).merge(respondent_segments(segments)[columns], on="segment_id")
+    scores = evidence_scores(codings).merge(respondent_segments(segments, columns), on="segment_id")
     scores = scores.loc[scores["n_words"] >= min_words].sort_values(["score", "segment_id"], ascending=[False, True])
     themes = theme_table(codebook, codings, english)
     rows = []
     for theme_id, label in zip(themes["theme_id"], themes["theme_label"]):
-        candidates = scores.loc[scores["theme_id"] == theme_id].to_dict("records")
-        for rank, pick in enumerate(_pick_diverse(candidates, quotes_per_theme), start=1):
-            quote = trim_quote(pick["text"], max_words, min_words, pick["marks"])
+        candidates = scores.loc[scores["theme_id"].eq(theme_id).to_numpy()]
+        picks = _pick_diverse(candidates["participant_id"].tolist(), candidates["organisation"].tolist(),
+                              quotes_per_theme)
+        for rank, pick in enumerate(candidates.iloc[picks].to_dict("records"), start=1):
+            marks = evidence_marks(codings, theme_id, pick["segment_id"])
+            quote = trim_quote(pick["text"], max_words, min_words, marks)
             rows.append({**pick, "theme_label": label, "rank": rank, "quote": quote,
                          "n_words": len(quote.replace(ELLIPSIS, "").split()),
                          "attribution": f"{pick['participant_id']}, {pick['organisation']}, {pick['role']}"})

@@ -47,7 +47,8 @@ def stop_words(languages: Sequence[str] = ("sv", "en")) -> frozenset[str]:
     return frozenset(w.lower() for w in words) | FILLER_WORDS
 
 
-def tokenize(texts: Sequence[str], languages: Sequence[str], stop: frozenset[str]) -> tuple[list[list[str]], dict[str, str]]:
+def tokenize(texts: Sequence[str], languages: Sequence[str],
+             stop: frozenset[str]) -> tuple[list[list[str]], dict[str, str]]:
     """Turn each text into its list of stems (stemmed in its own language) and map each stem to its most
     frequent surface form, for readable terms. Each distinct word is stemmed once, which keeps this fast."""
     words = [[w for w in TOKEN.findall(str(t).lower()) if w not in stop] for t in texts]
@@ -86,6 +87,7 @@ class TopicModel:
 
 
 TOPIC_COLUMNS = ["topic", "topic_label", "top_terms", "n_segments", "pct_segments"]
+OVERLAP_COLUMNS = ["topic", "topic_label", "theme_id", "theme_label", "n_segments", "pct_segments"]
 
 
 def _empty_model(note: str) -> TopicModel:
@@ -167,8 +169,8 @@ def _top_terms(components: np.ndarray, stems: np.ndarray, surface: dict[str, str
     rows = []
     for k, row in enumerate(components):
         top = np.lexsort((np.arange(len(row)), -row))[:n_terms]
-        rows += [{"topic": k + 1, "rank": r + 1, "term": surface.get(stems[j], stems[j]), "weight": round(float(row[j]), 4)}
-                 for r, j in enumerate(top) if row[j] > 0]
+        rows += [{"topic": k + 1, "rank": r + 1, "term": surface.get(stems[j], stems[j]),
+                  "weight": round(float(row[j]), 4)} for r, j in enumerate(top) if row[j] > 0]
     return pd.DataFrame(rows, columns=["topic", "rank", "term", "weight"])
 
 
@@ -181,7 +183,8 @@ def _topic_table(terms: pd.DataFrame, dominant: np.ndarray, weights: np.ndarray,
         n = int((dominant == k).sum())
         row = {"topic": k + 1, "topic_label": f"{k + 1}: {', '.join(words[:3])}", "top_terms": ", ".join(words),
                "n_segments": n, "pct_segments": round(100 * n / len(dominant), 1)}
-        for i, example in enumerate(_examples(weights, dominant, segments, k, n_examples, example_words, frozenset(words)), start=1):
+        examples = _examples(weights, dominant, segments, k, n_examples, example_words, frozenset(words))
+        for i, example in enumerate(examples, start=1):
             row[f"example_{i}_segment_id"] = example["segment_id"]
             row[f"example_{i}"] = example["quote"]
         rows.append(row)
@@ -205,7 +208,7 @@ def topic_theme_overlap(model: TopicModel, codings: pd.DataFrame, themes: pd.Dat
     labels = dict(zip(themes["theme_id"], themes["theme_label"])) | {NO_THEME: "No theme"}
     table["theme_label"] = table["theme_id"].map(labels)
     table["topic_label"] = table["topic"].map(dict(zip(model.topics["topic"], model.topics["topic_label"])))
-    return table[["topic", "topic_label", "theme_id", "theme_label", "n_segments", "pct_segments"]]
+    return table[OVERLAP_COLUMNS]
 
 
 def flag_coverage(topics: pd.DataFrame, overlap: pd.DataFrame, threshold: float = 50.0) -> pd.DataFrame:

@@ -69,7 +69,7 @@ def load_workshop(study: Study) -> Workshop | None:
         return None
     challenges, c_path = _read(folder, "challenges", CHALLENGE_COLUMNS, required_file=True)
     _check_challenges(challenges, c_path)
-    known = dict(zip(challenges["challenge_id"], challenges[ROW]))
+    known = set(challenges["challenge_id"])
     votes, v_path = _read(folder, "votes", VOTE_COLUMNS, required_file=True)
     members = list(study.config.members)
     has_ids = "participant_id" in votes.columns
@@ -121,7 +121,7 @@ def _check_challenges(df: pd.DataFrame, path: Path) -> None:
     _check_unique(df["challenge_id"], df[ROW], path, "challenge_id")
 
 
-def _check_known(rec: dict, path: Path, known: dict, challenges_file: str) -> None:
+def _check_known(rec: dict, path: Path, known: set[str], challenges_file: str) -> None:
     if rec["challenge_id"] not in known:
         raise InputError(path, f"challenge_id '{rec['challenge_id']}' is not in {challenges_file}",
                          where=f"row {rec[ROW]}", fix=f"use an id listed in {challenges_file} or add the challenge")
@@ -157,7 +157,7 @@ def _parse_rating(text: str, column: str, path: Path, row: int) -> float:
     return value
 
 
-def _parse_votes(df: pd.DataFrame, path: Path, known: dict, challenges_file: str,
+def _parse_votes(df: pd.DataFrame, path: Path, known: set[str], challenges_file: str,
                  members: list[str]) -> pd.DataFrame:
     """Validate every vote row and return the typed votes table."""
     has_ids = "participant_id" in df.columns
@@ -193,7 +193,7 @@ def _parse_votes(df: pd.DataFrame, path: Path, known: dict, challenges_file: str
     return votes
 
 
-def _check_actions(df: pd.DataFrame, path: Path, known: dict, challenges_file: str) -> None:
+def _check_actions(df: pd.DataFrame, path: Path, known: set[str], challenges_file: str) -> None:
     for rec in df.to_dict("records"):
         _require_cells(rec, path, ("action_id", "action", "challenge_id"))
         _check_known(rec, path, known, challenges_file)
@@ -213,9 +213,10 @@ def priorities(ws: Workshop) -> pd.DataFrame:
         voters_choosing=v.loc[v["votes"] > 0].groupby("challenge_id")["voter"].nunique(),
         mean_importance=grouped["importance"].mean(),
         mean_feasibility=grouped["feasibility"].mean(),
-        n_ratings=grouped["importance"].count(),
+        n_ratings=v[list(RATINGS)].notna().any(axis=1).groupby(v["challenge_id"]).sum(),
     )
-    table[["votes", "voters_choosing", "n_ratings"]] = table[["votes", "voters_choosing", "n_ratings"]].fillna(0).astype("int64")
+    counts = ["votes", "voters_choosing", "n_ratings"]
+    table[counts] = table[counts].fillna(0).astype("int64")
     table["share_of_votes"] = table["votes"] / max(int(table["votes"].sum()), 1)
     table["share_of_voters"] = table["voters_choosing"] / max(n_voters, 1)
     table["quadrant"] = quadrants(table["mean_importance"], table["mean_feasibility"])
@@ -457,7 +458,8 @@ def summary(results: WorkshopResults) -> str:
     """A short Markdown paragraph: what was voted on, by whom, and the top three."""
     ws, ranked = results.workshop, results.priorities
     voters = ws.voters_per_member()
-    unit = "voters" if ws.voter_unit == "participants" else "organisations (no participant_id: each member's rows pooled)"
+    unit = ("voters" if ws.voter_unit == "participants"
+            else "organisations (no participant_id: each member's rows pooled)")
     text = (f"The workshop discussed **{len(ranked)} challenges**. {ws.votes['voter'].nunique()} {unit} "
             f"from {int((voters > 0).sum())} of {len(voters)} members placed {int(ranked['votes'].sum())} votes.")
     silent = [org for org, n in voters.items() if n == 0]

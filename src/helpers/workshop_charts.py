@@ -23,8 +23,8 @@ from scipy.cluster.hierarchy import linkage
 from scipy.spatial.distance import squareform
 
 from .style import DIVERGING, FULL_WIDTH, PALETTE, org_palette, save_figure
-from .workshop import (NO_VOTERS, QUADRANTS, WorkshopResults, agreement_strength, evidence_sentence,
-                       spearman_matrix, votes_per_voter_matrix)
+from .workshop import (NO_VOTERS, QUADRANTS, WorkshopResults, agreement_strength, spearman_matrix,
+                       votes_per_voter_matrix)
 
 GREY = "#9a9a9a"
 NO_WORKSHOP = "The study has no workshop folder, so there is nothing to show."
@@ -87,8 +87,8 @@ def member_heatmap(results: WorkshopResults) -> plt.Figure:
     matrix = votes_per_voter_matrix(results.members, with_voters_only=False)
     annot = matrix.map(lambda v: "" if pd.isna(v) or v == 0 else f"{v:.2f}".rstrip("0").rstrip("."))
     fig, ax = plt.subplots(figsize=(FULL_WIDTH, _height(len(ranked)) + 0.6))
-    sns.heatmap(matrix, cmap=sns.light_palette(PALETTE[0], as_cmap=True), annot=annot.to_numpy(), fmt="", annot_kws={"fontsize": 7.5},
-                linewidths=0.6, linecolor="white", vmin=0, ax=ax,
+    sns.heatmap(matrix, cmap=sns.light_palette(PALETTE[0], as_cmap=True), annot=annot.to_numpy(), fmt="",
+                annot_kws={"fontsize": 7.5}, linewidths=0.6, linecolor="white", vmin=0, ax=ax,
                 cbar_kws={"label": "Votes per voter", "shrink": 0.6, "pad": 0.02})
     ax.set_yticks(np.arange(len(ranked)) + 0.5, _labels(ranked), rotation=0)
     ax.set_xticks(np.arange(len(ws.organisations)) + 0.5,
@@ -125,7 +125,7 @@ def importance_feasibility_chart(results: WorkshopResults) -> plt.Figure:
     ax.set_ylim(max(0.9, y.min() - pad), min(5.1, y.max() + pad))
     corners = _name_quadrants(ax)
     labels = [wrap_label(c, t, width=24, lines=3) for c, t in zip(rated["challenge_id"], rated["challenge"])]
-    _label_points(ax, x, y, sizes, labels, avoid=corners)
+    _label_points(ax, x, y, sizes, labels, list(rated["challenge_id"]), avoid=corners)
     ax.legend(handles=_size_handles(ranked["votes"]), title="Votes", loc="upper left",
               bbox_to_anchor=(1.01, 1.0), frameon=False, labelspacing=1.3, borderpad=1.0)
     ax.set_xlabel("Feasibility (mean rating, 1 = very hard, 5 = easy)")
@@ -138,27 +138,32 @@ def importance_feasibility_chart(results: WorkshopResults) -> plt.Figure:
 
 
 def _label_points(ax: plt.Axes, x: np.ndarray, y: np.ndarray, sizes: np.ndarray, labels: list[str],
-                  avoid: list) -> list:
-    """Label every point without overlaps: place each label greedily in the nearest free spot around its
-    marker, then let adjustText resolve anything left and draw leader lines to labels set apart."""
+                  short_labels: list[str], avoid: list) -> list:
+    """Label every point without overlaps: place each label greedily (largest points first) in the nearest
+    free spot around its marker, falling back to the short label where the long one does not fit; adjustText
+    then resolves anything left and draws leader lines to labels set apart from their point."""
     renderer = ax.figure.canvas.get_renderer()
+    to_data = ax.transData.inverted()
     centres = ax.transData.transform(np.column_stack([x, y]))
     radii = np.sqrt(sizes) / 2 * ax.figure.dpi / 72
-    markers = [Bbox([[cx - r, cy - r], [cx + r, cy + r]]) for (cx, cy), r in zip(centres, radii)]
-    taken = markers + [a.get_window_extent(renderer) for a in avoid]
+    obstacles = [Bbox([[cx - r, cy - r], [cx + r, cy + r]]) for (cx, cy), r in zip(centres, radii)]
+    obstacles += [a.get_window_extent(renderer) for a in avoid]
+    taken = list(obstacles)
     texts = [ax.text(xi, yi, label, fontsize=7.2, ha="center", va="center", zorder=4,
                      bbox={"boxstyle": "round,pad=0.1", "facecolor": "white", "edgecolor": "none", "alpha": 0.75})
              for xi, yi, label in zip(x, y, labels)]
     for i in np.argsort(-sizes, kind="stable"):
-        box = texts[i].get_window_extent(renderer)
-        spot = _free_spot(centres[i], radii[i], box.width, box.height, taken, ax.bbox)
-        if spot is not None:
-            texts[i].set_position(ax.transData.inverted().transform(spot))
-            taken.append(Bbox.from_bounds(spot[0] - box.width / 2, spot[1] - box.height / 2, box.width, box.height))
-    to_data = ax.transData.inverted()
-    adjust_text(texts, x=x, y=y, target_x=x, target_y=y, avoid_self=False, ax=ax, iter_lim=500,
-                force_pull=0, force_explode=0,
-                objects=[Bbox(to_data.transform(b.get_points())) for b in markers + taken[len(markers):len(markers) + len(avoid)]],
+        for label in (labels[i], short_labels[i]):
+            texts[i].set_text(label)
+            box = texts[i].get_window_extent(renderer)
+            spot = _free_spot(centres[i], radii[i], box.width, box.height, taken, ax.bbox)
+            if spot is not None:
+                texts[i].set_position(to_data.transform(spot))
+                taken.append(Bbox.from_bounds(spot[0] - box.width / 2, spot[1] - box.height / 2,
+                                              box.width, box.height))
+                break
+    adjust_text(texts, x=x, y=y, target_x=x, target_y=y, avoid_self=False, ax=ax, iter_lim=500, expand=(1.0, 1.0),
+                force_pull=0, force_explode=0, prevent_crossings=False, objects=[Bbox(to_data.transform(b.get_points())) for b in obstacles],
                 min_arrow_len=4, arrowprops={"arrowstyle": "-", "color": GREY, "lw": 0.6})
     return texts
 
@@ -166,7 +171,7 @@ def _label_points(ax: plt.Axes, x: np.ndarray, y: np.ndarray, sizes: np.ndarray,
 def _free_spot(centre: np.ndarray, radius: float, width: float, height: float, taken: list[Bbox],
                frame: Bbox, gap: float = 4.0) -> tuple[float, float] | None:
     """The centre (display units) of the nearest label box around a marker that overlaps nothing taken."""
-    for distance in (gap, 3 * gap, 6 * gap, 10 * gap, 16 * gap, 24 * gap):
+    for distance in gap * np.array([1, 3, 6, 10, 16, 24, 34]):
         for angle in (90, 270, 0, 180, 30, 150, 210, 330, 60, 120, 240, 300):
             dx, dy = np.cos(np.radians(angle)), np.sin(np.radians(angle))
             cx = centre[0] + dx * (radius + distance + width / 2) if abs(dx) > 1e-9 else centre[0]
@@ -241,8 +246,10 @@ def _footnote(fig: plt.Figure, ax: plt.Axes, text: str) -> None:
 def evidence_chart(results: WorkshopResults) -> plt.Figure:
     """Per challenge, in priority order: in how many interviews its theme was coded."""
     ev = results.evidence
-    if results.n_interviews is None or not results.workshop.has_theme_links:
-        raise ChartSkipped(evidence_sentence(results))
+    if not results.workshop.has_theme_links:
+        raise ChartSkipped("no challenge has a theme_id, so none can be compared with the interviews.")
+    if results.n_interviews is None:
+        raise ChartSkipped("the chart needs the segments and codings tables of notebooks 01 and 02.")
     counts = ev["n_interviews"].fillna(0).astype(float).to_numpy()
     fig, ax = plt.subplots(figsize=(FULL_WIDTH, _height(len(ev))))
     y = np.arange(len(ev))
@@ -259,8 +266,7 @@ def evidence_chart(results: WorkshopResults) -> plt.Figure:
     ax.invert_yaxis()
     ax.set_xlim(0, results.n_interviews * 1.45)
     ax.set_xticks([t for t in ax.get_xticks() if 0 <= t <= results.n_interviews])
-    ax.axvline(results.n_interviews, color=GREY, lw=0.9, ls=":")
-    ax.text(results.n_interviews, -0.9, "all interviews", ha="center", va="bottom", fontsize=7.5, color="#555555")
+    ax.axvline(results.n_interviews, color=GREY, lw=0.9, ls=":")  # all interviews
     ax.grid(axis="y", visible=False)
     ax.set_xlabel(f"Interviews in which the challenge's theme was coded (of {results.n_interviews})")
     ax.set_ylabel("Challenge (highest priority first)")
@@ -269,7 +275,7 @@ def evidence_chart(results: WorkshopResults) -> plt.Figure:
 
 
 def show(make: Callable[[WorkshopResults], plt.Figure], results: WorkshopResults | None, name: str,
-         figures_dir: str | Path) -> Path | None:
+         figures_dir: str | Path) -> None:
     """Notebook helper: draw, save (PNG + SVG) and display a chart, or display why it was skipped.
 
     A skipped chart's files from an earlier run are removed, so that no stale figure reaches the report.
@@ -282,11 +288,10 @@ def show(make: Callable[[WorkshopResults], plt.Figure], results: WorkshopResults
         for suffix in (".png", ".svg"):
             (Path(figures_dir) / f"{name}{suffix}").unlink(missing_ok=True)
         display(Markdown(f"*Not shown: {why}*"))
-        return None
-    png = save_figure(fig, name, figures_dir)
+        return
+    save_figure(fig, name, figures_dir)
     display(fig)
     plt.close(fig)
-    return png
 
 
 def show_text(results: WorkshopResults | None, sentence: Callable[[WorkshopResults], str]) -> None:

@@ -1,0 +1,215 @@
+"""Rule-based coding of respondent segments, and manual codings from coding sheets and Taguette exports."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from helpers.codebook import load_codebook, read_codebook_yaml
+from helpers.coding import CODING_COLUMNS, code_segments, read_manual_codings, validate_codings
+from helpers.errors import InputError
+from helpers.rules import RuleCoder
+from helpers.study import Study, StudyConfig
+
+FIXTURES = Path(__file__).parent / "fixtures" / "coding"
+SAMPLE = Path(__file__).resolve().parents[1] / "data" / "raw" / "sample"
+
+
+@pytest.fixture(scope="module")
+def book():
+    return read_codebook_yaml(FIXTURES / "codebook.yml")
+
+
+@pytest.fixture(scope="module")
+def segments():
+    return pd.read_csv(FIXTURES / "segments.csv", dtype={"char_start": int, "char_end": int}, keep_default_na=False)
+
+
+@pytest.fixture(scope="module")
+def documents():
+    return pd.read_csv(FIXTURES / "documents.csv", keep_default_na=False)
+
+
+def codes_of(codings: pd.DataFrame) -> set[tuple[str, str]]:
+    return set(zip(codings["segment_id"], codings["code_id"]))
+
+
+def sheet(tmp_path: Path, text: str, name: str = "coder_x.csv", encoding: str = "utf-8-sig") -> Path:
+    folder = tmp_path / "codings"
+    folder.mkdir(exist_ok=True)
+    (folder / name).write_bytes(text.encode(encoding))
+    return folder
+
+
+def test_fixture_offsets_index_the_documents(segments, documents):
+    docs = dict(zip(documents["participant_id"], documents["text"]))
+    for rec in segments.to_dict("records"):
+        assert docs[rec["participant_id"]][rec["char_start"]:rec["char_end"]] == rec["text"]
+
+
+def test_rules_code_respondent_segments_in_their_language(segments, book):
+    codings = code_segments(segments, book)
+    assert list(codings.columns) == CODING_COLUMNS
+    assert codes_of(codings) == {
+        ("T01-002", "mandate"), ("T01-002", "bodies"),  # mandat; styrgrupp* on "Styrgruppen"
+        ("T01-004", "allocation"),
+        ("T01-006", "trust"),  # the phrase "vi och dom"
+        ("T02-002", "legacy"), ("T02-002", "integrations"),  # "gamla system"; integration* on "integrationerna"
+        ("T02-004", "trust"),  # "Tilliten" stems to tillit
+        ("T03-002", "bodies"), ("T03-002", "mandate"),  # English: "steering group", mandate/governing
+        ("T03-004", "trust"),
+    }
+    # T02-004 says "governing" and T02-005 "steering group", but in Swedish segments: the Swedish stemmer
+    # leaves "governing" whole, and keywords_en do not apply.
+    assert set(codings["source"]) == {"rules"} and set(codings["coder"]) == {"rules"}
+    assert dict(zip(codings["code_id"], codings["theme_id"]))["integrations"] == "systems"
+
+
+def test_interviewer_segments_are_never_coded(segments, book):
+    codings = code_segments(segments, book)
+    roles = segments.set_index("segment_id")["speaker_role"]
+    assert set(roles[codings["segment_id"]]) == {"respondent"}
+    assert "T02-003" not in set(codings["segment_id"])  # the interviewer asks about "tilliten"
+
+
+def test_evidence_names_the_rule_terms_and_the_words_seen(segments, book):
+    codings = code_segments(segments, book).set_index(["segment_id", "code_id"])["evidence"]
+    assert codings[("T01-002", "bodies")] == "styrgrupp* (styrgruppen)"
+    assert codings[("T01-002", "mandate")] == "mandat; /oklart vem som (bestämmer|beslutar)/ (oklart vem som bestämmer)"
+    assert codings[("T03-002", "mandate")] == "mandat (mandate); govern (governing)"
+
+
+def test_keyword_matching_rules(book):
+    coder = RuleCoder(book)
+    assert "legacy" not in coder.code("Våra gamla fina system.", "sv")  # a phrase needs consecutive words
+    assert "legacy" in coder.code("Gamla  system,", "sv")
+    assert "mandate" in coder.code("Mandatet är oklart.", "sv")  # stem of the word equals the keyword
+    assert "integrations" in coder.code("Integrationsplattformen", "sv")  # prefix wildcard
+    assert "integrations" not in coder.code("Desintegration", "sv")  # a prefix must start the word
+    assert coder.code("Ingenting här.", "sv") == {}
+
+
+def test_no_codebook_gives_no_codings(segments):
+    codings = code_segments(segments, None)
+    assert codings.empty and list(codings.columns) == CODING_COLUMNS
+
+
+def test_unknown_language_is_an_input_error(segments, book):
+    odd = segments.assign(language="de")
+    with pytest.raises(InputError, match="language 'de'"):
+        code_segments(odd, book)
+
+
+def test_coding_100k_segments_takes_seconds(book):
+    words = ("Styrgruppen har inget mandat och det är oklart vem som bestämmer om integrationerna, "
+             "fördelningsnyckeln och de gamla systemen i kommunerna ").split()
+    texts = [" ".join(words[i % 7:] + [f"ord{i % 5000}"] + words[:i % 7]) for i in range(100_000)]
+    segments = pd.DataFrame({"segment_id": [f"X{i}" for i in range(len(texts))], "participant_id": "X",
+                             "speaker_role": "respondent", "text": texts, "language": "sv"})
+    started = time.process_time()
+    codings = code_segments(segments, book)
+    assert time.process_time() - started < 30  # CPU seconds; typically well under 10
+    assert codings["segment_id"].nunique() == 100_000
+
+
+def test_coding_sheet_quotes_segment_ids_and_labels(tmp_path, segments, documents, book):
+    folder = sheet(tmp_path, "participant_id;quote;segment_id;code;coder\n"
+                             "T01;\"  DET ÄR oklart\n vem \";;mandate;anna\n"
+                             "T01;;T01-004;Fördelning;anna\n"
+                             "T02;”tilliten mellan kommunerna”;;trust;\n")
+    codings = read_manual_codings(folder, segments, documents, book)
+    assert codes_of(codings) == {("T01-002", "mandate"), ("T01-004", "allocation"), ("T02-004", "trust")}
+    assert dict(zip(codings["segment_id"], codings["coder"])) == {"T01-002": "anna", "T01-004": "anna",
+                                                                  "T02-004": "coder_x"}  # empty coder: file name
+    assert set(codings["source"]) == {"manual"}
+    assert 'coder_x.csv: "”tilliten mellan kommunerna”"' in set(codings["evidence"])
+
+
+def test_a_quote_also_asked_about_by_the_interviewer_lands_on_the_answer(tmp_path, segments, documents, book):
+    folder = sheet(tmp_path, "participant_id,quote,code\nT02,tilliten,trust\n")
+    assert codes_of(read_manual_codings(folder, segments, documents, book)) == {("T02-004", "trust")}
+
+
+def test_excel_coding_sheet(tmp_path, segments, documents, book):
+    folder = tmp_path / "codings"
+    folder.mkdir()
+    pd.DataFrame({"participant_id": ["T03"], "quote": ["members is low"], "code": ["Trust"],
+                  "coder": ["bo"]}).to_excel(folder / "bo.xlsx", index=False)
+    codings = read_manual_codings(folder, segments, documents, book)
+    assert codes_of(codings) == {("T03-004", "trust")}
+
+
+def test_taguette_highlights(tmp_path, segments, documents, book):
+    folder = sheet(tmp_path, "id,document,tag,content\n"
+                             '1,T01 intervju.txt,Organ,"<p>Styrgruppen har <b>inget</b> mandat.</p>"\n'
+                             "2,T03.docx,trust,Trust between the members\n", name="taguette_eva.csv")
+    codings = read_manual_codings(folder, segments, documents, book)
+    assert codes_of(codings) == {("T01-002", "bodies"), ("T03-004", "trust")}
+    assert set(codings["coder"]) == {"taguette_eva"}
+
+
+@pytest.mark.parametrize("body, problem, where", [
+    ("participant_id;quote;code\nT01;oklart vem;budget\n", "'budget' is not a code id or label", "row 2"),
+    ("participant_id;quote;code\nT01;oklart vem;Mandat\nT01;inte i texten;mandate\n",
+     "is not in T01's pseudonymised text", "row 3"),
+    ("participant_id;segment_id;code\nT01;T01-999;mandate\n", "segment_id 'T01-999' is not a segment", "row 2"),
+    ("participant_id;segment_id;code\nT02;T01-002;mandate\n", "belongs to another participant", "row 2"),
+    ("participant_id;quote;code\nT09;oklart vem;mandate\n", "unknown participant 'T09'", "row 2"),
+    ("participant_id;quote;code\nT01;;mandate\n", "neither segment_id nor quote", "row 2"),
+    ("participant_id;text;code\nT01;oklart vem;mandate\n", "lacks the required column(s) quote", "header row"),
+    ("participant_id;quote;code\nT01;det är;trust\n", "occurs 2 times", "row 2"),
+])
+def test_bad_coding_sheets_name_file_and_row(tmp_path, segments, documents, book, body, problem, where):
+    folder = sheet(tmp_path, body)
+    with pytest.raises(InputError) as err:
+        read_manual_codings(folder, segments, documents, book)
+    message = str(err.value)
+    assert str(folder / "coder_x.csv") in message and problem in message and where in message
+
+
+def test_unknown_code_suggests_close_ids(tmp_path, segments, documents, book):
+    folder = sheet(tmp_path, "participant_id;quote;code\nT01;oklart vem;mandates\n")
+    with pytest.raises(InputError, match="did you mean 'mandate'"):
+        read_manual_codings(folder, segments, documents, book)
+
+
+def test_coding_files_need_a_codebook(tmp_path, segments, documents):
+    folder = sheet(tmp_path, "participant_id;quote;code\nT01;oklart vem;mandate\n")
+    with pytest.raises(InputError, match="no codebook"):
+        read_manual_codings(folder, segments, documents, None)
+
+
+def test_other_files_in_codings_are_an_error_but_lock_files_are_not(tmp_path, segments, documents, book):
+    folder = sheet(tmp_path, "participant_id;quote;code\nT01;oklart vem;mandate\n")
+    (folder / "~$coder_x.xlsx").write_bytes(b"lock")
+    assert len(read_manual_codings(folder, segments, documents, book)) == 1
+    (folder / "notes.docx").write_bytes(b"x")
+    with pytest.raises(InputError, match="notes.docx: is not a coding file"):
+        read_manual_codings(folder, segments, documents, book)
+
+
+def test_validate_codings_checks_codes_and_participants_without_segments(tmp_path, book):
+    participants = pd.read_csv(FIXTURES / "participants.csv", keep_default_na=False)
+    study = Study(root=tmp_path, config=StudyConfig(), participants=participants,
+                  participants_file=tmp_path / "participants.csv")
+    validate_codings(study, book)  # no codings folder: nothing to check
+    sheet(tmp_path, "participant_id;quote;code\nT01;not checked here;mandate\n")
+    validate_codings(study, book)  # quotes need the segments: checked in stage 02
+    sheet(tmp_path, "participant_id;quote;code\nT01;x;mandate\nT07;x;mandate\n", name="coder_y.csv")
+    with pytest.raises(InputError, match=r"coder_y.csv, row 3: unknown participant 'T07'"):
+        validate_codings(study, book)
+
+
+@pytest.mark.skipif(not (SAMPLE / "codings" / "second_coder.csv").exists(), reason="sample coding sheet not written")
+def test_sample_second_coder_sheet_uses_known_codes_and_participants():
+    book = load_codebook(SAMPLE)
+    sheet_rows = pd.read_csv(SAMPLE / "codings" / "second_coder.csv", sep=";", encoding="utf-8-sig", dtype=str)
+    assert list(sheet_rows.columns) == ["participant_id", "quote", "code", "coder"]
+    assert (SAMPLE / "codings" / "second_coder.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+    assert 40 <= len(sheet_rows) <= 80
+    assert {"P01", "P03", "P06", "P11"} <= set(sheet_rows["participant_id"])
+    assert set(sheet_rows["code"]) <= set(book.codes)
+    assert not sheet_rows["quote"].str.contains(r"\[|\(|\beh\b", regex=True).any()

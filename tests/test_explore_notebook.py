@@ -1,0 +1,52 @@
+"""notebooks/explore.ipynb runs top to bottom with its defaults on a small data/processed, with and without itables."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import papermill
+import pytest
+
+from conftest import ROOT
+from test_explore import write_processed
+
+pytestmark = pytest.mark.slow
+
+NOTEBOOK = ROOT / "notebooks" / "explore.ipynb"
+
+
+def _run(tmp_path: Path, **parameters) -> tuple[str, list[dict]]:
+    """Execute the notebook on the fixture output folder; return its Markdown output and all outputs."""
+    out = write_processed(tmp_path / "out")
+    executed = tmp_path / "explore.executed.ipynb"
+    papermill.execute_notebook(str(NOTEBOOK), str(executed), parameters={"output_dir": str(out), **parameters},
+                               cwd=str(NOTEBOOK.parent), kernel_name="python3", progress_bar=False)
+    nb = json.loads(executed.read_text(encoding="utf-8"))
+    outputs = [o for cell in nb["cells"] if cell["cell_type"] == "code" for o in cell.get("outputs", [])]
+    markdown = "\n".join("".join(o.get("data", {}).get("text/markdown", "")) for o in outputs)
+    return markdown, outputs
+
+
+def _answers_both_questions(markdown: str) -> None:
+    assert "**2 segments** coded with the theme *Prioritering av gemensamma initiativ*" in markdown
+    assert "P01 (Sjömåla kommun, IT-chef), P03 (Sexan IT, chef för IT-organisationen)" in markdown
+    assert "> Vi har för många projekt" in markdown  # the IT-chef's answer, quoted
+    assert "**4 occurrences** of *mandat*" in markdown
+    assert "*mandatet* (1)" in markdown and "*mandaten* (1)" in markdown  # found by stem
+
+
+def test_explore_notebook_runs_with_offline_interactive_tables(tmp_path):
+    markdown, outputs = _run(tmp_path)
+    assert not [o for o in outputs if o["output_type"] == "error"]
+    _answers_both_questions(markdown)
+    html = "".join("".join(o.get("data", {}).get("text/html", "")) for o in outputs)
+    assert "new ITable" in html  # tables drawn by itables ...
+    assert "unpkg" not in html  # ... from the bundle embedded in the notebook, not fetched from the internet
+
+
+def test_explore_notebook_runs_with_plain_tables(tmp_path):
+    markdown, outputs = _run(tmp_path, interactive=False)
+    _answers_both_questions(markdown)
+    html = "".join("".join(o.get("data", {}).get("text/html", "")) for o in outputs)
+    assert "new ITable" not in html and "mandatet" in html  # the KWIC table as a plain DataFrame
