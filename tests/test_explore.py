@@ -13,7 +13,7 @@ import pytest
 
 from helpers import explore_display
 from helpers.errors import InputError
-from helpers.explore import (Workbench, compare, kwic, load_workbench, log_odds_dirichlet, preview_rule,
+from helpers.explore import (Workbench, compare, kwic, load_workbench, log_odds_dirichlet, people, preview_rule,
                              resolve_code, retrieve, select, with_context)
 from helpers.tables import write_table
 
@@ -178,6 +178,12 @@ def test_retrieve_what_it_heads_said_about_prioritisation(wb):
     assert found.iloc[1]["after"] == ""  # P03-004 ends the interview
     assert list(found.columns) == ["segment_id", "participant_id", "organisation", "role", "codes", "coders",
                                    "before", "text", "after"]
+
+
+def test_people_names_each_participant_once_with_organisation_and_role(wb):
+    found = retrieve(wb, code="unclear_mandate")  # P01 twice, P02 once
+    assert people(found) == "P01 (Sjömåla kommun, IT-chef), P02 (Sjömåla kommun, kommundirektör)"
+    assert people(found.iloc[:0]) == ""
 
 
 def test_retrieve_a_theme_includes_codings_of_the_theme_itself(wb):
@@ -351,6 +357,8 @@ def test_compare_two_roles_and_overlapping_groups(wb):
     result = compare(wb, ["IT-chef", "chef för IT"], "kommundirektör", by="role")
     assert result.sizes.set_index("group").loc["IT-chef / chef för IT", "interviews"] == 2
     assert "IT-chef / chef för IT" in result._repr_html_()
+    labelled = result.labelled(result.themes)
+    assert {"words · IT-chef / chef för IT", "segments · kommundirektör", "difference"} <= set(labelled.columns)
     with pytest.raises(ValueError, match="both groups"):
         compare(wb, "chef", "IT", by="role")
     with pytest.raises(ValueError, match="by must be"):

@@ -13,7 +13,7 @@ from conftest import ROOT, SAMPLE
 from helpers import theme_charts as charts
 from helpers import themes
 from helpers.errors import InputError
-from helpers.tables import write_table
+from helpers.tables import read_table, write_table
 
 matplotlib.use("Agg")
 
@@ -351,7 +351,7 @@ VOCABULARY = {
 def _processed_study(folder: Path, with_codes: bool) -> None:
     """Processed tables for the sample study's participants: segments on three topics, and (optionally) a codebook
     and codings that cover two of them."""
-    participants = pd.read_csv(SAMPLE / "participants.csv", sep=None, engine="python", dtype=str)
+    participants = read_table(SAMPLE / "participants.csv")
     rows, codes = [], []
     for i, p in enumerate(participants.itertuples()):
         for j, (topic, words) in enumerate(VOCABULARY.items()):

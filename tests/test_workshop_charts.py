@@ -74,13 +74,13 @@ def test_challenge_labels_are_wrapped_and_shortened() -> None:
     assert C.wrap_label("C01", "Kort") == "C01 Kort"
 
 
-def test_importance_feasibility_labels_do_not_overlap(sample_results: W.WorkshopResults) -> None:
-    fig = C.importance_feasibility_chart(sample_results)
+def assert_point_labels_clear(fig: plt.Figure, n_points: int) -> None:
+    """Every point has a label; no two labels overlap; no label covers a point or leaves the plot."""
     fig.canvas.draw()
     ax = axes_of(fig)[0]
     renderer = fig.canvas.get_renderer()
-    labels = [t for t in ax.texts if t.get_text()[:1] == "C"]
-    assert len(labels) == len(sample_results.priorities)
+    labels = [t for t in ax.texts if t.get_text()[:1] in ("C", "K")]
+    assert len(labels) == n_points
     boxes = [t.get_window_extent(renderer) for t in labels]
     for i, a in enumerate(boxes):
         for b in boxes[i + 1:]:
@@ -94,6 +94,30 @@ def test_importance_feasibility_labels_do_not_overlap(sample_results: W.Workshop
             dx = max(box.x0 - cx, 0, cx - box.x1)
             dy = max(box.y0 - cy, 0, cy - box.y1)
             assert dx * dx + dy * dy >= r * r, f"label {label.get_text()[:3]} covers a point"
+
+
+def test_importance_feasibility_labels_do_not_overlap(sample_results: W.WorkshopResults) -> None:
+    fig = C.importance_feasibility_chart(sample_results)
+    assert_point_labels_clear(fig, len(sample_results.priorities))
+
+
+def test_labels_stay_clear_with_many_crowded_challenges(study_dir: Path, tmp_path: Path) -> None:
+    rng = np.random.default_rng(5)
+    words = "mandat styrning kompetens system integration finansiering nytta tillit politik plattform".split()
+    n = 30
+    challenges = ["challenge_id,challenge"] + [f"K{i:02d},{' '.join(rng.choice(words, rng.integers(2, 9)))}"
+                                                for i in range(n)]
+    (study_dir / "workshop" / "challenges.csv").write_text("\n".join(challenges) + "\n", encoding="utf-8")
+    (study_dir / "workshop" / "actions.csv").unlink()
+    rows = ["participant_id;organisation;challenge_id;votes;importance;feasibility"]
+    for voter in range(20):
+        org = ("A kommun", "B kommun", "C kommun")[voter % 3]
+        for c in rng.choice(n, 10, replace=False):
+            rows.append(f"V{voter};{org};K{c:02d};{rng.choice([0, 0, 1, 2])};{rng.integers(1, 6)};{rng.integers(1, 6)}")
+    (study_dir / "workshop" / "votes.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    res = results_for(study_dir, tmp_path / "processed")
+    rated = res.priorities["mean_importance"].notna().sum()
+    assert_point_labels_clear(C.importance_feasibility_chart(res), rated)
 
 
 def test_members_without_voters_are_shown_not_dropped(study_dir: Path, tmp_path: Path) -> None:

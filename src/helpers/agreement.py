@@ -63,9 +63,10 @@ def _pair_rows(a: str, b: str, codings: pd.DataFrame, units: list[str], n_interv
                 pooled_a.append(va)
                 pooled_b.append(vb)
             rows.append(_row(a, b, level, code, theme_of[code], labels.get(code, code), n_interviews, va, vb))
-    if pooled_a:
-        rows.append(_row(a, b, "all", ALL_CODES, "", ALL_CODES, n_interviews,
-                         np.concatenate(pooled_a), np.concatenate(pooled_b)))
+    if pooled_a:  # every segment x code decision; n_units stays the number of segments
+        pooled = _row(a, b, "all", ALL_CODES, "", ALL_CODES, n_interviews,
+                      np.concatenate(pooled_a), np.concatenate(pooled_b))
+        rows.append(pooled | {"n_units": len(units)})
     return rows
 
 

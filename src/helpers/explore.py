@@ -263,11 +263,14 @@ def retrieve(wb: Workbench, code: str | None = None, theme: str | None = None, o
     """
     if (code is None) == (theme is None):
         raise ValueError("give either code= or theme=")
-    column, wanted = ("theme_id", resolve_code(wb, theme, themes_only=True)) if theme is not None \
-        else ("code_id", resolve_code(wb, code))
+    if theme is not None:
+        column, wanted = "theme_id", resolve_code(wb, theme, themes_only=True)
+    else:
+        column, wanted = "code_id", resolve_code(wb, code)
     codings = wb.codings.loc[matching(wb.codings["coder"], coder, "coder")]
     codings = codings.loc[codings[column] == wanted]
-    chosen = with_context(wb.segments).loc[select(wb, organisation, role, participant, True).index]
+    chosen = select(wb, organisation, role, participant, include_interviewer=True)
+    chosen = with_context(wb.segments).loc[chosen.index]
     found = chosen.merge(_codes_per_segment(codings), left_on="segment_id", right_index=True)
     return found[RETRIEVE_COLUMNS].reset_index(drop=True)
 
@@ -452,7 +455,7 @@ def preview_rule(wb: Workbench, keywords: Names = None, regex: Names = None, cod
 
         p = preview_rule(wb, keywords=["mandat*", "befogenhet*"], regex=[r"vem (som )?bestämmer"])
         p                    # summary, hits per member, overlap with existing codes
-        p.hits[p.hits.new]   # the segments no code covers yet
+        p.hits[p.hits.new]   # the hits that no code (or not ``code``) covers yet
     """
     keywords, regex = _names(keywords), _names(regex)
     if not keywords and not regex:

@@ -299,8 +299,8 @@ def _positions(sel: ET.Element, path: Path, length: int | None) -> tuple[int, in
     return start, end
 
 
-def _element(parent: ET.Element, name: str, **attrs: str) -> ET.Element:
-    return ET.SubElement(parent, f"{{{PROJECT_NS}}}{name}", attrs)
+def _element(parent: ET.Element, tag: str, **attrs: str) -> ET.Element:
+    return ET.SubElement(parent, f"{{{PROJECT_NS}}}{tag}", attrs)
 
 
 def _users(root: ET.Element, codings: pd.DataFrame) -> dict[str, str]:

@@ -132,6 +132,9 @@ def plan(spec: Spec, project: Path, data_dir: Path, out_root: Path) -> list[Job]
     jobs: list[Job] = []
     for number, stage in enumerate(spec.stages, start=1):
         notebook = project / stage.notebook
+        if not notebook.exists():
+            raise InputError(spec.path, f"stage '{stage.name}': notebook {notebook} is missing",
+                             fix="check the notebook path in pipeline.yml")
         base = {"data_dir": str(data_dir), "output_dir": str(out_root), **spec.parameters}
         variants = [None] if stage.per is None else members(data_dir)
         for variant in variants:
@@ -247,8 +250,6 @@ def check_parameters(jobs: list[Job]) -> list[Job]:
     seen: dict[Path, dict] = {}
     for job in jobs:
         if job.notebook not in seen:
-            if not job.notebook.exists():
-                raise InputError(job.notebook, "is missing", fix="check the notebook path in pipeline.yml")
             seen[job.notebook] = papermill.inspect_notebook(str(job.notebook))
         declared = seen[job.notebook]
         for name, value in job.parameters.items():

@@ -204,8 +204,8 @@ def _coverage(coded: pd.DataFrame, key: str, segments: pd.DataFrame, members: li
 
 def _fill_zero(table: pd.DataFrame, segments: pd.DataFrame, members: list[str]) -> pd.DataFrame:
     """Rows of themes/codes nobody raised get 0 (not missing): absence is a finding."""
-    counts = ["n_segments", "n_participants", "n_organisations", "pct_segments", "pct_participants"]
-    table[counts] = table[counts].fillna(0)
+    for column in ("n_segments", "n_participants", "n_organisations", "pct_segments", "pct_participants"):
+        table[column] = pd.to_numeric(table[column]).fillna(0)
     table["organisations"] = table["organisations"].fillna("")
     table["of_participants"] = respondent_segments(segments, ["participant_id"])["participant_id"].nunique()
     table["of_organisations"] = len(members)
@@ -355,7 +355,7 @@ def saturation(segments: pd.DataFrame, codings: pd.DataFrame) -> pd.DataFrame:
     new_ids = first_seen.reset_index().sort_values("code_id").groupby("position")["code_id"].agg("; ".join)
     order["n_codes"] = order["position"].map(coded.groupby("position")["code_id"].nunique()).fillna(0).astype(int)
     order["new_codes"] = order["position"].map(first_seen.value_counts()).fillna(0).astype(int)
-    order["new_code_ids"] = order["position"].map(new_ids).fillna("")
+    order["new_code_ids"] = [new_ids.get(position, "") for position in order["position"]]
     order["cumulative_codes"] = order["new_codes"].cumsum()
     total = max(int(order["new_codes"].sum()), 1)
     order["pct_of_codes_found"] = (100 * order["cumulative_codes"] / total).round(1)

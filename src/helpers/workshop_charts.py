@@ -121,8 +121,8 @@ def importance_feasibility_chart(results: WorkshopResults) -> plt.Figure:
     ax.axvline(x_cut, color=GREY, lw=0.9, ls="--", zorder=1)
     ax.axhline(y_cut, color=GREY, lw=0.9, ls="--", zorder=1)
     pad = 0.35
-    ax.set_xlim(max(0.9, x.min() - pad), min(5.1, x.max() + pad))
-    ax.set_ylim(max(0.9, y.min() - pad), min(5.1, y.max() + pad))
+    ax.set_xlim(max(0.6, x.min() - pad), min(5.4, x.max() + pad))
+    ax.set_ylim(max(0.6, y.min() - pad), min(5.4, y.max() + pad))
     corners = _name_quadrants(ax)
     labels = [wrap_label(c, t, width=24, lines=3) for c, t in zip(rated["challenge_id"], rated["challenge"])]
     _label_points(ax, x, y, sizes, labels, list(rated["challenge_id"]), avoid=corners)
@@ -162,8 +162,11 @@ def _label_points(ax: plt.Axes, x: np.ndarray, y: np.ndarray, sizes: np.ndarray,
                 taken.append(Bbox.from_bounds(spot[0] - box.width / 2, spot[1] - box.height / 2,
                                               box.width, box.height))
                 break
+    # expand=1 and no pull, explosion or crossing swaps: adjustText keeps the free spots found above and only
+    # moves labels that found none
     adjust_text(texts, x=x, y=y, target_x=x, target_y=y, avoid_self=False, ax=ax, iter_lim=500, expand=(1.0, 1.0),
-                force_pull=0, force_explode=0, prevent_crossings=False, objects=[Bbox(to_data.transform(b.get_points())) for b in obstacles],
+                force_pull=0, force_explode=0, prevent_crossings=False,
+                objects=[Bbox(to_data.transform(b.get_points())) for b in obstacles],
                 min_arrow_len=4, arrowprops={"arrowstyle": "-", "color": GREY, "lw": 0.6})
     return texts
 
