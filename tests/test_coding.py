@@ -80,6 +80,7 @@ def test_evidence_names_the_rule_terms_and_the_words_seen(segments, book):
     assert codings[("T01-002", "bodies")] == "styrgrupp* (styrgruppen)"
     assert codings[("T01-002", "mandate")] == "mandat; /oklart vem som (bestämmer|beslutar)/ (oklart vem som bestämmer)"
     assert codings[("T03-002", "mandate")] == "mandat (mandate); govern (governing)"
+    assert RuleCoder(book).code("Gamla-systemen krånglar.", "sv") == {"legacy": "gamla system (gamla-systemen)"}
 
 
 def test_keyword_matching_rules(book):

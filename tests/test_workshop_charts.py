@@ -126,7 +126,7 @@ def test_members_without_voters_are_shown_not_dropped(study_dir: Path, tmp_path:
     ticks = [t.get_text() for t in axes_of(heat)[0].get_xticklabels()]
     assert "D kommun (no voters)" in ticks and "A kommun (n = 2)" in ticks
     bars = C.priorities_chart(res)
-    legend = [t.get_text() for t in axes_of(bars)[0].get_legend().get_texts()]
+    legend = [t.get_text() for t in bars.legends[0].get_texts()]
     assert "D kommun (no voters)" in legend
     cluster = C.agreement_chart(res)
     notes = " ".join(t.get_text() for t in cluster.texts)

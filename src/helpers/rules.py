@@ -144,9 +144,10 @@ class _LanguageMatcher:
         return hits
 
     def find(self, text: str) -> list[tuple[_Keyword, str]]:
-        """Every keyword occurrence in ``text`` with the words it matched (the inner loop of coding)."""
-        tokens = _TOKEN.findall(text.lower())
-        anchors, keywords, found = self._anchors, self.keywords, []
+        """Every keyword occurrence in ``text`` with the text it matched (the inner loop of coding)."""
+        lower = text.lower()
+        tokens = _TOKEN.findall(lower)
+        anchors, keywords, hits_at = self._anchors, self.keywords, []
         for i, token in enumerate(tokens):
             hits = anchors.get(token)
             if hits is None:
@@ -155,8 +156,11 @@ class _LanguageMatcher:
                 kw = keywords[k]
                 start = i - kw.anchor
                 if len(kw.words) == 1 or self._phrase_at(kw, tokens, start):
-                    found.append((kw, " ".join(tokens[start:start + len(kw.words)])))
-        return found
+                    hits_at.append((kw, start))
+        if not hits_at:
+            return []
+        spans = [m.span() for m in _TOKEN.finditer(lower)]  # only for texts with hits: keeps the loop lean
+        return [(kw, lower[spans[start][0]:spans[start + len(kw.words) - 1][1]]) for kw, start in hits_at]
 
     def _phrase_at(self, kw: _Keyword, tokens: list[str], start: int) -> bool:
         """Whether all words of the phrase ``kw`` match the tokens from ``start`` on."""

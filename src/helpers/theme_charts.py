@@ -79,31 +79,35 @@ def group_heatmap(table: pd.DataFrame, group: str, measure: str, max_groups: int
     keep = list(sizes.sort_values(ascending=False, kind="stable").index[:max_groups])
     keep = [g for g in sizes.index if g in keep]
     data = table.loc[table[group].isin(keep)]
-    columns = [f"{wrap(g, 24, 2)}\n(n = {sizes[g]})" for g in keep]
+    if len(keep) <= 10:  # room for a two-line name above the count
+        columns = [f"{wrap(g, 24, 2)}\n(n = {sizes[g]})" for g in keep]
+    else:  # narrow columns: one line each
+        columns = [f"{wrap(g, 30, 1)} (n = {sizes[g]})" for g in keep]
+
+    labels = dict(zip(data["theme_id"], data["theme_label"]))
 
     def grid(values: str) -> pd.DataFrame:
-        wide = data.pivot(index="theme_label", columns=group, values=values)
-        wide = wide.reindex(index=list(dict.fromkeys(data["theme_label"])), columns=keep)
-        wide.columns = columns
+        wide = data.pivot(index="theme_id", columns=group, values=values)
+        wide = wide.reindex(index=list(labels), columns=keep)
+        wide.index, wide.columns = [labels[t] for t in wide.index], columns
         return wide
 
     shown = f"the {len(keep)} {group}s with most participants" if len(sizes) > max_groups else None
-    noun = "organisation" if group == "organisation" else "role"
     if measure == "n_participants":
         counts = grid("n_participants")
         fig = _heatmap(grid("pct_participants"), counts.astype(int).astype(str),
-                       f"Participants raising each theme, by {noun}", f"{noun.capitalize()} (interviewed participants)",
-                       "Theme", f"% of the {noun}'s participants (number in cell)", vmax=100)
+                       f"Participants raising each theme, by {group}", f"{group.capitalize()} (interviewed participants)",
+                       "Theme", f"% of the {group}'s participants (number in cell)", vmax=100)
     elif measure == "pct_words":
         shares = grid("pct_words")
         fig = _heatmap(shares, shares.map(lambda v: "" if pd.isna(v) else f"{v:.0f}%"),
-                       f"Share of interview length spent on each theme, by {noun}",
-                       f"{noun.capitalize()} (interviewed participants)", "Theme",
-                       f"% of the {noun}'s respondent words")
+                       f"Share of interview length spent on each theme, by {group}",
+                       f"{group.capitalize()} (interviewed participants)", "Theme",
+                       f"% of the {group}'s respondent words")
     else:
         raise ValueError(f"unknown measure {measure!r}: use 'n_participants' or 'pct_words'")
     if shown:
-        fig.axes[0].set_title(fig.axes[0].get_title() + f"\n({shown})", fontsize=10)
+        fig.axes[0].set_title(fig.axes[0].get_title(loc="left") + f"\n({shown})")
     return fig
 
 
@@ -119,10 +123,11 @@ def strong_pair_threshold(matrix: pd.DataFrame, max_edges: int | None = None) ->
     return int(pairs[min(keep, len(pairs)) - 1])
 
 
-def _ring_layout(nodes: list[str]) -> dict[str, np.ndarray]:
-    """Nodes on a circle in the given order, the first at the top, going clockwise."""
+def _ring_layout(nodes: list[str], stretch: float = 1.0) -> dict[str, np.ndarray]:
+    """Nodes on a ring in the given order, the first at the top, going clockwise; ``stretch`` > 1 makes the ring
+    taller than wide, so that more labels fit beside each other on its left and right."""
     angles = np.pi / 2 - 2 * np.pi * np.arange(len(nodes)) / max(len(nodes), 1)
-    return {node: np.array([np.cos(a), np.sin(a)]) for node, a in zip(nodes, angles)}
+    return {node: np.array([np.cos(a), stretch * np.sin(a)]) for node, a in zip(nodes, angles)}
 
 
 def _label_outside(ax: plt.Axes, text: str, xy: np.ndarray, radius_pt: float) -> None:
@@ -152,11 +157,12 @@ def cooccurrence_network(matrix: pd.DataFrame, labels: pd.Series, min_count: int
         for b in matrix.index[i + 1:]:
             if a in graph and b in graph and matrix.loc[a, b] >= min_count:
                 graph.add_edge(a, b, weight=int(matrix.loc[a, b]))
-    fig, ax = plt.subplots(figsize=(FULL_WIDTH, 6.0))
+    stretch = float(np.clip(graph.number_of_nodes() / 12, 1.0, 1.6))  # up to 12 fit on a circle
+    fig, ax = plt.subplots(figsize=(FULL_WIDTH, 6.0 * stretch))
     if graph.number_of_nodes() == 0:
         ax.text(0.5, 0.5, "No coded segments", ha="center", va="center", transform=ax.transAxes)
     else:
-        pos = _ring_layout(list(graph.nodes))
+        pos = _ring_layout(list(graph.nodes), stretch)
         widths = np.array([d["weight"] for _, _, d in graph.edges(data=True)], dtype=float)
         sizes = np.array([d["size"] for _, d in graph.nodes(data=True)], dtype=float)
         areas = 80 + 900 * sizes / sizes.max()
@@ -166,7 +172,7 @@ def cooccurrence_network(matrix: pd.DataFrame, labels: pd.Series, min_count: int
         for (node, xy), area in zip(pos.items(), areas):
             _label_outside(ax, wrap(labels.get(node, node), 22), xy, np.sqrt(area) / 2)
         ax.set_xlim(-2.1, 2.1)
-        ax.set_ylim(-1.6, 1.45)
+        ax.set_ylim(-stretch - 0.6, stretch + 0.45)
         ax.set_aspect("equal")
     ax.set_axis_off()
     ax.set_title("Themes that come up in the same segments")

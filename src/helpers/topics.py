@@ -18,6 +18,7 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 import snowballstemmer
+from scipy import sparse
 from sklearn.decomposition import NMF
 from sklearn.feature_extraction.text import TfidfVectorizer
 from stop_words import get_stop_words
@@ -25,13 +26,13 @@ from stop_words import get_stop_words
 from .themes import respondent_segments, trim_quote
 
 # Spoken-language fillers, hedges, transcription marks and pseudonymisation placeholders ("[namn]",
-# "Interviewer") that the stop-word lists lack.
+# "Interviewer") that the stop-word lists lack (three letters or more: shorter words never become terms).
 FILLER_WORDS = frozenset("""
-    eh ehm öh öhm hm hmm mm mhm aa asså ba liksom typ alltså okej okey precis absolut jaha jo nja
-    nån nåt nånting nånstans nåra dom sen sån sånt såna sånna såhär sådär ju väl tror tycker tänker menar
-    känns känner säger sa vet bli blir gör göra går liksom faktiskt egentligen ganska lixom
+    ehm öhm hmm mhm asså liksom typ alltså okej okey precis absolut jaha nja
+    nån nåt nånting nånstans nåra dom sen sån sånt såna sånna såhär sådär väl tror tycker tänker menar
+    känns känner säger vet bli blir gör göra går faktiskt egentligen ganska
     skratt ohörbart paus namn interviewer intervjuare
-    um uh er erm yeah yep okay like really actually basically kind sort think know mean guess thing things
+    erm yeah yep okay like really actually basically kind sort think know mean guess thing things
     stuff lot lots gonna wanna laughs laughter inaudible pause
 """.split())
 TOKEN = re.compile(r"[^\W\d_]{3,}")  # words of three or more letters; numbers and ids (P03) are not topics
@@ -97,7 +98,7 @@ def _empty_model(note: str) -> TopicModel:
                       notes=[note])
 
 
-def _vectorise(docs: list[list[str]], max_features: int) -> tuple[object, TfidfVectorizer]:
+def _vectorise(docs: list[list[str]], max_features: int) -> tuple[sparse.csr_matrix, TfidfVectorizer]:
     """TF-IDF over the stems; terms in over half the segments say nothing about topics (in corpora of 20+)."""
     many = len(docs) >= 20
     vectoriser = TfidfVectorizer(analyzer=_identity, max_features=max_features, min_df=2 if many else 1,

@@ -333,7 +333,8 @@ def agreement_strength(w: float) -> str:
 
 EVIDENCE_COLUMNS = ["rank", "challenge_id", "challenge", "theme_id", "votes", "n_interviews", "n_members",
                     "members", "quote", "quote_by", "quote_segment_id", "status"]
-QUOTE_WORDS = 45  # a quote this long reads well in a table; longer segments are shortened with "…"
+QUOTE_WORDS = 45  # the preferred length of a quote (words)
+QUOTE_MAX_WORDS = 70  # longer segments are shortened, at a sentence end where one is near, with "…"
 
 
 def load_interview_codings(processed_dir: str | Path) -> tuple[pd.DataFrame, int] | None:
@@ -397,7 +398,7 @@ def _best_quote(hits: pd.DataFrame, keywords: set[str], used: set[str]) -> dict:
     return min(hits.to_dict("records"), key=score)
 
 
-def shorten_quote(text: str, words: int = 2 * QUOTE_WORDS) -> str:
+def shorten_quote(text: str, words: int = QUOTE_MAX_WORDS) -> str:
     """Keep a quote to about ``words`` words, ending at a sentence end when one is near, else with '…'."""
     tokens = text.split()
     if len(tokens) <= words:

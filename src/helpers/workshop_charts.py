@@ -40,12 +40,12 @@ def wrap_label(challenge_id: str, text: str, width: int = 36, lines: int = 2) ->
     return textwrap.fill(f"{challenge_id} {text}", width=width, max_lines=lines, placeholder=" …")
 
 
-def _labels(ranked: pd.DataFrame, **kwargs) -> list[str]:
-    return [wrap_label(c, t, **kwargs) for c, t in zip(ranked["challenge_id"], ranked["challenge"])]
+def _labels(ranked: pd.DataFrame) -> list[str]:
+    return [wrap_label(c, t) for c, t in zip(ranked["challenge_id"], ranked["challenge"])]
 
 
-def _member_label(org: str, n_voters: int, sep: str = " ") -> str:
-    return f"{org}{sep}({NO_VOTERS})" if n_voters == 0 else f"{org}{sep}(n = {n_voters})"
+def _member_label(org: str, n_voters: int) -> str:
+    return f"{org} ({NO_VOTERS})" if n_voters == 0 else f"{org} (n = {n_voters})"
 
 
 def _height(n_rows: int) -> float:
@@ -60,7 +60,7 @@ def priorities_chart(results: WorkshopResults) -> plt.Figure:
     votes = (results.members.pivot(index="challenge_id", columns="organisation", values="votes")
              .reindex(index=ranked["challenge_id"], columns=ws.organisations))
     colours = org_palette(ws.organisations)
-    fig, ax = plt.subplots(figsize=(FULL_WIDTH, _height(len(ranked))))
+    fig, ax = plt.subplots(figsize=(FULL_WIDTH, _height(len(ranked)) + 0.6), layout="constrained")
     y, left = np.arange(len(ranked)), np.zeros(len(ranked))
     for org in ws.organisations:
         ax.barh(y, votes[org].to_numpy(), left=left, height=0.7, color=colours[org], edgecolor="white",
@@ -76,7 +76,7 @@ def priorities_chart(results: WorkshopResults) -> plt.Figure:
     ax.set_xlabel("Votes (dots), stacked by member")
     ax.set_ylabel("Challenge (highest priority first)")
     ax.set_title("Workshop priorities: votes per challenge")
-    ax.legend(title="Member (voters)", loc="lower right", frameon=True, framealpha=0.95)
+    fig.legend(title="Member (number of voters)", loc="outside lower center", ncol=3, frameon=False)
     return fig
 
 
