@@ -53,6 +53,7 @@ POLL_SECONDS = 0.2
 GB = 1024 ** 3
 RAN = re.compile(r"^\s*✓ (?P<label>.+) \((?P<seconds>[\d.]+) s\)\s*$")
 STARTED = re.compile(r"^\s*▶ (?P<label>.+?)\s*$")
+REASON = re.compile(r"^\s*· (?P<label>.+?) will run: (?P<reason>.+?)\s*$")
 UP_TO_DATE = re.compile(r"^\s*= (?P<label>.+): up to date\s*$")
 
 
@@ -85,9 +86,14 @@ class Run:
         ran = set(self.started)
         return [m["label"] for line in self.lines if (m := UP_TO_DATE.match(line)) and m["label"] not in ran]
 
+    @property
+    def reasons(self) -> dict[str, str]:
+        """Why the runner said each notebook runs."""
+        return {m["label"]: m["reason"] for line in self.lines if (m := REASON.match(line))}
+
     def summary(self) -> dict:
         return {"seconds": round(self.seconds, 2), "peak_memory_gb": round(self.peak_bytes / GB, 3),
-                "ran": self.started, "up_to_date": self.up_to_date,
+                "ran": self.started, "up_to_date": self.up_to_date, "reasons": self.reasons,
                 "stage_seconds": self.stage_seconds}
 
 
@@ -316,8 +322,10 @@ def print_summary(results: Results) -> None:
     print(f"\n  sample study: runner cold {s['cold']['seconds']:.1f} s, naive chain {s['naive']['seconds']:.1f} s, "
           f"no-change re-run {s['no_change']['seconds']:.2f} s, after a workshop change "
           f"{s['workshop_change']['seconds']:.1f} s")
+    for label, reason in s["no_change"]["reasons"].items():
+        print(f"  ! with nothing changed, {label} re-ran: {reason}")
     if results.scale:
-        names = list(dict.fromkeys(nb for r in results.scale.values() for nb in r["notebook_seconds"]))
+        names = sorted({nb for r in results.scale.values() for nb in r["notebook_seconds"]})
         sizes = list(results.scale)
         print("\n  " + f"{'seconds per notebook':<28}" + "".join(f"{n + ' int.':>12}" for n in sizes))
         for name in names:
@@ -326,9 +334,9 @@ def print_summary(results: Results) -> None:
         print("  " + f"{'end to end':<28}" + "".join(f"{results.scale[n]['seconds']:>12.1f}" for n in sizes))
         print("  " + f"{'peak memory (GB)':<28}" + "".join(f"{results.scale[n]['peak_memory_gb']:>12.2f}"
                                                            for n in sizes))
-    print(f"\n  {'target':<40}{'measured':<20}{'goal':<20}verdict")
+    print(f"\n  {'target':<40}{'measured':<26}{'goal':<20}verdict")
     for t in results.targets:
-        print(f"  {t.name:<40}{t.value:<20}{t.goal:<20}{t.verdict}")
+        print(f"  {t.name:<40}{t.value:<26}{t.goal:<20}{t.verdict}")
 
 
 def plot(results: Results, path_dir: Path) -> Path:
@@ -367,7 +375,7 @@ def plot(results: Results, path_dir: Path) -> Path:
         ax.legend(loc="upper left")
     ax.set(title="End to end, generated studies", xlabel="interviews", ylabel="wall-clock time (s)")
     ax = axes[1][0]
-    names = list(dict.fromkeys(nb for r in results.scale.values() for nb in r["notebook_seconds"]))
+    names = sorted({nb for r in results.scale.values() for nb in r["notebook_seconds"]})
     width = 0.8 / max(1, len(sizes))
     for k, n in enumerate(sizes):
         values = [results.scale[str(n)]["notebook_seconds"].get(name, 0) for name in names]

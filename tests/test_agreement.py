@@ -71,7 +71,8 @@ def test_no_variation_leaves_kappa_and_alpha_undefined(segments, book):
 
 def test_every_pair_of_coders_is_compared(segments, book):
     three = pd.concat([PAIR, codings(("rules", "T01-002", "bodies"))])
-    pairs = set(zip(agreement_table(three, segments, book)["coder_a"], agreement_table(three, segments, book)["coder_b"]))
+    table = agreement_table(three, segments, book)
+    pairs = set(zip(table["coder_a"], table["coder_b"]))
     assert pairs == {("a", "b"), ("a", "rules"), ("b", "rules")}
 
 

@@ -47,7 +47,8 @@ def test_two_codebook_files_are_an_error(tmp_path):
 
 @pytest.mark.parametrize("body, code_id, problem", [
     ("themes:\n  - id: a\n    label: A\n  - id: a\n    label: B\n", "a", "used twice"),
-    ("themes:\n  - id: a\n    label: A\ncodes:\n  - id: b\n    label: B\n    parent: nope\n", "b", "unknown parent 'nope'"),
+    ("themes:\n  - id: a\n    label: A\ncodes:\n  - id: b\n    label: B\n    parent: nope\n", "b",
+     "unknown parent 'nope'"),
     ("themes:\n  - id: a\n    label: A\n    rules:\n      regex: ['(unclosed']\n", "a", "invalid regular expression"),
     ("themes:\n  - id: a\n    label: A\n    rules:\n      regex: ['x*']\n", "a", "matches empty text"),
     ("themes:\n  - id: a\n    label: A\n    rules: {}\n", "a", "'rules' is given but empty"),
@@ -149,3 +150,15 @@ def test_sample_codebook_has_the_ten_themes_each_fully_described():
             assert code.definition and code.inclusion and code.exclusion and code.examples, code.id
             assert code.label_en, code.id
         assert all(child.rules for child in children), theme.id
+
+
+def test_codebook_language_must_have_a_stemmer(tmp_path):
+    path = write(tmp_path, "language: de\nthemes:\n  - id: a\n    label: A\n")
+    with pytest.raises(InputError, match=r"codebook.yml: language 'de' is not one of sv, en"):
+        read_codebook_yaml(path)
+
+
+def test_codebook_saved_as_windows_1252_is_read(tmp_path):
+    path = tmp_path / "codebook.yml"
+    path.write_bytes("themes:\n  - id: tillit\n    label: Förtroende och tillit mellan kommunerna\n".encode("cp1252"))
+    assert read_codebook_yaml(path).codes["tillit"].label == "Förtroende och tillit mellan kommunerna"

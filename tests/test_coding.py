@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from helpers.codebook import load_codebook, read_codebook_yaml
-from helpers.coding import CODING_COLUMNS, code_segments, read_manual_codings, validate_codings
+from helpers.coding import CODING_COLUMNS, code_segments, order_codings, read_manual_codings, validate_codings
 from helpers.errors import InputError
 from helpers.rules import RuleCoder
 from helpers.study import Study, StudyConfig
@@ -78,7 +78,8 @@ def test_interviewer_segments_are_never_coded(segments, book):
 def test_evidence_names_the_rule_terms_and_the_words_seen(segments, book):
     codings = code_segments(segments, book).set_index(["segment_id", "code_id"])["evidence"]
     assert codings[("T01-002", "bodies")] == "styrgrupp* (styrgruppen)"
-    assert codings[("T01-002", "mandate")] == "mandat; /oklart vem som (bestämmer|beslutar)/ (oklart vem som bestämmer)"
+    assert codings[("T01-002", "mandate")] == ("mandat; /oklart vem som (bestämmer|beslutar)/ "
+                                               "(oklart vem som bestämmer)")
     assert codings[("T03-002", "mandate")] == "mandat (mandate); govern (governing)"
     assert RuleCoder(book).code("Gamla-systemen krånglar.", "sv") == {"legacy": "gamla system (gamla-systemen)"}
 
@@ -91,6 +92,14 @@ def test_keyword_matching_rules(book):
     assert "integrations" in coder.code("Integrationsplattformen", "sv")  # prefix wildcard
     assert "integrations" not in coder.code("Desintegration", "sv")  # a prefix must start the word
     assert coder.code("Ingenting här.", "sv") == {}
+
+
+def test_combined_codings_are_deduplicated_and_ordered(segments, book):
+    rules = code_segments(segments, book)
+    both = order_codings(pd.concat([rules, rules]), book)  # duplicate index labels too
+    assert len(both) == len(rules)
+    first = both[both["segment_id"] == "T01-002"]["code_id"].tolist()
+    assert first == ["mandate", "bodies"]  # codebook order, not alphabetical
 
 
 def test_no_codebook_gives_no_codings(segments):
@@ -214,3 +223,32 @@ def test_sample_second_coder_sheet_uses_known_codes_and_participants():
     assert {"P01", "P03", "P06", "P11"} <= set(sheet_rows["participant_id"])
     assert set(sheet_rows["code"]) <= set(book.codes)
     assert not sheet_rows["quote"].str.contains(r"\[|\(|\beh\b", regex=True).any()
+
+
+def test_notebook_02_runs_on_a_small_study(tmp_path, segments, documents):
+    papermill = pytest.importorskip("papermill")
+    study = tmp_path / "study"
+    (study / "interviews").mkdir(parents=True)
+    (study / "participants.csv").write_text("participant_id;organisation;role;language\nT01;Älvby kommun;chef;sv\n"
+                                            "T02;Sjömåla kommun;IT-chef;sv\nT03;Sexan IT;architect;en\n",
+                                            encoding="utf-8")
+    for pid in ("T01", "T02", "T03"):
+        (study / "interviews" / f"{pid}.txt").write_text("I: Hej.\n\nR: Hej.\n", encoding="utf-8")
+    (study / "codebook.yml").write_bytes((FIXTURES / "codebook.yml").read_bytes())
+    sheet(study, "participant_id;quote;code;coder\nT01;inget mandat;mandate;coder_b\nT01;vi och dom;trust;coder_b\n")
+    processed = tmp_path / "out" / "data" / "processed"
+    processed.mkdir(parents=True)
+    segments.to_parquet(processed / "segments.parquet")
+    documents.to_parquet(processed / "documents.parquet")
+    pd.read_csv(FIXTURES / "participants.csv").to_parquet(processed / "participants.parquet")
+    notebooks = Path(__file__).resolve().parents[1] / "notebooks"
+    papermill.execute_notebook(str(notebooks / "02_code_segments.ipynb"), str(tmp_path / "02.ipynb"),
+                               parameters={"data_dir": str(study), "output_dir": str(tmp_path / "out")},
+                               cwd=str(notebooks), kernel_name="python3", progress_bar=False)
+    codings = pd.read_parquet(processed / "codings.parquet")
+    assert set(codings["source"]) == {"rules", "manual"}
+    assert ("T01-002", "mandate", "coder_b") in set(zip(codings["segment_id"], codings["code_id"], codings["coder"]))
+    agreement = pd.read_parquet(processed / "agreement.parquet")
+    assert set(zip(agreement["coder_a"], agreement["coder_b"])) == {("coder_b", "rules")}
+    assert (processed / "study.qdpx").exists() and (processed / "disagreements.parquet").exists()
+    assert (tmp_path / "out" / "figures" / "coding_agreement.png").exists()

@@ -10,9 +10,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from helpers import refiqda
+from helpers import refiqda, refiqda_export
 from helpers.codebook import load_codebook, read_codebook_yaml
-from helpers.coding import code_segments, read_manual_codings
+from helpers.coding import code_segments, empty_codings, read_manual_codings
 from helpers.errors import InputError
 
 FIXTURES = Path(__file__).parent / "fixtures" / "coding"
@@ -52,14 +52,15 @@ def manual_sheet(tmp_path: Path, segments, documents, book) -> pd.DataFrame:
     folder = tmp_path / "sheet"
     folder.mkdir(parents=True)
     (folder / "b.csv").write_text("participant_id;quote;code;coder\nT01;inget mandat;mandate;coder_b\n"
-                                  "T01;vi och dom;Tillit;coder_b\nT03;steering group;bodies;coder_c\n", encoding="utf-8")
+                                  "T01;vi och dom;Tillit;coder_b\nT03;steering group;bodies;coder_c\n",
+                                  encoding="utf-8")
     return read_manual_codings(folder, segments, documents, book)
 
 
 # ---- codebooks ---------------------------------------------------------------------------------
 
 def test_exported_qdc_is_valid_and_reads_back_to_the_same_codebook(tmp_path, book):
-    path = refiqda.write_qdc(book, tmp_path / "codebook.qdc")
+    path = refiqda_export.write_qdc(book, tmp_path / "codebook.qdc")
     schema("Codebook.xsd").validate(str(path))
     again = load_codebook(tmp_path)
     assert again.version == book.version
@@ -104,7 +105,7 @@ def test_malformed_qdc_names_the_line(tmp_path):
 
 def export(tmp_path, segments, documents, participants, book) -> tuple[Path, pd.DataFrame]:
     codings = pd.concat([code_segments(segments, book), manual_sheet(tmp_path, segments, documents, book)])
-    path = refiqda.write_qdpx(tmp_path / "out" / "study.qdpx", documents, participants, segments, codings, book,
+    path = refiqda_export.write_qdpx(tmp_path / "out" / "study.qdpx", documents, participants, segments, codings, book,
                               name="Test study")
     return path, codings
 
@@ -148,7 +149,8 @@ def test_exported_project_imports_back_with_the_same_manual_codings(tmp_path, se
 
 # ---- project import: dialects --------------------------------------------------------------------
 
-def project_xml(namespace: str | None, plain_text_path: str, start: int, end: int, code_name: str = "Fördelning") -> str:
+def project_xml(namespace: str | None, plain_text_path: str, start: int, end: int,
+                code_name: str = "Fördelning") -> str:
     xmlns = f' xmlns="{namespace}"' if namespace else ""
     return f"""<?xml version="1.0" encoding="utf-8"?>
 <Project name="NVivo export"{xmlns}>
@@ -192,19 +194,22 @@ def test_windows_line_endings_and_decomposed_unicode_are_mapped_onto_segments(tm
                project_xml(namespace, "internal://0F000000-0000-4000-8000-0000000000F1.txt", start, start + 20),
                {"sources/0F000000-0000-4000-8000-0000000000F1.txt": raw.encode("utf-8")})
     codings = read_manual_codings(tmp_path / "codings", segments, documents, book)
-    assert list(zip(codings["segment_id"], codings["code_id"], codings["coder"])) == [("T01-004", "allocation", "Karin")]
+    found = list(zip(codings["segment_id"], codings["code_id"], codings["coder"]))
+    assert found == [("T01-004", "allocation", "Karin")]
 
 
-def test_source_outside_the_archive_uses_positions_in_the_pseudonymised_text(tmp_path, segments, documents, book):
+def test_source_referenced_by_path_is_found_in_the_archive_by_file_name(tmp_path, segments, documents, book):
     start = documents["text"][0].index("Nej. Det finns")
     write_qdpx(tmp_path / "codings" / "k.qdpx",
-               project_xml(None, r"C:\Users\karin\T01.txt", start, start + 10, code_name="Tillit"), {})
+               project_xml(None, r"C:\Users\karin\T01.txt", start, start + 10, code_name="Tillit"),
+               {"sources/T01.txt": documents["text"][0].encode("utf-8")})
     codings = read_manual_codings(tmp_path / "codings", segments, documents, book)
     assert list(zip(codings["segment_id"], codings["code_id"])) == [("T01-006", "trust")]
 
 
 def test_a_differing_source_text_is_matched_by_the_selected_words(tmp_path, segments, documents, book):
-    original = "Intervju med T01, 3 mars.\n\n" + documents["text"][0].replace("Fördelningsnyckeln", "Eh, fördelningsnyckeln")
+    uncleaned = documents["text"][0].replace("Fördelningsnyckeln", "Eh, fördelningsnyckeln")
+    original = "Intervju med T01, 3 mars.\n\n" + uncleaned
     start = original.index("nyckeln bygger")
     write_qdpx(tmp_path / "codings" / "k.qdpx", project_xml(None, "internal://T01.txt", start, start + 14),
                {"sources/T01.txt": original.encode("utf-8")})
@@ -212,15 +217,20 @@ def test_a_differing_source_text_is_matched_by_the_selected_words(tmp_path, segm
     assert list(codings["segment_id"]) == ["T01-004"]
 
 
+SOURCE = {"sources/x.txt": b"Hej hej"}
+
+
 @pytest.mark.parametrize("make, problem", [
     (lambda p: p.write_bytes(b"not a zip"), "is not a zip archive"),
     (lambda p: write_qdpx(p, "", {}) and None, "not well-formed XML"),
     (lambda p: zipfile.ZipFile(p, "w").writestr("readme.txt", "x"), "holds no project.qde"),
-    (lambda p: write_qdpx(p, project_xml(None, "x", 0, 5, code_name="Okänd kod"), {}), "'Okänd kod' is not a code"),
-    (lambda p: write_qdpx(p, project_xml(None, "x", 0, 5).replace('name="T01"', 'name="Okänd"'), {}),
-     "names no participant"),
+    (lambda p: write_qdpx(p, project_xml(None, "internal://x.txt", 0, 5, code_name="Okänd kod"), SOURCE),
+     "'Okänd kod' is not a code"),
+    (lambda p: write_qdpx(p, project_xml(None, "internal://x.txt", 0, 5).replace('name="T01"', 'name="Okänd"'),
+                          SOURCE), "names no participant"),
     (lambda p: write_qdpx(p, project_xml(None, "internal://s.txt", 5, 500), {"sources/s.txt": b"short"}),
      "outside the source text"),
+    (lambda p: write_qdpx(p, project_xml(None, "absolute:///home/k/T01.txt", 0, 5), {}), "is not in the archive"),
 ])
 def test_malformed_projects_name_the_file(tmp_path, segments, documents, book, make, problem):
     path = tmp_path / "codings" / "bad.qdpx"
@@ -243,3 +253,11 @@ def test_normalise_with_offsets_maps_raw_positions():
     assert text == "a\nför"
     assert text[offsets[raw.index("f")]:offsets[len(raw)]] == "för"
     assert offsets[raw.index("\n")] == 1  # the \n of \r\n belongs to the one normalised \n
+
+
+def test_a_study_without_codebook_or_codings_exports_a_valid_project(tmp_path, segments, documents, participants):
+    path = refiqda_export.write_qdpx(tmp_path / "study.qdpx", documents, participants, segments, empty_codings(), None)
+    with zipfile.ZipFile(path) as archive:
+        (tmp_path / "project.qde").write_bytes(archive.read("project.qde"))
+    schema("Project.xsd").validate(str(tmp_path / "project.qde"))
+    assert refiqda.read_qdpx(path) == []

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 from . import refiqda
 from .codebook_model import CODEBOOK_COLUMNS, Code, Codebook, Rules, codebook_as_dict
 from .errors import InputError
+from .textio import read_text
 
 __all__ = ["CODEBOOK_COLUMNS", "Code", "Codebook", "Rules", "build_codebook", "codebook_as_dict", "find_codebook",
            "load_codebook", "read_codebook_yaml", "write_codebook_yaml"]
@@ -96,7 +97,7 @@ def load_codebook(study_root: str | Path) -> Codebook | None:
 def read_codebook_yaml(path: str | Path) -> Codebook:
     """Read ``codebook.yml``: nested ``themes`` with ``codes``, plus optional flat ``codes`` with ``parent``."""
     path = Path(path)
-    text = path.read_text(encoding="utf-8-sig")
+    text, _ = read_text(path)
     try:
         raw = yaml.safe_load(text) or {}
     except yaml.YAMLError as exc:
@@ -110,6 +111,8 @@ def read_codebook_yaml(path: str | Path) -> Codebook:
     except ValidationError as exc:
         err = exc.errors()[0]
         raise InputError(path, f"top-level field '{err['loc'][0]}': {err['msg']}", fix=_FIX) from exc
+    if spec.language not in LANGUAGES:
+        raise InputError(path, f"language '{spec.language}' is not one of {', '.join(LANGUAGES)}", fix=_FIX)
     nodes = _flatten(spec.themes, None, path, "themes") + _flatten(spec.codes, None, path, "codes")
     settings = {"title": spec.title, "language": spec.language, "require_rules": spec.require_rules}
     return build_codebook(nodes, path, settings, text)

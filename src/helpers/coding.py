@@ -46,7 +46,7 @@ def code_segments(segments: pd.DataFrame, codebook: Codebook | None, coder: str 
     respondent = segments.loc[segments["speaker_role"] == "respondent"]
     rule_coder = RuleCoder(codebook)
     rows = []
-    languages = _languages(respondent, codebook.language if codebook.language in STEMMERS else "sv")
+    languages = _languages(respondent, codebook.language)
     for seg_id, pid, text, lang in zip(respondent["segment_id"], respondent["participant_id"],
                                        respondent["text"], languages):
         for code_id, evidence in rule_coder.code(str(text), lang).items():
@@ -55,6 +55,7 @@ def code_segments(segments: pd.DataFrame, codebook: Codebook | None, coder: str 
 
 
 def empty_codings() -> pd.DataFrame:
+    """A codings table without rows (a study without codebook or codings)."""
     return pd.DataFrame({col: pd.Series(dtype="string") for col in CODING_COLUMNS})
 
 
@@ -63,8 +64,8 @@ def order_codings(codings: pd.DataFrame, codebook: Codebook | None) -> pd.DataFr
     if codings.empty:
         return empty_codings()
     order = {cid: i for i, cid in enumerate(codebook.codes)} if codebook else {}
-    out = codings.drop_duplicates(["segment_id", "code_id", "coder"]).assign(
-        _order=codings["code_id"].map(order).fillna(len(order)))
+    out = codings.drop_duplicates(["segment_id", "code_id", "coder"])
+    out = out.assign(_order=out["code_id"].map(order).fillna(len(order)))
     out = out.sort_values(["segment_id", "_order", "coder"], kind="stable").drop(columns="_order")
     return out.reset_index(drop=True).astype("string")
 
@@ -73,8 +74,8 @@ def order_codings(codings: pd.DataFrame, codebook: Codebook | None) -> pd.DataFr
 
 SHEET_SUFFIXES = (".csv", ".xlsx")
 TAGUETTE_COLUMNS = ("document", "tag", "content")
-_PUNCT_FOLD = str.maketrans({"’": "'", "‘": "'", "´": "'", "“": '"', "”": '"', "„": '"', "»": '"', "«": '"',
-                             "–": "-", "—": "-", "\u00a0": " "})
+_PUNCT_FOLD = str.maketrans({"’": "'", "‘": "'", "´": "'", "“": '"', "”": '"', "„": '"', "»": '"',
+                             "«": '"', "–": "-", "—": "-", "\u00a0": " "})
 
 
 @dataclass
@@ -113,7 +114,8 @@ def _resolve_code(codebook: Codebook, name: str, file: Path, where: str) -> str:
         return codebook.resolve(name).id
     except LookupError as exc:
         close = difflib.get_close_matches(name, list(codebook.codes) + [c.label for c in codebook.codes.values()], 3)
-        hint = f"did you mean {' or '.join(repr(c) for c in close)}?" if close else "see the codebook for ids and labels"
+        hint = (f"did you mean {' or '.join(repr(c) for c in close)}?" if close
+                else "see the codebook for ids and labels")
         raise InputError(file, str(exc), where=where, fix=hint) from exc
 
 
@@ -124,11 +126,10 @@ def _participant_in(name: str, participant_ids: list[str]) -> str | None:
     return max(hits, key=len) if hits else None
 
 
-def _check_participant(pid: str, participant_ids: list[str], file: Path, where: str) -> str:
+def _check_participant(pid: str, participant_ids: list[str], file: Path, where: str) -> None:
     if pid not in participant_ids:
         raise InputError(file, f"unknown participant '{pid}'", where=where,
                          fix=f"use one of the study's participant ids ({', '.join(participant_ids[:6])} ...)")
-    return pid
 
 
 def _sheet_marks(file: Path, codebook: Codebook, participant_ids: list[str]) -> list[Mark]:
@@ -172,6 +173,9 @@ def _qdpx_marks(file: Path, codebook: Codebook, participant_ids: list[str]) -> l
         if pid is None:
             raise InputError(file, f"source '{sel.source_name}' names no participant of the study", where=where,
                              fix="name each source (or its case) after its participant id, e.g. P01")
+        if sel.source_text is None:  # positions in a text we cannot see cannot be checked
+            raise InputError(file, f"the text of source '{sel.source_name}' is not in the archive", where=where,
+                             fix="export the project again with its sources included")
         code_id = sel.code_id if sel.code_id in codebook.codes else _resolve_code(codebook, sel.code_name, file, where)
         marks.append(Mark(file, where, pid, code_id, sel.coder, span=(sel.start, sel.end), source_text=sel.source_text))
     return marks
@@ -254,7 +258,7 @@ def _place(mark: Mark, texts: _Texts) -> list[str]:
             raise InputError(mark.file, f"segment '{mark.segment_id}' belongs to another participant than "
                              f"'{mark.participant_id}'", where=mark.where, fix="check participant_id or segment_id")
         return [mark.segment_id]
-    if mark.span is not None and (mark.source_text is None or mark.source_text == texts.docs.get(mark.participant_id)):
+    if mark.span is not None and mark.source_text == texts.docs.get(mark.participant_id):
         return texts.overlapping(mark.participant_id, *mark.span)
     quote = mark.quote or mark.source_text[mark.span[0]:mark.span[1]]
     if not quote.strip():
@@ -286,7 +290,8 @@ def read_manual_codings(codings_dir: str | Path | None, segments: pd.DataFrame, 
     texts = _Texts(segments, documents)
     rows = []
     for mark in marks:
-        evidence = f"{mark.file.name}: \"{_excerpt(mark.quote, 120)}\"" if mark.quote else f"{mark.file.name}, {mark.where}"
+        evidence = (f"{mark.file.name}: \"{_excerpt(mark.quote, 120)}\"" if mark.quote
+                    else f"{mark.file.name}, {mark.where}")
         for segment_id in _place(mark, texts):
             rows.append((segment_id, mark.participant_id, mark.code_id, codebook.codes[mark.code_id].theme_id,
                          mark.coder, "manual", evidence))

@@ -55,7 +55,8 @@ def coverage_chart(coverage: pd.DataFrame) -> plt.Figure:
     """Grouped horizontal bars: per theme, the share of respondent segments each coder coded with it."""
     themes = list(dict.fromkeys(coverage["theme"]))
     coders = list(dict.fromkeys(coverage["coder"]))
-    fig, ax = plt.subplots(figsize=(FULL_WIDTH, 0.5 * len(themes) * max(len(coders), 2) / 2 + 1.8))
+    fig, ax = plt.subplots(figsize=(FULL_WIDTH, 0.5 * len(themes) * max(len(coders), 2) / 2 + 2.0),
+                           layout="constrained")
     height = 0.8 / len(coders)
     y = np.arange(len(themes))
     for i, coder in enumerate(coders):
@@ -69,7 +70,7 @@ def coverage_chart(coverage: pd.DataFrame) -> plt.Figure:
     ax.set_xlabel("Respondent segments coded with the theme (% of those in the coder's interviews)")
     ax.set_ylabel("Theme")
     ax.set_title("How much of the interviews each coder coded with each theme")
-    ax.legend(title="Coder", loc="lower right")
+    fig.legend(title="Coder", loc="outside lower center", ncol=len(coders), frameon=False)
     return fig
 
 
@@ -80,7 +81,7 @@ def agreement_chart(agreement: pd.DataFrame, labels: dict[str, str]) -> plt.Figu
     data = agreement[agreement["level"] == "theme"]
     themes = [t for t in labels if t in set(data["code_id"])]
     pairs = list(dict.fromkeys(data["coder_a"] + " vs " + data["coder_b"]))
-    fig, ax = plt.subplots(figsize=(FULL_WIDTH, 0.45 * len(themes) + 1.8))
+    fig, ax = plt.subplots(figsize=(FULL_WIDTH, 0.45 * len(themes) + 2.2), layout="constrained")
     y = np.arange(len(themes))
     ax.grid(axis="x", visible=False)
     for bound, text in ((0.4, "moderate"), (0.6, "substantial"), (0.8, "almost perfect")):  # kappa, Landis & Koch
@@ -99,5 +100,5 @@ def agreement_chart(agreement: pd.DataFrame, labels: dict[str, str]) -> plt.Figu
     ax.set_xlabel("Agreement beyond chance (1 = perfect, 0 = chance level)")
     ax.set_ylabel("Theme")
     ax.set_title("Agreement between coders per theme")
-    ax.legend(loc="upper left", bbox_to_anchor=(0, -0.12), ncol=2, frameon=False)
+    fig.legend(loc="outside lower center", ncol=2, frameon=False)
     return fig

@@ -1,10 +1,11 @@
-"""REFI-QDA exchange (QDA-XML 1.0): codebooks (``.qdc``) and projects (``.qdpx``).
+"""REFI-QDA exchange (QDA-XML 1.0): reading codebooks (``.qdc``) and projects (``.qdpx``).
 
-Importers are tolerant of what NVivo, ATLAS.ti, MAXQDA and QualCoder actually write (missing or older
+The reader is tolerant of what NVivo, ATLAS.ti, MAXQDA and QualCoder actually write: missing or older
 namespaces, empty ``<Sets/>``, GUIDs with or without braces, sources inside the zip or referenced by
-path, ``\\r\\n`` line endings and decomposed Unicode); exporters write strictly to the schemas in
-``../shared/refi-qda/``. This module knows the file formats only: matching selections to participants
-and segments happens in :mod:`helpers.coding`.
+path, ``\\r\\n`` line endings and decomposed Unicode. This module knows the file formats only: matching
+selections to participants and segments happens in :mod:`helpers.coding`; writing is in
+:mod:`helpers.refiqda_export`. A code's ``Description`` carries its definition, criteria and rules in
+the line format of :func:`describe_code`, so a codebook survives the trip through a QDA program.
 """
 
 from __future__ import annotations
@@ -16,15 +17,10 @@ import xml.etree.ElementTree as ET
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath, PureWindowsPath
-from typing import TYPE_CHECKING, Iterator
+from typing import Iterator
 
-import pandas as pd
-
-from . import __version__
+from .codebook_model import Code
 from .errors import InputError
-
-if TYPE_CHECKING:
-    from .codebook import Code, Codebook
 
 PROJECT_NS = "urn:QDA-XML:project:1.0"
 CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
@@ -76,7 +72,7 @@ def _parse_xml(data: bytes, path: Path, member: str | None = None) -> ET.Element
 
 # ---- codes and their descriptions ---------------------------------------------------------------
 
-def describe_code(code: "Code") -> str:
+def describe_code(code: Code) -> str:
     """A code's definition, criteria, examples and rules as Description text that QDA programs show."""
     lines = [code.definition] if code.definition else []
     lines += [""] if lines else []
@@ -252,7 +248,8 @@ def read_qdpx(path: str | Path) -> list[Selection]:
                     code_guid = _guid(code_ref.get("targetGUID") if code_ref is not None else None)
                     if code_guid not in codes:
                         raise InputError(path, f"a coding refers to code {code_guid or '(none)'}, which the "
-                                         "project's codebook does not contain", where=f"PlainTextSelection {sel.get('guid')}")
+                                         "project's codebook does not contain",
+                                         where=f"PlainTextSelection {sel.get('guid')}")
                     user = users.get(_guid(coding.get("creatingUser") or sel.get("creatingUser")))
                     selections.append(Selection(
                         guid=_guid(sel.get("guid")), source_name=source.get("name") or "",

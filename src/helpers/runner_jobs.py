@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
+import sys
 import time
+from contextlib import contextmanager
 import unicodedata
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -273,17 +276,50 @@ def _exporter():
     return _EXPORTER
 
 
+@contextmanager
+def _stderr_to(path: Path):
+    """Send this process's stderr (and so the kernel's, which inherits it) to ``path`` while running a job."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with open(path, "ab") as log:
+        os.dup2(log.fileno(), 2)
+        try:
+            yield
+        finally:
+            sys.stderr.flush()
+            os.dup2(saved, 2)
+            os.close(saved)
+
+
+def _register_translator() -> None:
+    """Inject string parameters as readable literals ('Lindåsa', not papermill's 'Lind\\xe5sa').
+
+    The escaped form is unreadable in the audit trail and splits words, so the privacy gate would see
+    'Lind' in 'Lind\\xe5sa'. ``repr`` gives an equally valid Python literal that keeps the letters.
+    """
+    from papermill.translators import PythonTranslator, papermill_translators
+
+    class ReadablePythonTranslator(PythonTranslator):
+        @classmethod
+        def translate_str(cls, val: str) -> str:
+            return repr(val)
+
+    papermill_translators.register("python", ReadablePythonTranslator)
+
+
 def execute(job: Job) -> JobResult:
     """Execute one notebook with papermill and render it to HTML (in the calling process)."""
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
+    _register_translator()
     started = time.perf_counter()
     job.executed.parent.mkdir(parents=True, exist_ok=True)
     try:
-        nb = papermill.execute_notebook(str(job.notebook), str(job.executed), parameters=job.parameters,
-                                        cwd=str(job.notebook.parent), kernel_name="python3",
-                                        progress_bar=False, log_output=False)
+        with _stderr_to(job.executed.with_suffix(".log")):
+            nb = papermill.execute_notebook(str(job.notebook), str(job.executed), parameters=job.parameters,
+                                            cwd=str(job.notebook.parent), kernel_name="python3",
+                                            progress_bar=False, log_output=False)
     except PapermillExecutionError as exc:
         raise JobFailure(job.label, job.executed, exc.cell_index, exc.ename, exc.evalue) from None
     from .report import finalise_html

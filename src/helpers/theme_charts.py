@@ -96,8 +96,9 @@ def group_heatmap(table: pd.DataFrame, group: str, measure: str, max_groups: int
     if measure == "n_participants":
         counts = grid("n_participants")
         fig = _heatmap(grid("pct_participants"), counts.astype(int).astype(str),
-                       f"Participants raising each theme, by {group}", f"{group.capitalize()} (interviewed participants)",
-                       "Theme", f"% of the {group}'s participants (number in cell)", vmax=100)
+                       f"Participants raising each theme, by {group}",
+                       f"{group.capitalize()} (interviewed participants)", "Theme",
+                       f"% of the {group}'s participants (number in cell)", vmax=100)
     elif measure == "pct_words":
         shares = grid("pct_words")
         fig = _heatmap(shares, shares.map(lambda v: "" if pd.isna(v) else f"{v:.0f}%"),
@@ -123,20 +124,37 @@ def strong_pair_threshold(matrix: pd.DataFrame, max_edges: int | None = None) ->
     return int(pairs[min(keep, len(pairs)) - 1])
 
 
-def _ring_layout(nodes: list[str], stretch: float = 1.0) -> dict[str, np.ndarray]:
-    """Nodes on a ring in the given order, the first at the top, going clockwise; ``stretch`` > 1 makes the ring
-    taller than wide, so that more labels fit beside each other on its left and right."""
+LABEL_GAP = 0.3  # vertical room per two-line label beside the ring, in units of the ring's radius
+
+
+def _ring_layout(nodes: list[str]) -> dict[str, np.ndarray]:
+    """Nodes on a circle in the given order, the first at the top, going clockwise."""
     angles = np.pi / 2 - 2 * np.pi * np.arange(len(nodes)) / max(len(nodes), 1)
-    return {node: np.array([np.cos(a), stretch * np.sin(a)]) for node, a in zip(nodes, angles)}
+    return {node: np.array([np.cos(a), np.sin(a)]) for node, a in zip(nodes, angles)}
 
 
-def _label_outside(ax: plt.Axes, text: str, xy: np.ndarray, radius_pt: float) -> None:
-    """Write ``text`` just outside a node on the ring, on the side facing away from the centre."""
-    x, y = xy
-    ha = "left" if x > 0.15 else "right" if x < -0.15 else "center"
-    va = "bottom" if y > 0.15 else "top" if y < -0.15 else "center"
-    offset = (radius_pt + 3) * xy / max(np.hypot(x, y), 1e-9)
-    ax.annotate(text, xy, xytext=tuple(offset), textcoords="offset points", ha=ha, va=va, fontsize=8)
+def _spread(heights: list[float], gap: float, top: float) -> list[float]:
+    """Label heights as close to ``heights`` (sorted top down) as a ``gap`` between labels allows, within ±top."""
+    placed: list[float] = []
+    for h in heights:
+        placed.append(min(h, top) if not placed else min(h, placed[-1] - gap))
+    overflow = -top - placed[-1]
+    return [h + overflow for h in placed] if overflow > 0 else placed
+
+
+def _label_columns(ax: plt.Axes, pos: dict[str, np.ndarray], labels: pd.Series, top: float) -> None:
+    """Labels in a column left and right of the ring, each joined to its circle by a thin line, spaced so that
+    they never overlap however many themes there are."""
+    for side in (1, -1):
+        nodes = sorted((n for n, (x, _) in pos.items() if (x >= -1e-9) == (side == 1)), key=lambda n: -pos[n][1])
+        if not nodes:
+            continue
+        heights = _spread([pos[n][1] for n in nodes], LABEL_GAP, top)
+        for node, h in zip(nodes, heights):
+            x, y = pos[node]
+            ax.plot([x, side * 1.22], [y, h], color=GREY, linewidth=0.6, zorder=0)
+            ax.text(side * 1.25, h, wrap(labels.get(node, node), 24), ha="left" if side == 1 else "right",
+                    va="center", fontsize=8)
 
 
 def cooccurrence_network(matrix: pd.DataFrame, labels: pd.Series, min_count: int | None = None) -> plt.Figure:
@@ -144,9 +162,9 @@ def cooccurrence_network(matrix: pd.DataFrame, labels: pd.Series, min_count: int
     number of segments carrying both. Only pairs sharing ``min_count`` segments or more are drawn (default:
     :func:`strong_pair_threshold`).
 
-    The circles sit on a ring in codebook order (first at the top, clockwise): every label stays next to its
-    own circle and readable, which a force-directed layout's crowded centre does not allow, and the picture is
-    the same every run.
+    The circles sit on a ring in codebook order (first at the top, clockwise) with their labels in columns beside
+    it: every label stays readable and linked to its circle, which a force-directed layout's crowded centre does
+    not allow, and the picture is the same every run.
     """
     min_count = strong_pair_threshold(matrix) if min_count is None else min_count
     graph = nx.Graph()
@@ -157,26 +175,25 @@ def cooccurrence_network(matrix: pd.DataFrame, labels: pd.Series, min_count: int
         for b in matrix.index[i + 1:]:
             if a in graph and b in graph and matrix.loc[a, b] >= min_count:
                 graph.add_edge(a, b, weight=int(matrix.loc[a, b]))
-    stretch = float(np.clip(graph.number_of_nodes() / 12, 1.0, 1.6))  # up to 12 fit on a circle
-    fig, ax = plt.subplots(figsize=(FULL_WIDTH, 6.0 * stretch))
+    top = max(1.2, LABEL_GAP * (graph.number_of_nodes() + 1) / 4)  # half the height the label columns need
+    fig, ax = plt.subplots(figsize=(FULL_WIDTH, FULL_WIDTH * (2 * top + 0.3) / 4.8 + 0.9))
     if graph.number_of_nodes() == 0:
         ax.text(0.5, 0.5, "No coded segments", ha="center", va="center", transform=ax.transAxes)
     else:
-        pos = _ring_layout(list(graph.nodes), stretch)
+        pos = _ring_layout(list(graph.nodes))
         widths = np.array([d["weight"] for _, _, d in graph.edges(data=True)], dtype=float)
         sizes = np.array([d["size"] for _, d in graph.nodes(data=True)], dtype=float)
-        areas = 80 + 900 * sizes / sizes.max()
         nx.draw_networkx_edges(graph, pos, ax=ax, width=0.8 + 7 * widths / max(widths.max(initial=1), 1),
                                edge_color=GREY, alpha=0.5)
-        nx.draw_networkx_nodes(graph, pos, ax=ax, node_size=areas, node_color=PALETTE[0], alpha=0.9, linewidths=0)
-        for (node, xy), area in zip(pos.items(), areas):
-            _label_outside(ax, wrap(labels.get(node, node), 22), xy, np.sqrt(area) / 2)
-        ax.set_xlim(-2.1, 2.1)
-        ax.set_ylim(-stretch - 0.6, stretch + 0.45)
+        nx.draw_networkx_nodes(graph, pos, ax=ax, node_size=60 + 700 * sizes / sizes.max(), node_color=PALETTE[0],
+                               alpha=0.9, linewidths=0)
+        _label_columns(ax, pos, labels, top)
+        ax.set_xlim(-2.4, 2.4)
+        ax.set_ylim(-top - 0.15, top + 0.15)
         ax.set_aspect("equal")
     ax.set_axis_off()
     ax.set_title("Themes that come up in the same segments")
-    ax.text(0, -0.02, f"Circle area: segments with the theme. Line width: segments with both "
+    ax.text(0, -0.01, f"Circle area: segments with the theme. Line width: segments with both "
             f"(drawn for pairs sharing {min_count} or more segments).", transform=ax.transAxes, fontsize=8, va="top")
     return fig
 
