@@ -102,3 +102,25 @@ def test_failed_notebook_keeps_previous_report_and_names_notebook(built, tmp_pat
     assert (copy / "reports" / "findings.html").read_text(encoding="utf-8") == html
     failed = re.search(r"The failed executed notebook is (\S+)", printed).group(1)
     assert Path(failed).exists()
+
+
+def _spec_with(tmp_path: Path, old: str, new: str) -> Path:
+    spec = (ROOT / "pipeline.yml").read_text(encoding="utf-8").replace("notebooks/", str(ROOT / "notebooks") + "/")
+    assert old in spec
+    path = tmp_path / "pipeline.yml"
+    path.write_text(spec.replace(old, new), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("old, new, expected", [
+    ("  n_topics: 8", "  n_topics: eight", "parameter 'n_topics' of 03_thematic_analysis.ipynb should be int"),
+    ("  n_topics: 8", "  n_topics: 8\n  n_topicz: 8", "shared parameter 'n_topicz' is not declared by any notebook"),
+    ("    html: findings.html", "    html: findings.html\n    parameters: {quote_count: 2}",
+     "stage 'findings_report': parameter 'quote_count' is not declared"),
+], ids=["wrong-type", "unknown-shared", "unknown-stage-parameter"])
+def test_parameters_checked_before_anything_runs(tmp_path, capsys, old, new, expected):
+    out = tmp_path / "out"
+    code = main(["--data-dir", str(SAMPLE), "--output-dir", str(out), "--pipeline", str(_spec_with(tmp_path, old, new))])
+    printed = capsys.readouterr().out
+    assert code == 2 and expected in printed and "pipeline.yml" in printed
+    assert not (out / "reports" / "executed").exists()

@@ -22,6 +22,11 @@ def test_clean_removes_timestamps_marks_and_fillers_only():
     assert clean_text(raw, RULES, "sv") == "Vi har liksom ett mål och, en plan."
 
 
+def test_sentence_that_began_with_a_filler_starts_capitalised():
+    assert clean_text("Ja. Eh, jag är kommundirektör. Och, ehm, vi har en plan.", RULES, "sv") == \
+        "Ja. Jag är kommundirektör. Och, vi har en plan."
+
+
 def test_clean_keeps_words_that_contain_fillers():
     assert clean_text("Ehrenborg och hemma hos mamma", RULES, "sv") == "Ehrenborg och hemma hos mamma"
 

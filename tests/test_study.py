@@ -113,3 +113,27 @@ def test_cli_prints_message_not_traceback(sample_copy):
     assert proc.returncode == 2
     assert "duplicate participant_id" in proc.stdout
     assert "Traceback" not in proc.stdout + proc.stderr
+
+
+def _replace_transcript(study: Path, pid: str, name: str, content: bytes) -> None:
+    """Swap participant ``pid``'s transcript for ``name`` holding ``content``."""
+    for old in (study / "interviews").glob(f"{pid}.*"):
+        old.unlink()
+    (study / "interviews" / name).write_bytes(content)
+
+
+@pytest.mark.parametrize("name, content, expected", [
+    ("P02.vtt", b"WEBVTT\n\n", ["P02.vtt"]),
+    ("P02.vtt", b"WEBVTT\n\n1\n00:00:01.000 --> 00:0x:02.000\n<v A>Hej</v>\n", ["P02.vtt", "line 4"]),
+    ("P08.srt", b"1\n00:00:01,000 -> 00:00:02,000\nA: Hej\n", ["P08.srt", "line 1", "not valid SRT"]),
+    ("P03.txt", b"   \n\n", ["P03.txt", "empty"]),
+    ("P03.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", ["P03.txt", "binary"]),
+    ("P01.docx", "I: det här är ingen Word-fil".encode(), ["P01.docx", "Word"]),
+], ids=["header-only-vtt", "malformed-vtt-time", "malformed-srt-arrow", "empty-txt", "binary", "fake-docx"])
+def test_bad_transcripts_exit_2_naming_the_file(sample_copy, capsys, name, content, expected):
+    _replace_transcript(sample_copy, name.split(".")[0], name, content)
+    code, out = _check(sample_copy, capsys)
+    assert code == 2, out
+    for fragment in expected:
+        assert fragment in out
+    assert "Traceback" not in out

@@ -10,6 +10,7 @@ from .errors import InputError
 from .report import enumerate_words
 from .study import Study
 from .style import FULL_WIDTH, PALETTE
+from .theme_charts import wrap
 from .themes import exemplar_quotes
 
 
@@ -101,11 +102,11 @@ def vote_sentences(votes: pd.DataFrame, organisation: str) -> list[str]:
 def vote_chart(votes: pd.DataFrame, organisation: str, top: int = 12) -> plt.Figure:
     """Grouped bars: votes per voter, member against everyone, for the collaboration's top challenges."""
     shown = votes.head(top)
-    fig, ax = plt.subplots(figsize=(FULL_WIDTH, 0.42 * len(shown) + 1.4))
+    fig, ax = plt.subplots(figsize=(FULL_WIDTH, 0.5 * len(shown) + 1.4))
     y = np.arange(len(shown))
     ax.barh(y - 0.2, shown["member_votes_per_voter"].fillna(0), height=0.4, color=PALETTE[0], label=organisation)
     ax.barh(y + 0.2, shown["all_votes_per_voter"], height=0.4, color=PALETTE[6], label="All participants")
-    labels = [f"{r.challenge_id} {r.challenge[:45]}{'…' if len(r.challenge) > 45 else ''}" for r in shown.itertuples()]
+    labels = [wrap(f"{r.challenge_id} {r.challenge}", 34) for r in shown.itertuples()]
     ax.set_yticks(y, labels)
     ax.invert_yaxis()
     ax.set_xlabel("Votes per voter")

@@ -113,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         say(f"Validating the study folder {data_dir} ...")
         validate(data_dir)
-        todo = jobs_mod.check_parameters(todo)
+        todo = jobs_mod.check_parameters(todo, spec)
         for job in todo:
             say(f"  · {job.label} will run: {reasons[job.key]}")
     except InputError as exc:

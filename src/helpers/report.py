@@ -31,10 +31,15 @@ def make_exporter():
     """The one HTML exporter a process reuses: the report template, inputs and prompts hidden."""
     from nbconvert import HTMLExporter
 
+    from nbconvert.preprocessors import TagRemovePreprocessor
+
     template_dir = resources.files("helpers").joinpath("resources/templates")
-    return HTMLExporter(template_name="report", extra_template_basedirs=[str(template_dir)],
-                        exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True,
-                        embed_images=True)
+    exporter = HTMLExporter(template_name="report", extra_template_basedirs=[str(template_dir)],
+                            exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True,
+                            embed_images=True)
+    # Cells tagged "hide-in-report" explain the notebook to its JupyterLab user, not to the report's reader.
+    exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags={"hide-in-report"}), enabled=True)
+    return exporter
 
 
 def _slug(text: str) -> str:
@@ -125,10 +130,16 @@ def finalise_html(page: str) -> str:
     """Insert a table of contents of the page's ``h2``/``h3`` sections at the placeholder (if any)."""
     if TOC_PLACEHOLDER not in page:
         return page
-    items = []
+    chapters: list[list[str]] = []
     for level, anchor, text in re.findall(r'<h([23]) id="([^"]+)">(.*?)</h\1>', page):
-        items.append(f'<li class="toc-{level}"><a href="#{anchor}">{text}</a></li>')
-    toc = f'<nav class="toc"><b>Contents</b><ol>{"".join(items)}</ol></nav>'
+        link = f'<a href="#{anchor}">{text}</a>'
+        if level == "2" or not chapters:
+            chapters.append([link])
+        else:
+            chapters[-1].append(link)
+    items = "".join(f"<li>{c[0]}" + (f"<ul>{''.join(f'<li>{s}</li>' for s in c[1:])}</ul>" if len(c) > 1 else "")
+                    + "</li>" for c in chapters)
+    toc = f'<nav class="toc"><b>Contents</b><ol>{items}</ol></nav>'
     return page.replace(TOC_PLACEHOLDER, toc, 1)
 
 

@@ -33,6 +33,7 @@ class StageSpec:
     after: tuple[str, ...] = ()
     per: str | None = None
     html: str | None = None
+    parameters: tuple[tuple[str, object], ...] = ()  # this stage's own parameters (pipeline.yml)
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,7 @@ class Job:
     report_html: Path | None  # the reader-facing HTML (findings report, member brief)
     data_dir: Path
     reads: tuple[str, ...] = field(default=())
+    required: frozenset[str] = frozenset()  # parameters the notebook must declare (the others are shared)
     fingerprint: str = ""  # what it depends on, as one hash (set by outdated())
 
     @property
@@ -107,7 +109,8 @@ def load_spec(path: Path) -> Spec:
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
         stages = tuple(StageSpec(name=s["name"], notebook=s["notebook"], reads=tuple(s.get("reads", [])),
-                                 after=tuple(s.get("after", [])), per=s.get("per"), html=s.get("html"))
+                                 after=tuple(s.get("after", [])), per=s.get("per"), html=s.get("html"),
+                                 parameters=tuple((s.get("parameters") or {}).items()))
                        for s in raw["stages"])
     except (OSError, yaml.YAMLError, KeyError, TypeError) as exc:
         raise InputError(path, f"is not a valid pipeline description ({exc})") from exc
@@ -138,7 +141,8 @@ def plan(spec: Spec, project: Path, data_dir: Path, out_root: Path) -> list[Job]
         if not notebook.exists():
             raise InputError(spec.path, f"stage '{stage.name}': notebook {notebook} is missing",
                              fix="check the notebook path in pipeline.yml")
-        base = {"data_dir": str(data_dir), "output_dir": str(out_root), **spec.parameters}
+        base = {"data_dir": str(data_dir), "output_dir": str(out_root), **spec.parameters, **dict(stage.parameters)}
+        required = frozenset({"data_dir", "output_dir", *dict(stage.parameters), *([stage.per] if stage.per else [])})
         variants = [None] if stage.per is None else members(data_dir)
         for variant in variants:
             params = dict(base) if variant is None else dict(base, **{stage.per: variant})
@@ -150,7 +154,7 @@ def plan(spec: Spec, project: Path, data_dir: Path, out_root: Path) -> list[Job]
             jobs.append(Job(stage=stage.name, key=key, notebook=notebook, parameters=params,
                             after=stage.after, executed=out_root / "reports" / "executed" / f"{notebook.stem}{suffix}.ipynb",
                             audit_html=out_root / "reports" / "html" / f"{notebook.stem}{suffix}.html",
-                            report_html=html, data_dir=data_dir, reads=stage.reads))
+                            report_html=html, data_dir=data_dir, reads=stage.reads, required=required))
     return jobs
 
 
@@ -241,30 +245,40 @@ def outdated(jobs: list[Job], state: dict[str, str], out_root: Path, force: bool
     return todo, reasons
 
 
-def check_parameters(jobs: list[Job]) -> list[Job]:
-    """Check each parameter against the notebook's parameters cell; return the jobs with only declared ones.
+def check_parameters(jobs: list[Job], spec: Spec) -> list[Job]:
+    """Check the parameters against each notebook's parameters cell; return the jobs with only declared ones.
 
-    A shared parameter (pipeline.yml) goes only to the notebooks that declare it; a value of the wrong type,
-    or a notebook without ``data_dir``/``output_dir``, is an InputError (exit 2).
+    A stage's own parameters (and ``data_dir``, ``output_dir``) must be declared by its notebook; a shared
+    parameter goes to the notebooks that declare it and must be declared by at least one. A value of
+    another type than the declared one is an error too. Errors are InputErrors (exit 2).
     """
     import papermill
 
-    types = {"str": str, "int": int, "float": (int, float), "bool": bool, "list": list, "dict": dict}
-    seen: dict[Path, dict] = {}
+    declared = {job.notebook: papermill.inspect_notebook(str(job.notebook)) for job in jobs}
     for job in jobs:
-        if job.notebook not in seen:
-            seen[job.notebook] = papermill.inspect_notebook(str(job.notebook))
-        declared = seen[job.notebook]
+        params = declared[job.notebook]
         for name, value in job.parameters.items():
-            if name not in declared:
-                if name in ("data_dir", "output_dir"):
-                    raise InputError(job.notebook, f"has no parameter '{name}' in its parameters cell")
+            if name not in params:
+                if name in job.required:
+                    raise InputError(spec.path, f"stage '{job.stage}': parameter '{name}' is not declared in the "
+                                     f"parameters cell of {job.notebook.name}",
+                                     fix=f"declare it there, or use one of: {', '.join(params)}")
                 continue
-            expected = types.get((declared[name].get("inferred_type_name") or "").split("[")[0])
-            if expected and (not isinstance(value, expected) or (expected is int and isinstance(value, bool))):
-                raise InputError(job.notebook, f"parameter '{name}' should be {declared[name]['inferred_type_name']}"
-                                 f" but got {value!r}", fix="fix the value in pipeline.yml or on the command line")
-    return [replace(j, parameters={k: v for k, v in j.parameters.items() if k in seen[j.notebook]}) for j in jobs]
+            _check_type(name, value, params[name], job, spec)
+    for name in spec.parameters:
+        if not any(name in params for params in declared.values()):
+            raise InputError(spec.path, f"shared parameter '{name}' is not declared by any notebook",
+                             fix="remove it, or check its spelling against the notebooks' parameters cells")
+    return [replace(j, parameters={k: v for k, v in j.parameters.items() if k in declared[j.notebook]}) for j in jobs]
+
+
+def _check_type(name: str, value: object, declared: dict, job: Job, spec: Spec) -> None:
+    types = {"str": str, "int": int, "float": (int, float), "bool": bool, "list": list, "dict": dict}
+    type_name = (declared.get("inferred_type_name") or "").split("[")[0]
+    expected = types.get(type_name)
+    if expected and (not isinstance(value, expected) or (expected is int and isinstance(value, bool))):
+        raise InputError(spec.path, f"parameter '{name}' of {job.notebook.name} should be {type_name}, got {value!r}",
+                         fix="fix the value in pipeline.yml")
 
 
 def _exporter():

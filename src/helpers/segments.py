@@ -30,6 +30,8 @@ _SPACES = re.compile(r"[ \t]+")
 _SPACE_BEFORE_PUNCT = re.compile(r"\s+([,.!?;:…])")
 _REPEATED_PUNCT = re.compile(r"([,;])(?:\s*[,;])+")
 _LEADING_PUNCT = re.compile(r"^[\s,;:.…-]+")
+_REMOVED = "\x00"  # marks where a filler word was removed, until the text is tidied
+_AFTER_REMOVED_START = re.compile(r"((?:^|[.!?…]|\n)[ \t]*)(?:\x00[\s,.…]*)+(\w)", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -74,7 +76,9 @@ def clean_text(text: str, rules: CleaningRules, language: str = "sv") -> str:
     text = _mark_pattern(rules.marks).sub(" ", text)
     text = _TIMESTAMP.sub(" ", text)
     fillers = rules.fillers.get(language, ()) or tuple(w for ws in rules.fillers.values() for w in ws)
-    text = _filler_pattern(fillers).sub(" ", text)
+    text = _filler_pattern(fillers).sub(_REMOVED, text)
+    # A sentence that began with a filler ("Ja. Eh, jag är") begins with its next word, capitalised.
+    text = _AFTER_REMOVED_START.sub(lambda m: m.group(1) + m.group(2).upper(), text).replace(_REMOVED, " ")
     lines = []
     for line in text.split("\n"):
         line = _SPACES.sub(" ", line)

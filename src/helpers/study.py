@@ -51,13 +51,6 @@ class Study:
         return folder if folder.is_dir() else None
 
     @property
-    def codebook_path(self) -> Path | None:
-        for name in ("codebook.yml", "codebook.yaml", "codebook.qdc"):
-            if (self.root / name).exists():
-                return self.root / name
-        return None
-
-    @property
     def codings_dir(self) -> Path | None:
         folder = self.root / "codings"
         return folder if folder.is_dir() else None

@@ -253,3 +253,29 @@ def topic_theme_heatmap(overlap: pd.DataFrame) -> plt.Figure:
     fig.axes[0].axvline(len(themes) - 1, color="black", linewidth=1.5)  # set "No theme" apart
     fig.set_figheight(fig.get_figheight() + 0.8)
     return fig
+
+
+def theme_member_chart(by_organisation: pd.DataFrame, theme_id: str) -> plt.Figure:
+    """One theme across the members: share of each member's interview words on it, with the average.
+
+    ``by_organisation`` is the long table of :func:`helpers.themes.theme_by_group` for organisations.
+    """
+    rows = by_organisation.loc[by_organisation["theme_id"] == theme_id]
+    label = rows["theme_label"].iloc[0]
+    overall = 100 * rows["coded_words"].sum() / max(rows["respondent_words"].sum(), 1)
+    fig, ax = plt.subplots(figsize=(FULL_WIDTH, 0.32 * len(rows) + 1.3))
+    y = np.arange(len(rows))
+    ax.barh(y, rows["pct_words"].fillna(0), height=0.65, color=PALETTE[0])
+    for yi, pct, n, of in zip(y, rows["pct_words"].fillna(0), rows["n_participants"], rows["participants_in_group"]):
+        ax.text(pct + 0.6, yi, f"{pct:.0f} %  ({n} of {of} interviewed)", va="center", fontsize=8)
+    ax.axvline(overall, color=PALETTE[1], linestyle="--", linewidth=1.2, label=f"All members: {overall:.0f} %")
+    ax.set_yticks(y, rows["organisation"])
+    ax.invert_yaxis()
+    ax.set_xlim(0, max(float(rows["pct_words"].max() or 0), overall) * 1.45 + 1)
+    ax.grid(axis="y", visible=False)
+    ax.set_xlabel("Share of the member's respondent words on this theme (%)")
+    ax.set_ylabel("Member organisation")
+    ax.set_title(f"{label}: how much each member talked about it")
+    ax.legend(loc="lower right", frameon=False, fontsize=8)
+    fig.tight_layout()
+    return fig
