@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 from pathlib import Path
 
@@ -18,3 +19,23 @@ def sample_copy(tmp_path: Path) -> Path:
     target = tmp_path / "study"
     shutil.copytree(SAMPLE, target)
     return target
+
+
+def file_hashes(folder: Path) -> dict[str, str]:
+    """SHA-256 of every file below ``folder``, to show that a run left the raw data untouched."""
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory) -> tuple[Path, str, dict[str, str]]:
+    """One full run of the pipeline on the sample study into a temporary output folder."""
+    out = tmp_path_factory.mktemp("out")
+    before = file_hashes(SAMPLE)
+    from helpers.pipeline import main
+
+    code = main(["--data-dir", str(SAMPLE), "--output-dir", str(out), "--jobs", "2"])
+    assert code == 0
+    return out, (out / "reports" / "findings.html").read_text(encoding="utf-8"), before
+
+

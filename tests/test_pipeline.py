@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 import shutil
@@ -12,24 +11,9 @@ import pytest
 
 from helpers.pipeline import main
 
-from conftest import ROOT, SAMPLE
+from conftest import ROOT, SAMPLE, file_hashes
 
 pytestmark = pytest.mark.slow
-
-
-def _hashes(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory) -> tuple[Path, str, dict[str, str]]:
-    """One full run of the pipeline on the sample study into a temporary output folder."""
-    out = tmp_path_factory.mktemp("out")
-    before = _hashes(SAMPLE)
-    code = main(["--data-dir", str(SAMPLE), "--output-dir", str(out), "--jobs", "2"])
-    assert code == 0
-    return out, (out / "reports" / "findings.html").read_text(encoding="utf-8"), before
 
 
 def test_report_exists_with_sections_and_embedded_figures(built):
@@ -62,7 +46,7 @@ def test_tables_and_figures_written(built):
 
 def test_raw_data_untouched(built):
     _, _, before = built
-    assert _hashes(SAMPLE) == before
+    assert file_hashes(SAMPLE) == before
 
 
 def test_no_real_names_in_outputs(built):
@@ -97,7 +81,7 @@ def test_failed_notebook_keeps_previous_report_and_names_notebook(built, tmp_pat
     code = main(["--data-dir", str(SAMPLE), "--output-dir", str(copy), "--pipeline", str(project / "pipeline.yml"),
                  "--jobs", "1"])
     printed = capsys.readouterr().out
-    assert code == 1
+    assert code == 1, printed
     assert "04_workshop_outcomes" in printed and "planted failure" in printed
     assert (copy / "reports" / "findings.html").read_text(encoding="utf-8") == html
     failed = re.search(r"The failed executed notebook is (\S+)", printed).group(1)
@@ -124,3 +108,44 @@ def test_parameters_checked_before_anything_runs(tmp_path, capsys, old, new, exp
     printed = capsys.readouterr().out
     assert code == 2 and expected in printed and "pipeline.yml" in printed
     assert not (out / "reports" / "executed").exists()
+
+
+def test_every_page_is_self_contained(built):
+    from helpers.htmlcheck import missing_images, scan_page
+
+    out, _, _ = built
+    pages = sorted((out / "reports").rglob("*.html"))
+    assert len(pages) >= 1 + 7 + 1 + 5  # report, briefs, index, audit pages
+    for page in pages:
+        report = scan_page(page.read_text(encoding="utf-8"))
+        assert report.external == [], f"{page.name} fetches {report.external[:3]}"
+        assert missing_images(report, page) == [], page.name
+        assert report.error_outputs == 0, f"{page.name} shows error output"
+
+
+def test_briefs_and_index(built):
+    from helpers.runner_jobs import slug
+    from helpers.study import load_study
+
+    out, _, _ = built
+    members = load_study(SAMPLE).organisations
+    briefs = {p.stem for p in (out / "reports" / "briefs").glob("*.html")}
+    assert briefs == {slug(m) for m in members}
+    index = (out / "reports" / "index.html").read_text(encoding="utf-8")
+    for target in ["findings.html", *(f"briefs/{b}.html" for b in briefs), "html/01_clean_interviews.html"]:
+        assert f'href="{target}"' in index
+    granvik = (out / "reports" / "briefs" / "granvik-kommun.html").read_text(encoding="utf-8")
+    alvby = (out / "reports" / "briefs" / "alvby-kommun.html").read_text(encoding="utf-8")
+    intro = "work in Granvik kommun: kommundirektör (P09)"
+    assert "Granvik kommun: member brief" in granvik and intro in granvik and intro not in alvby
+
+
+def test_workbench_notebook_runs_on_the_pipeline_outputs(built, tmp_path):
+    import papermill
+
+    out, _, _ = built
+    papermill.execute_notebook(str(ROOT / "notebooks" / "explore.ipynb"), str(tmp_path / "explore.ipynb"),
+                               parameters={"data_dir": str(SAMPLE), "output_dir": str(out), "interactive": False},
+                               cwd=str(ROOT / "notebooks"), kernel_name="python3", progress_bar=False)
+    text = (tmp_path / "explore.ipynb").read_text(encoding="utf-8")
+    assert "mandat" in text

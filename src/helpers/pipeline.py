@@ -104,8 +104,9 @@ def main(argv: list[str] | None = None) -> int:
             raise InputError(args.pipeline, f"unknown stage(s) {', '.join(sorted(unknown))}",
                              fix=f"use one of: {', '.join(dict.fromkeys(j.stage for j in all_jobs))}")
         todo, reasons = jobs_mod.outdated(selected, state, out_root, force=args.force or bool(args.only))
+        running = {j.key for j in todo}
         for job in selected:
-            if job not in todo:
+            if job.key not in running:
                 say(f"  = {job.label}: up to date")
         if not todo:
             say(f"Nothing to do: every stage is up to date ({time.perf_counter() - started:.1f} s). "
@@ -113,7 +114,7 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         say(f"Validating the study folder {data_dir} ...")
         validate(data_dir)
-        todo = jobs_mod.check_parameters(todo, spec)
+        todo = jobs_mod.check_parameters(todo, spec, PROJECT_ROOT)
         for job in todo:
             say(f"  · {job.label} will run: {reasons[job.key]}")
     except InputError as exc:

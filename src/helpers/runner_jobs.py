@@ -245,7 +245,7 @@ def outdated(jobs: list[Job], state: dict[str, str], out_root: Path, force: bool
     return todo, reasons
 
 
-def check_parameters(jobs: list[Job], spec: Spec) -> list[Job]:
+def check_parameters(jobs: list[Job], spec: Spec, project: Path) -> list[Job]:
     """Check the parameters against each notebook's parameters cell; return the jobs with only declared ones.
 
     A stage's own parameters (and ``data_dir``, ``output_dir``) must be declared by its notebook; a shared
@@ -254,7 +254,8 @@ def check_parameters(jobs: list[Job], spec: Spec) -> list[Job]:
     """
     import papermill
 
-    declared = {job.notebook: papermill.inspect_notebook(str(job.notebook)) for job in jobs}
+    notebooks = {project / stage.notebook for stage in spec.stages} | {job.notebook for job in jobs}
+    declared = {nb: papermill.inspect_notebook(str(nb)) for nb in notebooks}
     for job in jobs:
         params = declared[job.notebook]
         for name, value in job.parameters.items():
