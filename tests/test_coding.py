@@ -7,29 +7,14 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from helpers.codebook import load_codebook, read_codebook_yaml
+from helpers.codebook import load_codebook
 from helpers.coding import CODING_COLUMNS, code_segments, order_codings, read_manual_codings, validate_codings
 from helpers.errors import InputError
 from helpers.rules import RuleCoder
 from helpers.study import Study, StudyConfig
 
-FIXTURES = Path(__file__).parent / "fixtures" / "coding"
+from coding_fixtures import FIXTURES, book, documents, segments  # noqa: F401
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "raw" / "sample"
-
-
-@pytest.fixture(scope="module")
-def book():
-    return read_codebook_yaml(FIXTURES / "codebook.yml")
-
-
-@pytest.fixture(scope="module")
-def segments():
-    return pd.read_csv(FIXTURES / "segments.csv", dtype={"char_start": int, "char_end": int}, keep_default_na=False)
-
-
-@pytest.fixture(scope="module")
-def documents():
-    return pd.read_csv(FIXTURES / "documents.csv", keep_default_na=False)
 
 
 def codes_of(codings: pd.DataFrame) -> set[tuple[str, str]]:

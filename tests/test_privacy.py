@@ -15,25 +15,13 @@ import pytest
 from helpers.errors import InputError, PrivacyError
 from helpers.outputs import Outputs
 from helpers.privacy import check_outputs, markup_text, mask, scan_outputs
-from helpers.pseudonymise import Pseudonymiser, build_key, key_dir, write_key
-from helpers.study import load_study
+from helpers.pseudonymise import Pseudonymiser, key_dir, write_key
 from helpers.tables import write_table
 
-sys.path.insert(0, str(Path(__file__).parent))
-from test_pseudonymise import make_study  # noqa: E402  (the same fictional study folder)
+from test_pseudonymise import key, make_study, study  # noqa: F401  (the same fictional study and its key)
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
-
-
-@pytest.fixture
-def study(tmp_path):
-    return load_study(make_study(tmp_path / "study"))
-
-
-@pytest.fixture
-def key(study):
-    return build_key(study)
 
 
 @pytest.fixture

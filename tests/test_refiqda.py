@@ -11,28 +11,13 @@ import pandas as pd
 import pytest
 
 from helpers import refiqda, refiqda_export
-from helpers.codebook import load_codebook, read_codebook_yaml
+from helpers.codebook import load_codebook
 from helpers.coding import code_segments, empty_codings, read_manual_codings
 from helpers.errors import InputError
 
-FIXTURES = Path(__file__).parent / "fixtures" / "coding"
+from coding_fixtures import FIXTURES, book, documents, segments  # noqa: F401
 SCHEMAS = Path(__file__).resolve().parents[2] / "shared" / "refi-qda"
 NS = {"q": refiqda.PROJECT_NS}
-
-
-@pytest.fixture(scope="module")
-def book():
-    return read_codebook_yaml(FIXTURES / "codebook.yml")
-
-
-@pytest.fixture(scope="module")
-def segments():
-    return pd.read_csv(FIXTURES / "segments.csv", dtype={"char_start": int, "char_end": int}, keep_default_na=False)
-
-
-@pytest.fixture(scope="module")
-def documents():
-    return pd.read_csv(FIXTURES / "documents.csv", keep_default_na=False)
 
 
 @pytest.fixture(scope="module")
