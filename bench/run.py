@@ -34,12 +34,13 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+import papermill
 import psutil
 import yaml
 
 import generate
 
-from helpers.runner_jobs import check_parameters, load_spec, plan
+from helpers.runner_jobs import load_spec, plan
 
 BENCH = Path(__file__).resolve().parent
 PROJECT = BENCH.parent
@@ -177,12 +178,14 @@ def runner(data_dir: Path, out: Path, *options: str, pipeline: Path = PIPELINE) 
 
 def naive_chain(data_dir: Path, out: Path, pipeline: Path = PIPELINE) -> dict:
     """Every notebook as a ``papermill`` process and then a ``jupyter nbconvert`` process, one after another."""
-    jobs = check_parameters(plan(load_spec(pipeline), PROJECT, data_dir, out))
+    jobs = plan(load_spec(pipeline), PROJECT, data_dir, out)
+    declared = {nb: papermill.inspect_notebook(str(nb)) for nb in {job.notebook for job in jobs}}
     started, steps, peak = time.perf_counter(), [], 0
     for job in jobs:
         job.executed.parent.mkdir(parents=True, exist_ok=True)
+        params = {k: v for k, v in job.parameters.items() if k in declared[job.notebook]}  # as the runner passes
         execute = measure([str(BIN / "papermill"), str(job.notebook), str(job.executed), "-k", "python3",
-                           "--cwd", str(job.notebook.parent), "-y", yaml.safe_dump(job.parameters, allow_unicode=True)])
+                           "--cwd", str(job.notebook.parent), "-y", yaml.safe_dump(params, allow_unicode=True)])
         render = measure([str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(job.executed),
                           "--output-dir", str(job.audit_html.parent)])
         print(f"    naive: {job.label}: papermill {execute.seconds:.1f} s, nbconvert {render.seconds:.1f} s", flush=True)
