@@ -139,6 +139,7 @@ def recombine(template: Template, pool: list[Exchange], rng: random.Random) -> E
 
 
 def label(turns: Exchange, template: Template, name: str) -> list[Turn]:
+    """The turns with the speaker labels the file will show: the template's interviewer, the new respondent."""
     labels = {INTERVIEWER: template.interviewer_label, RESPONDENT: respondent_label(template, name)}
     return [(labels[role], list(paragraphs)) for role, paragraphs in turns]
 

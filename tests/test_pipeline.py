@@ -149,3 +149,16 @@ def test_workbench_notebook_runs_on_the_pipeline_outputs(built, tmp_path):
                                cwd=str(ROOT / "notebooks"), kernel_name="python3", progress_bar=False)
     text = (tmp_path / "explore.ipynb").read_text(encoding="utf-8")
     assert "mandat" in text
+
+
+def test_study_without_codebook_codings_or_workshop(sample_copy, tmp_path, capsys):
+    for optional in ("codebook.yml", "codings", "workshop"):
+        target = sample_copy / optional
+        shutil.rmtree(target) if target.is_dir() else target.unlink()
+    out = tmp_path / "out"
+    code = main(["--data-dir", str(sample_copy), "--output-dir", str(out), "--jobs", "2"])
+    assert code == 0, capsys.readouterr().out
+    html = (out / "reports" / "findings.html").read_text(encoding="utf-8")
+    assert "No codebook exists yet" in html
+    assert "There is no workshop data in this study folder" in html
+    assert (out / "data" / "processed" / "topics.parquet").exists()  # the inductive exploration still ran

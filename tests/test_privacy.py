@@ -219,3 +219,13 @@ def test_command_line_bad_study_folder_exits_2(tmp_path, out):
     result = run_gate(tmp_path / "missing", out.root)
     assert result.returncode == 2
     assert "missing" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_random_cell_ids_and_timings_are_not_identifiers(tmp_path, key):
+    notebook = {"cells": [{"cell_type": "code", "id": "05523489", "execution_count": 1, "outputs": [],
+                           "metadata": {"papermill": {"duration": 0.0701234567, "start_time": "2026-11-27T12:53:00"}},
+                           "source": "x = 1\n"}], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    path = tmp_path / "reports" / "executed" / "nb.ipynb"
+    path.parent.mkdir(parents=True)
+    path.write_text(json.dumps(notebook), encoding="utf-8")
+    assert scan_outputs([tmp_path / "reports"], key) == []

@@ -149,6 +149,10 @@ def _is_binary_mime(name: str) -> bool:
     return (name.startswith("image/") and name != "image/svg+xml") or name == "application/pdf"
 
 
+# Machine-written notebook fields (random cell ids, timings): digits there are not phone numbers.
+_MACHINE_FIELDS = frozenset({"id", "execution_count", "start_time", "end_time", "duration", "version"})
+
+
 def _walk_json(value: object, where: str) -> Iterator[Chunk]:
     """Every string in a JSON document (keys too); a list of strings is one text of lines (as notebooks store)."""
     if isinstance(value, str):
@@ -163,7 +167,7 @@ def _walk_json(value: object, where: str) -> Iterator[Chunk]:
     elif isinstance(value, dict):
         for name, item in value.items():
             yield Chunk(str(name), where or None, None)
-            if not _is_binary_mime(name):
+            if not _is_binary_mime(name) and name not in _MACHINE_FIELDS:
                 yield from _walk_json(item, f"{where}.{name}" if where else str(name))
 
 

@@ -22,6 +22,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from .tables import read_processed
+
 TOC_PLACEHOLDER = "<!--report-toc-->"
 REPORTED_PACKAGES = ("pandas", "matplotlib", "seaborn", "papermill", "nbconvert", "scikit-learn", "scipy",
                      "krippendorff", "snowballstemmer", "python-docx", "webvtt-py", "helpers")
@@ -201,10 +203,13 @@ def write_index(reports: Path, title: str) -> Path:
     return path
 
 
-def load_tables(processed: Path, names: list[str]) -> dict[str, pd.DataFrame | None]:
-    """The stage outputs the report uses; a table a stage did not write is None (its section says so)."""
-    return {n: pd.read_parquet(processed / f"{n}.parquet") if (processed / f"{n}.parquet").exists() else None
-            for n in names}
+def load_tables(processed: Path, required: list[str], optional: list[str] = ()) -> dict[str, pd.DataFrame | None]:
+    """The stage outputs a page uses: a missing required table stops with a clear InputError; a missing
+    optional one (no workshop, no codebook) is None and its section says so."""
+    tables = {n: read_processed(processed, n) for n in required}
+    tables.update({n: read_processed(processed, n) if (processed / f"{n}.parquet").exists() else None
+                   for n in optional})
+    return tables
 
 
 def study_facts(participants: pd.DataFrame) -> dict[str, object]:

@@ -80,3 +80,21 @@ def write_table(df: pd.DataFrame, folder: str | Path, name: str) -> Path:
     df.to_parquet(folder / f"{name}.parquet", index=False)
     df.to_csv(folder / f"{name}.csv", index=False, encoding="utf-8-sig")
     return folder / f"{name}.parquet"
+
+
+def read_processed(processed_dir: str | Path, name: str, columns: Iterable[str] = (),
+                   optional: bool = False) -> pd.DataFrame:
+    """Read a table an earlier stage wrote (``name.parquet`` in ``processed_dir``) and check its columns.
+
+    A missing optional table comes back empty (with ``columns``); a missing required one is an InputError
+    that says which notebooks to run first, so a notebook opened out of order in JupyterLab says so.
+    """
+    path = Path(processed_dir) / f"{name}.parquet"
+    if not path.exists():
+        if optional:
+            return pd.DataFrame({c: pd.Series(dtype="str") for c in columns})
+        raise InputError(path, "is missing: an earlier stage has not run into this output folder",
+                         fix="run the notebooks before this one first; make report runs them all in order")
+    df = pd.read_parquet(path)
+    require_columns(df, path, columns)
+    return df

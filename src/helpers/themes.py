@@ -19,7 +19,7 @@ import pandas as pd
 from scipy import sparse
 
 from .errors import InputError
-from .tables import require_columns
+from .tables import read_processed
 
 RESPONDENT = "respondent"
 ALL_CODERS = "all"
@@ -55,21 +55,6 @@ class ThemeInputs:
 
 
 # ---------------------------------------------------------------------------------------------- inputs
-
-def read_processed(processed_dir: str | Path, name: str, columns: tuple[str, ...], optional: bool) -> pd.DataFrame:
-    """Read ``name.parquet`` from ``processed_dir`` and check its columns.
-
-    A missing optional table comes back empty (with ``columns``); a missing required one raises InputError.
-    """
-    path = Path(processed_dir) / f"{name}.parquet"
-    if not path.exists():
-        if optional:
-            return pd.DataFrame({c: pd.Series(dtype="str") for c in columns})
-        raise InputError(path, "is missing", fix="run notebooks 01 and 02 first (make report runs them in order)")
-    df = pd.read_parquet(path)
-    require_columns(df, path, columns)
-    return df
-
 
 def load_inputs(processed_dir: str | Path) -> ThemeInputs:
     """Load segments (required), codebook and codings (optional) and check that they fit together."""
