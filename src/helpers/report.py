@@ -116,11 +116,17 @@ def quote_block(text: str, attribution: str) -> HTMLBlock:
 
 
 def banner(fictional: bool, title: str) -> HTMLBlock:
-    """The banner that tells every page of a fictional study's report that its data are invented."""
+    """The banner that tells every page of a fictional study's report that its data are invented.
+
+    On screen it stays at the top of the window; in print it sits in the top margin of every A4 page
+    (a CSS page-margin box), where it cannot cover the text.
+    """
     if not fictional:
         return HTMLBlock("")
-    return HTMLBlock('<div class="fictional-banner">FICTIONAL SAMPLE DATA: invented municipalities and people — '
-                     f'not research findings ({html.escape(title)})</div>')
+    text = f"FICTIONAL SAMPLE DATA: invented municipalities and people — not research findings ({title})"
+    css_text = text.replace("\\", "\\\\").replace('"', '\\"').replace("<", "\\3C ")
+    return HTMLBlock(f'<style>@page {{ @top-center {{ content: "{css_text}"; }} }}</style>'
+                     f'<div class="fictional-banner">{html.escape(text)}</div>')
 
 
 def toc_placeholder() -> HTMLBlock:

@@ -1,0 +1,58 @@
+"""Report helpers: numbering, table of contents, banner, generated sentences."""
+
+import pandas as pd
+
+from helpers import report as rp
+
+
+def test_figures_and_tables_are_numbered_in_order():
+    rep = rp.Report()
+    first = rep.table(pd.DataFrame({"a": [1]}), "First.")
+    second = rep.table(pd.DataFrame({"a": [2]}), "Second.")
+    assert "Table 1." in first.html and "Table 2." in second.html
+
+
+def test_toc_nests_subsections_under_their_section():
+    rep = rp.Report()
+    body = "".join(b.html for b in (rp.toc_placeholder(), rep.heading("Method"), rep.heading("Data", 3),
+                                    rep.heading("Findings"), rep.heading("Trust & mandate", 3)))
+    page = rp.finalise_html(body)
+    toc = page[page.index("<nav"):page.index("</nav>")]
+    assert toc.count("<li>") == 4 and toc.index("Data") < toc.index("Findings")
+    assert '<a href="#method">Method</a><ul><li><a href="#data">Data</a>' in toc
+    assert rp.TOC_PLACEHOLDER not in page
+
+
+def test_banner_only_for_fictional_studies_and_in_every_printed_page_margin():
+    assert rp.banner(False, "Real study").html == ""
+    html = rp.banner(True, 'A "quoted" title').html
+    assert "@top-center" in html and '\\"quoted\\"' in html and "fictional-banner" in html
+
+
+def test_summary_names_the_widest_themes_and_top_priorities():
+    themes = pd.DataFrame({"theme_label": ["Trust", "Mandate", "Money"], "n_participants": [3, 9, 0],
+                           "of_participants": 12, "n_organisations": [2, 7, 0], "of_organisations": 7})
+    priorities = pd.DataFrame({"challenge": ["Unclear mandate"], "votes": [22], "share_of_voters": [0.7]})
+    text = " ".join(rp.summary_sentences(themes, priorities, 7, top=1))
+    assert "mandate (9 of 12 interviewees, 7 of 7 members)" in text
+    assert "No interviewee raised money" in text
+    assert "“Unclear mandate” (22 votes from 70% of the voters)" in text
+    assert "no workshop data" in " ".join(rp.summary_sentences(themes, None, 7))
+
+
+def test_study_facts_from_the_participants_table():
+    participants = pd.DataFrame({"organisation": ["A", "A", "B"], "role": ["x", "y", "x"],
+                                 "interview_date": ["2026-02-03", "", "2026-03-12"], "duration_min": [60, 30, None],
+                                 "n_words": [100, 200, 300]})
+    facts = rp.study_facts(participants)
+    assert facts == {"interviews": 3, "members": 2, "roles": 2, "dates": "03 Feb 2026 – 12 Mar 2026",
+                     "words": 600, "hours": 1.5}
+
+
+def test_file_hashes_name_every_input(tmp_path):
+    (tmp_path / "interviews").mkdir()
+    (tmp_path / "interviews" / "P01.txt").write_text("I: Hej", encoding="utf-8")
+    (tmp_path / "participants.csv").write_text("participant_id\nP01\n", encoding="utf-8")
+    table = rp.file_hashes(tmp_path)
+    assert list(table["file"]) == ["interviews/P01.txt", "participants.csv"]
+    assert table["sha256"].str.len().eq(16).all()
