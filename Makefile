@@ -36,5 +36,5 @@ bench: $(STAMP) ## Run the benchmark (writes bench/results.json and bench/result
 	$(BIN)/python bench/run.py $(ARGS)
 
 clean: ## Remove generated outputs (never touches data/raw)
-	rm -rf data/processed/* figures/* reports/* .pipeline-cache
+	rm -rf data/processed/* figures/* reports/* keys .pipeline-cache .pipeline-failed .pipeline-staging .pipeline-trash
 	@touch data/processed/.gitkeep figures/.gitkeep reports/.gitkeep

@@ -55,6 +55,7 @@ GB = 1024 ** 3
 RAN = re.compile(r"^\s*✓ (?P<label>.+) \((?P<seconds>[\d.]+) s\)\s*$")
 STARTED = re.compile(r"^\s*▶ (?P<label>.+?)\s*$")
 REASON = re.compile(r"^\s*· (?P<label>.+?) will run: (?P<reason>.+?)\s*$")
+GATE = re.compile(r"^\s*Privacy gate")
 UP_TO_DATE = re.compile(r"^\s*= (?P<label>.+): up to date\s*$")
 
 
@@ -70,6 +71,7 @@ class Run:
     seconds: float
     returncode: int
     lines: list[str]
+    stamps: list[float]  # when each line arrived, in seconds from the start
     peak_bytes: int
 
     @property
@@ -92,10 +94,20 @@ class Run:
         """Why the runner said each notebook runs."""
         return {m["label"]: m["reason"] for line in self.lines if (m := REASON.match(line))}
 
+    @property
+    def phases(self) -> dict[str, float]:
+        """Where the wall clock went: start-up and validation, the notebooks, the privacy gate and swap-in."""
+        first = next((t for t, ln in zip(self.stamps, self.lines) if STARTED.match(ln)), None)
+        gate = next((t for t, ln in zip(self.stamps, self.lines) if GATE.match(ln)), None)
+        if first is None or gate is None:
+            return {}
+        return {"before_first_notebook_s": round(first, 2), "notebooks_s": round(gate - first, 2),
+                "privacy_gate_and_swap_s": round(self.seconds - gate, 2)}
+
     def summary(self) -> dict:
         return {"seconds": round(self.seconds, 2), "peak_memory_gb": round(self.peak_bytes / GB, 3),
-                "ran": self.started, "up_to_date": self.up_to_date, "reasons": self.reasons,
-                "stage_seconds": self.stage_seconds}
+                "phases": self.phases, "ran": self.started, "up_to_date": self.up_to_date,
+                "reasons": self.reasons, "stage_seconds": self.stage_seconds}
 
 
 @dataclass
@@ -142,12 +154,14 @@ def tree_rss(process: psutil.Process) -> int:
 def measure(command: list[str], echo: bool = False) -> Run:
     """Run ``command`` to completion, sampling its process tree's memory; raise BenchError if it fails."""
     lines: list[str] = []
+    stamps: list[float] = []
     started = time.perf_counter()
     proc = subprocess.Popen(command, cwd=PROJECT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                             text=True, encoding="utf-8", errors="replace")
 
     def read() -> None:
         for line in proc.stdout:
+            stamps.append(time.perf_counter() - started)
             lines.append(line.rstrip("\n"))
             if echo:
                 print("      " + line.rstrip("\n"), flush=True)
@@ -167,7 +181,7 @@ def measure(command: list[str], echo: bool = False) -> Run:
     if proc.returncode != 0:
         tail = "\n".join(lines[-15:])
         raise BenchError(f"exit {proc.returncode}: {' '.join(command)}\n{tail}")
-    return Run(command, seconds, proc.returncode, lines, peak)
+    return Run(command, seconds, proc.returncode, lines, stamps, peak)
 
 
 def runner(data_dir: Path, out: Path, *options: str, pipeline: Path = PIPELINE) -> Run:
@@ -334,6 +348,11 @@ def print_summary(results: Results) -> None:
         for name in names:
             print("  " + f"{name:<28}" + "".join(f"{results.scale[n]['notebook_seconds'].get(name, 0):>12.1f}"
                                                  for n in sizes))
+        for phase, title in (("before_first_notebook_s", "start-up and validation"),
+                             ("notebooks_s", "notebooks (wall clock)"),
+                             ("privacy_gate_and_swap_s", "privacy gate and swap-in")):
+            print("  " + f"{title:<28}" + "".join(f"{results.scale[n]['phases'].get(phase, 0):>12.1f}"
+                                                  for n in sizes))
         print("  " + f"{'end to end':<28}" + "".join(f"{results.scale[n]['seconds']:>12.1f}" for n in sizes))
         print("  " + f"{'peak memory (GB)':<28}" + "".join(f"{results.scale[n]['peak_memory_gb']:>12.2f}"
                                                            for n in sizes))
@@ -386,8 +405,7 @@ def plot(results: Results, path_dir: Path) -> Path:
                 label=f"{n:,} interviews")
     ax.set_yticks([i + width * (len(sizes) - 1) / 2 for i in range(len(names))], names)
     ax.invert_yaxis()
-    ax.set(title="Time per notebook (06: all members)", xlabel="seconds (log scale)", xscale="log")
-    ax.xaxis.set_major_formatter(plain)
+    ax.set(title="Time per notebook (06: all members)", xlabel="seconds")
     if sizes:
         ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=len(sizes), frameon=False)
     ax = axes[1][1]

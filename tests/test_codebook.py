@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import shutil
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -11,8 +13,9 @@ from helpers.codebook import (CODEBOOK_COLUMNS, find_codebook, load_codebook, re
                               write_codebook_yaml)
 from helpers.errors import InputError
 
+from conftest import SAMPLE
+
 FIXTURES = Path(__file__).parent / "fixtures" / "coding"
-SAMPLE = Path(__file__).resolve().parents[1] / "data" / "raw" / "sample"
 SAMPLE_THEMES = ["it_vs_digitalisation", "governance_mandate", "prioritisation", "resources_funding", "competence",
                  "digital_maturity", "platforms_legacy", "political_anchoring", "benefits_realisation", "trust"]
 
@@ -85,15 +88,37 @@ def test_yaml_syntax_error_names_the_line(tmp_path):
     assert "not valid YAML" in str(err.value)
 
 
-def test_version_ignores_formatting_but_not_content(tmp_path):
+def version_of(tmp_path: Path, text: str) -> str:
+    return read_codebook_yaml(write(tmp_path, text)).version
+
+
+def edited(text: str, old: str, new: str) -> str:
+    """``text`` with ``old`` replaced, failing if the fixture no longer contains ``old``."""
+    assert old in text, old
+    return text.replace(old, new)
+
+
+def test_version_is_a_short_hex_digest_that_ignores_comments_layout_and_unicode_form(tmp_path):
+    original = (FIXTURES / "codebook.yml").read_text(encoding="utf-8")
     base = read_codebook_yaml(FIXTURES / "codebook.yml").version
-    reformatted = (FIXTURES / "codebook.yml").read_text(encoding="utf-8")
-    reformatted = "# another comment\n" + reformatted.replace("definition: Hur samverkan styrs.",
-                                                              "definition: >\n      Hur samverkan\n      styrs.")
-    assert read_codebook_yaml(write(tmp_path, reformatted)).version == base
-    changed = reformatted.replace("[fördelningsnyckel, invånarantal]", "[fördelningsnyckel]")
-    assert read_codebook_yaml(write(tmp_path, changed)).version != base
-    assert len(base) == 12 and int(base, 16) >= 0
+    assert re.fullmatch(r"[0-9a-f]{12}", base)
+    reformatted = edited(original, "definition: Hur samverkan styrs.", "definition: >\n      Hur samverkan\n      styrs.")
+    reformatted = edited(reformatted, "keywords: [fördelningsnyckel, invånarantal]",
+                         "keywords:   # by head\n            - fördelningsnyckel\n            -   invånarantal  ")
+    reformatted = edited(reformatted, "label: Fördelning", unicodedata.normalize("NFD", "label: Fördelning"))
+    assert version_of(tmp_path, "# another comment\n" + reformatted) == base
+
+
+@pytest.mark.parametrize(("old", "new"), [
+    ("[fördelningsnyckel, invånarantal]", "[fördelningsnyckel]"),  # a keyword removed
+    ("(bestämmer|beslutar)", "(bestämmer)"),  # a rule's regex narrowed
+    ("keywords_en: [steering group]", "keywords_en: [steering board]"),  # an English keyword
+    ("Vem som får besluta.", "Vem som får bestämma."),  # a definition reworded
+    ("exclusion: Politik", "exclusion: Politiska beslut"),  # a criterion
+], ids=["keyword", "regex", "keyword_en", "definition", "exclusion"])
+def test_version_changes_when_a_rule_or_criterion_changes(tmp_path, old, new):
+    original = (FIXTURES / "codebook.yml").read_text(encoding="utf-8")
+    assert version_of(tmp_path, edited(original, old, new)) != version_of(tmp_path, original)
 
 
 def test_table_has_the_documented_columns_and_one_row_per_code():
@@ -137,7 +162,6 @@ def test_flat_codes_join_their_parents(tmp_path):
     assert (book.codes["c"].level, book.codes["c"].theme_id) == (2, "a")
 
 
-@pytest.mark.skipif(not (SAMPLE / "codebook.yml").exists(), reason="the sample study's codebook is not written yet")
 def test_sample_codebook_has_the_ten_themes_each_fully_described():
     text = (SAMPLE / "codebook.yml").read_text(encoding="utf-8")
     assert "FICTIONAL" in text.split("themes:")[0]

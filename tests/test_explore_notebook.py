@@ -9,7 +9,7 @@ import papermill
 import pytest
 
 from conftest import ROOT
-from test_explore import write_processed
+from explore_fixtures import write_processed
 
 pytestmark = pytest.mark.slow
 

@@ -95,3 +95,28 @@ def test_segment_study_joins_metadata_and_counts_words():
     assert result.participants.loc[0, "n_words"] == 8
     assert result.participants.loc[0, "respondent_words"] == 5
     assert "name" not in result.participants.columns
+
+
+def test_text_before_the_first_label_is_not_the_respondent():
+    header = Turn(None, "Intervju om samverkan, inspelad i februari, med en kort presentation av projektet.")
+    turns = [header, Turn("I", "Hur började det?"), Turn("R", "Det började med en gemensam upphandling för länge sedan.")]
+    participant = {"participant_id": "P07", "interviewer": "", "name": "", "language": "sv", "duration_min": None}
+    segs, _, _ = build_segments(_transcript(turns), participant, lambda t: t, RULES)
+    assert list(segs["speaker"]) == ["Unlabelled", "Interviewer", "P07"]
+    assert list(segs["speaker_role"]) == ["unlabelled", "interviewer", "respondent"]
+
+
+def test_a_file_without_labels_is_all_respondent():
+    turns = [Turn(None, "Första stycket."), Turn(None, "Andra stycket.")]
+    participant = {"participant_id": "P08", "interviewer": "", "name": "", "language": "sv", "duration_min": None}
+    segs, _, _ = build_segments(_transcript(turns), participant, lambda t: t, RULES)
+    assert set(segs["speaker"]) == {"P08"} and set(segs["speaker_role"]) == {"respondent"}
+
+
+def test_raw_text_of_a_split_turn_is_on_its_first_piece_only():
+    turns = [Turn("I", "Fråga?"), Turn("R", "Ett två tre [skratt]. Fyra fem sex. Sju åtta nio.")]
+    participant = {"participant_id": "P01", "interviewer": "I", "name": "", "language": "sv", "duration_min": None}
+    segs, _, _ = build_segments(_transcript(turns), participant, lambda t: t, RULES, max_words=3)
+    respondent = segs[segs["speaker_role"] == "respondent"]
+    assert len(respondent) == 3
+    assert list(respondent["raw_text"]) == ["Ett två tre [skratt]. Fyra fem sex. Sju åtta nio.", "", ""]

@@ -52,10 +52,14 @@ def test_xlsx_participants_accepted(sample_copy, capsys):
 
     df = read_table(sample_copy / "participants.csv").drop(columns="_row")
     (sample_copy / "participants.csv").unlink()
+    # Real Excel cell types: date cells and number cells, as a researcher's spreadsheet has them.
+    df = df.assign(interview_date=pd.to_datetime(df["interview_date"]), duration_min=df["duration_min"].astype(int))
     df.to_excel(sample_copy / "participants.xlsx", index=False)
     code, out = _check(sample_copy, capsys)
     assert code == 0, out
-    assert len(load_study(sample_copy).participants) == len(df) == len(pd.read_excel(sample_copy / "participants.xlsx"))
+    participants = load_study(sample_copy).participants
+    assert len(participants) == len(df)
+    assert participants.loc[0, "interview_date"] == "2026-02-03" and participants.loc[0, "duration_min"] == 13
 
 
 @pytest.mark.parametrize("edit, expected", [
@@ -75,6 +79,15 @@ def test_bad_participants_exit_2_naming_file_and_row(sample_copy, capsys, edit, 
     for fragment in expected:
         assert fragment in out
     assert "Traceback" not in out
+
+
+def test_row_numbers_count_blank_lines(sample_copy, capsys):
+    lines = _participants(sample_copy).split("\n")
+    lines.insert(2, "")  # a blank line, as people leave them in spreadsheets
+    lines[4] = lines[4].replace("P03;", "P01;", 1)  # spreadsheet row 5
+    _write_participants(sample_copy, "\n".join(lines))
+    code, out = _check(sample_copy, capsys)
+    assert code == 2 and "row 5: duplicate participant_id 'P01'" in out
 
 
 def test_missing_participants_file(sample_copy, capsys):

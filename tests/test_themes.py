@@ -303,16 +303,21 @@ def test_quote_bounds_are_checked(segments, codings, codebook):
 
 # ---------------------------------------------------------------------------------------------- charts
 
+def title(ax) -> str:
+    """The axes' title wherever it sits (helpers.style puts titles on the left; matplotlib's default is centre)."""
+    return "".join(ax.get_title(loc=loc) for loc in ("left", "center", "right"))
+
+
 def test_charts_have_titles_and_labels(segments, codings, codebook):
     prevalence = themes.theme_prevalence(segments, codings, codebook, MEMBERS)
     fig = charts.prevalence_chart(prevalence)
     ax = fig.axes[0]
-    assert ax.get_title() and ax.get_xlabel() and ax.get_ylabel()
+    assert title(ax) and ax.get_xlabel() and ax.get_ylabel()
     assert any("1 of 3 members" in t.get_text() for t in ax.texts)
     by_org = themes.theme_by_group(segments, codings, codebook, "organisation", MEMBERS)
     for measure in ("n_participants", "pct_words"):
         ax = charts.group_heatmap(by_org, "organisation", measure).axes[0]
-        assert ax.get_title() and ax.get_xlabel() and ax.get_ylabel()
+        assert title(ax) and ax.get_xlabel() and ax.get_ylabel()
     with pytest.raises(ValueError):
         charts.group_heatmap(by_org, "organisation", "words")
     matrix = themes.cooccurrence(codings, segments, "theme_id", ["T1", "T2", "T3"])
@@ -321,7 +326,7 @@ def test_charts_have_titles_and_labels(segments, codings, codebook):
     shown = {t.get_text() for t in network.texts}
     assert {"Governance", "Resources"} <= shown and "Trust" not in shown  # nobody raised Trust
     table = themes.saturation(segments, codings)
-    assert charts.saturation_chart(table, themes.saturation_point(table, 1)).axes[0].get_title()
+    assert title(charts.saturation_chart(table, themes.saturation_point(table, 1)).axes[0])
 
 
 def test_heatmap_shows_the_counts(segments, codings, codebook):
@@ -384,6 +389,7 @@ def _run_notebook(out: Path, tmp_path: Path) -> str:
                      for c in nb["cells"] if c["cell_type"] == "code" for o in c.get("outputs", []))
 
 
+@pytest.mark.slow
 def test_notebook_runs_with_codings(tmp_path):
     out = tmp_path / "out"
     _processed_study(out, with_codes=True)
@@ -401,6 +407,7 @@ def test_notebook_runs_with_codings(tmp_path):
     assert "Skipped" not in text
 
 
+@pytest.mark.slow
 def test_notebook_runs_without_codebook(tmp_path):
     out = tmp_path / "out"
     _processed_study(out, with_codes=False)

@@ -20,8 +20,9 @@ from helpers.study import Study, load_config, load_study  # noqa: E402
 from helpers.style import save_figure, set_style  # noqa: E402
 from helpers.tables import write_table  # noqa: E402
 
+from conftest import SAMPLE  # noqa: E402
+
 FIXTURE = Path(__file__).parent / "fixtures" / "workshop" / "study"
-SAMPLE = Path(__file__).resolve().parents[1] / "data" / "raw" / "sample"
 CHARTS = [C.priorities_chart, C.member_heatmap, C.importance_feasibility_chart, C.agreement_chart]
 
 
@@ -44,8 +45,6 @@ def results_for(root: Path, processed: Path) -> W.WorkshopResults:
 @pytest.fixture
 def sample_results(tmp_path: Path) -> W.WorkshopResults:
     """The bundled sample study's workshop (15 long Swedish challenge labels, 7 members)."""
-    if not (SAMPLE / "workshop").is_dir():
-        pytest.skip("the sample study's workshop folder is absent")
     study = Study(root=SAMPLE, config=load_config(SAMPLE), participants=pd.DataFrame({"organisation": []}),
                   participants_file=SAMPLE / "participants.csv")
     return W.analyse(W.load_workshop(study), tmp_path / "processed")
@@ -67,11 +66,11 @@ def test_chart_is_titled_labelled_and_saved(make, sample_results: W.WorkshopResu
 
 
 def test_challenge_labels_are_wrapped_and_shortened() -> None:
-    label = C.wrap_label("C07", "Digitalisering ses som en IT-fråga i stället för verksamhetsutveckling", width=30)
+    label = C.challenge_label("C07", "Digitalisering ses som en IT-fråga i stället för verksamhetsutveckling", width=30)
     lines = label.split("\n")
     assert len(lines) == 2 and all(len(line) <= 30 for line in lines)
     assert label.startswith("C07 ") and label.endswith("…")
-    assert C.wrap_label("C01", "Kort") == "C01 Kort"
+    assert C.challenge_label("C01", "Kort") == "C01 Kort"
 
 
 def assert_point_labels_clear(fig: plt.Figure, n_points: int) -> None:

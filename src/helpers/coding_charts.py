@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import textwrap
-
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
 from .codebook import Codebook
-from .style import FULL_WIDTH, PALETTE
+from .style import FULL_WIDTH, PALETTE, wrap_label
 
 
 def _label(codebook: Codebook, code_id: str, english: bool) -> str:
@@ -47,10 +45,6 @@ def coverage_table(codings: pd.DataFrame, segments: pd.DataFrame, codebook: Code
                                        "pct_segments"])
 
 
-def _wrap(text: str, width: int = 34) -> str:
-    return textwrap.fill(text, width=width, max_lines=2, placeholder=" …", break_long_words=False)
-
-
 def coverage_chart(coverage: pd.DataFrame) -> plt.Figure:
     """Grouped horizontal bars: per theme, the share of respondent segments each coder coded with it."""
     themes = list(dict.fromkeys(coverage["theme"]))
@@ -64,7 +58,7 @@ def coverage_chart(coverage: pd.DataFrame) -> plt.Figure:
         n = int(rows["n_interviews"].max())
         ax.barh(y + (i - (len(coders) - 1) / 2) * height, rows["pct_segments"], height=height * 0.95,
                 color=PALETTE[i % len(PALETTE)], label=f"{coder} ({n} interview{'s' if n != 1 else ''})")
-    ax.set_yticks(y, [_wrap(t) for t in themes])
+    ax.set_yticks(y, [wrap_label(t, 34) for t in themes])
     ax.invert_yaxis()
     ax.grid(axis="y", visible=False)
     ax.set_xlabel("Respondent segments coded with the theme (% of those in the coder's interviews)")
@@ -94,7 +88,7 @@ def agreement_chart(agreement: pd.DataFrame, labels: dict[str, str]) -> plt.Figu
         ax.scatter(rows["kappa"], y + offset, color=colour, s=36, label=f"{pair}: Cohen's kappa", zorder=3)
         ax.scatter(rows["alpha"], y + offset, color=colour, marker="x", s=36,
                    label=f"{pair}: Krippendorff's alpha", zorder=3)
-    ax.set_yticks(y, [_wrap(labels.get(t, t)) for t in themes])
+    ax.set_yticks(y, [wrap_label(labels.get(t, t), 34) for t in themes])
     ax.set_ylim(len(themes) - 0.4, -1.0)
     ax.set_xlim(min(-0.2, float(np.nanmin(data[["kappa", "alpha"]].to_numpy(), initial=0)) - 0.05), 1.05)
     ax.set_xlabel("Agreement beyond chance (1 = perfect, 0 = chance level)")

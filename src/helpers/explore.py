@@ -36,13 +36,12 @@ from typing import Callable, Sequence
 
 import numpy as np
 import pandas as pd
-import snowballstemmer
-from stop_words import get_stop_words
 
 from .codebook import build_codebook
 from .errors import InputError
 from .outputs import Outputs
-from .rules import STEMMERS, RuleCoder
+from .language import STEMMERS, stemmer, stop_words
+from .rules import RuleCoder
 from .tables import require_columns
 
 Names = str | Sequence[str] | None
@@ -277,15 +276,10 @@ def retrieve(wb: Workbench, code: str | None = None, theme: str | None = None, o
 
 # ---- keyword in context ----------------------------------------------------------------------------
 
-@lru_cache(maxsize=None)
-def _stemmer(language: str) -> snowballstemmer.stemmer:
-    return snowballstemmer.stemmer(STEMMERS[language])
-
-
 @lru_cache(maxsize=200_000)
 def stem(word: str, language: str = DEFAULT_LANGUAGE) -> str:
     """The Snowball stem of a lower-case ``word`` (``language``: ``sv`` or ``en``)."""
-    return _stemmer(language).stemWord(word)
+    return stemmer(language).stemWord(word)
 
 
 def _check_language(language: str | None) -> None:
@@ -503,12 +497,6 @@ def _overlap(wb: Workbench, hits: pd.DataFrame) -> pd.DataFrame:
 
 
 # ---- comparison ------------------------------------------------------------------------------------
-
-@lru_cache(maxsize=None)
-def stop_words(language: str) -> frozenset[str]:
-    """The stop-words package's list for ``language`` (``sv``/``en``)."""
-    return frozenset(w.lower() for w in get_stop_words(STEMMERS[language]))
-
 
 def content_words(text: str, language: str) -> list[tuple[str, str]]:
     """``(stem, word)`` for every word of ``text`` that is not a stop word, a number or a single letter."""

@@ -122,10 +122,12 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
     staging = out_root / ".pipeline-staging"
-    _prepare_staging(out_root, staging)
+    # A run of every stage starts from nothing, so no output of an earlier run (another study) survives.
+    _prepare_staging(out_root, staging, keep_previous=len(todo) < len(all_jobs))
     staged = [j.restaged(out_root, staging) for j in todo]
     try:
         results = run_jobs(staged, max(1, args.jobs))
+        _prune_reports(staging, [j.restaged(out_root, staging) for j in all_jobs])
         from .privacy import check_outputs
         from .report import write_index
         from .study import load_config
@@ -144,21 +146,35 @@ def main(argv: list[str] | None = None) -> int:
         say(f"Privacy gate failed: {exc}\nOutputs kept for inspection (not published) in {failed}.")
         say("The previous report was left in place.")
         return 1
+    except Exception as exc:  # noqa: BLE001 -- a failure outside the notebooks (export, worker, disk) is reported too
+        failed = _keep_failed(out_root, staging)
+        say(f"Error: the run failed outside the notebooks: {type(exc).__name__}: {exc}\n"
+            f"Partial outputs (not published) are in {failed}. The previous report was left in place.")
+        return 1
     _swap_in(out_root, staging)
     jobs_mod.save_state(out_root, state, results)
     say(f"Done in {time.perf_counter() - started:.1f} s. Report: {out_root / 'reports' / 'findings.html'}")
     return 0
 
 
-def _prepare_staging(out_root: Path, staging: Path) -> None:
-    """A fresh staging folder holding a copy of the current outputs (stages that are skipped keep theirs)."""
+def _prepare_staging(out_root: Path, staging: Path, keep_previous: bool) -> None:
+    """A fresh staging folder; with ``keep_previous``, a copy of the current outputs (skipped stages keep theirs)."""
     shutil.rmtree(staging, ignore_errors=True)
     for folder in OUTPUT_FOLDERS:
         src = out_root / folder
-        if src.is_dir():
+        if keep_previous and src.is_dir():
             shutil.copytree(src, staging / folder)
         else:
             (staging / folder).mkdir(parents=True, exist_ok=True)
+
+
+def _prune_reports(staging: Path, jobs: list[Job]) -> None:
+    """Remove rendered pages and executed notebooks that no current job makes (e.g. a former member's brief)."""
+    wanted = {p for j in jobs for p in (j.executed, j.executed.with_suffix(".log"), j.audit_html, j.report_html) if p}
+    for folder in ("executed", "html", "briefs"):
+        for path in (staging / "reports" / folder).glob("*"):
+            if path.is_file() and path not in wanted:
+                path.unlink()
 
 
 def _swap_in(out_root: Path, staging: Path) -> None:

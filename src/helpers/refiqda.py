@@ -30,7 +30,6 @@ _FIELDS = {"Inclusion": "inclusion", "Exclusion": "exclusion", "Example": "examp
            "Keywords (sv)": "keywords_sv", "Keywords (en)": "keywords_en", "Regex": "regex",
            "English label": "label_en", "Id": "id"}
 _FIELD_LINE = re.compile(rf"^({'|'.join(re.escape(k) for k in _FIELDS)}):\s?(.*)$")
-_RULE_KEYS = ("keywords", "keywords_sv", "keywords_en", "regex")
 
 
 # ---- XML helpers -------------------------------------------------------------------------------

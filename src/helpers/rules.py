@@ -15,11 +15,8 @@ from dataclasses import dataclass
 from functools import cached_property
 from re import _parser  # type: ignore[attr-defined]
 
-import snowballstemmer
-
 from .codebook import Codebook
-
-STEMMERS = {"sv": "swedish", "en": "english"}
+from .language import STEMMERS, stemmer  # noqa: F401 (STEMMERS: coding.py imports it from here)
 _TOKEN = re.compile(r"\w+")
 _KEYWORD_WORD = re.compile(r"\w+\*?")
 
@@ -57,7 +54,7 @@ def _required_texts(pattern: str) -> tuple[frozenset[str], ...]:
     """
     try:
         items = list(_parser.parse(pattern))
-    except (AttributeError, re.error):  # the parser is internal to Python: without it, never skip
+    except re.error:  # an invalid pattern: nothing is known about it, so never skip
         return ()
     required: list[frozenset[str]] = []
     run: list[str] = []
@@ -109,7 +106,7 @@ class _LanguageMatcher:
     """The keywords of every code, stemmed for one language, with per-word caches."""
 
     def __init__(self, codebook: Codebook, language: str) -> None:
-        self._stemmer = snowballstemmer.stemmer(STEMMERS[language])
+        self._stemmer = stemmer(language)
         self._stems: dict[str, str] = {}
         self._anchors: dict[str, tuple[int, ...]] = {}
         self.keywords = [self._parse(code.id, text) for code in codebook.codes.values() if code.rules

@@ -69,7 +69,7 @@ class Job:
         """The same job writing under ``staging`` instead of ``out_root``."""
         def move(p: Path | None) -> Path | None:
             return staging / p.relative_to(out_root) if p is not None else None
-        params = dict(self.parameters, output_dir=str(staging))
+        params = dict(self.parameters, output_dir=notebook_path(staging, self.notebook))
         return replace(self, parameters=params, executed=move(self.executed), audit_html=move(self.audit_html),
                        report_html=move(self.report_html))
 
@@ -117,6 +117,17 @@ def load_spec(path: Path) -> Spec:
     return Spec(stages=stages, parameters=dict(raw.get("parameters") or {}), path=path)
 
 
+def notebook_path(path: Path, notebook: Path) -> str:
+    """``path`` as the notebook will see it: relative to its folder (its working directory) where possible.
+
+    Relative paths keep the user's home folder, which may carry a name, out of the executed notebooks.
+    """
+    try:
+        return os.path.relpath(path, notebook.parent)
+    except ValueError:  # another drive on Windows
+        return str(path)
+
+
 def slug(text: str) -> str:
     """A file-name-safe version of an organisation name: 'Älvby kommun' -> 'alvby-kommun'."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
@@ -141,7 +152,8 @@ def plan(spec: Spec, project: Path, data_dir: Path, out_root: Path) -> list[Job]
         if not notebook.exists():
             raise InputError(spec.path, f"stage '{stage.name}': notebook {notebook} is missing",
                              fix="check the notebook path in pipeline.yml")
-        base = {"data_dir": str(data_dir), "output_dir": str(out_root), **spec.parameters, **dict(stage.parameters)}
+        base = {"data_dir": notebook_path(data_dir, notebook), "output_dir": notebook_path(out_root, notebook),
+                **spec.parameters, **dict(stage.parameters)}
         required = frozenset({"data_dir", "output_dir", *dict(stage.parameters), *([stage.per] if stage.per else [])})
         variants = [None] if stage.per is None else members(data_dir)
         for variant in variants:

@@ -22,7 +22,8 @@ import yaml
 from .transcripts import Transcript, Turn
 
 INTERVIEWER = "Interviewer"
-UNLABELLED = "Unlabelled"
+UNLABELLED = "Unlabelled"  # speaker label of text before the first speaker label
+UNLABELLED_ROLE = "unlabelled"
 
 _TIMESTAMP = re.compile(r"[\[(]?\b(?:\d{1,2}:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?\b[\])]?")
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[A-ZÅÄÖÉ0-9\"'”»])")
@@ -133,6 +134,14 @@ def merge_turns(turns: list[Turn]) -> list[Turn]:
     return merged
 
 
+def words_per_speaker(turns: list[Turn]) -> dict[str | None, int]:
+    """How many words each speaker label says, in order of first appearance."""
+    words: dict[str | None, int] = {}
+    for turn in turns:
+        words[turn.speaker] = words.get(turn.speaker, 0) + count_words(turn.text)
+    return words
+
+
 def _label_key(label: str) -> str:
     return re.sub(r"\s+", " ", label).strip().strip(":").lower()
 
@@ -145,9 +154,7 @@ def assign_roles(turns: list[Turn], interviewer_labels: list[str], respondent_na
     file wins; then well-known short codes (I, R, IP, Intervjuare ...) and the respondent's name; else the
     role is inferred: the speaker with the most words is the respondent, the others interview.
     """
-    words: dict[str | None, int] = {}
-    for t in turns:
-        words[t.speaker] = words.get(t.speaker, 0) + count_words(t.text)
+    words = words_per_speaker(turns)
     given = {_label_key(x) for x in interviewer_labels if x.strip()}
     name = _label_key(respondent_name) if respondent_name else ""
     roles: dict[str | None, str] = {}
@@ -155,7 +162,7 @@ def assign_roles(turns: list[Turn], interviewer_labels: list[str], respondent_na
     for label in words:
         key = _label_key(label) if label else ""
         if label is None:
-            roles[label] = "respondent"
+            continue  # decided below, once the labelled speakers are
         elif key in given:
             roles[label] = "interviewer"
         elif given and (key == name or (name and key in name.split())):
@@ -164,7 +171,7 @@ def assign_roles(turns: list[Turn], interviewer_labels: list[str], respondent_na
             roles[label], how = "interviewer", "speaker label"
         elif not given and (key in rules.respondent_labels or (name and (key == name or key in name.split()))):
             roles[label], how = "respondent", "speaker label"
-    undecided = [label for label in words if label not in roles]
+    undecided = [label for label in words if label not in roles and label is not None]
     if undecided:
         if given and "interviewer" in roles.values():
             how = "interviewer column; other speakers taken as respondents"
@@ -175,6 +182,9 @@ def assign_roles(turns: list[Turn], interviewer_labels: list[str], respondent_na
             top = max(undecided, key=lambda label: words[label])
             for label in undecided:
                 roles[label] = "respondent" if (label == top and not has_respondent) else "interviewer"
+    if None in words:
+        # Text before the first label (a header) is nobody's answer; a file without labels is all answer.
+        roles[None] = UNLABELLED_ROLE if "respondent" in roles.values() else "respondent"
     return roles, how
 
 
@@ -190,7 +200,7 @@ def build_segments(transcript: Transcript, participant: dict, pseudonymise: Call
     turns = merge_turns(transcript.turns)
     interviewer_labels = [x for x in str(participant.get("interviewer", "")).split(";") if x.strip()]
     roles, how = assign_roles(turns, interviewer_labels, str(participant.get("name", "")), rules)
-    labels = _speaker_labels(roles, pid)
+    labels = _speaker_labels(roles, words_per_speaker(turns), pid)
     rows: list[dict] = []
     doc_parts: list[str] = []
     offset = 0
@@ -199,7 +209,7 @@ def build_segments(transcript: Transcript, participant: dict, pseudonymise: Call
         cleaned = clean_text(raw, rules, language)
         if not cleaned:
             continue
-        for piece in split_long(cleaned, max_words):
+        for n, piece in enumerate(split_long(cleaned, max_words)):
             seq = len(rows) + 1
             prefix = f"{labels[turn.speaker]}: "
             start = offset + len(prefix)
@@ -208,7 +218,8 @@ def build_segments(transcript: Transcript, participant: dict, pseudonymise: Call
                 "segment_id": f"{pid}-{seq:03d}", "participant_id": pid, "seq": seq,
                 "speaker": labels[turn.speaker], "speaker_role": roles[turn.speaker], "role_source": how,
                 "start_s": turn.start, "end_s": turn.end, "char_start": start, "char_end": start + len(piece),
-                "text": piece, "raw_text": raw, "n_words": count_words(piece), "source_line": turn.line,
+                "text": piece, "raw_text": raw if n == 0 else "", "n_words": count_words(piece),
+                "source_line": turn.line,
             })
             offset = start + len(piece) + 2
     segments = pd.DataFrame(rows, columns=SEGMENT_COLUMNS)
@@ -220,10 +231,11 @@ SEGMENT_COLUMNS = ["segment_id", "participant_id", "seq", "speaker", "speaker_ro
                    "end_s", "char_start", "char_end", "text", "raw_text", "n_words", "source_line"]
 
 
-def _speaker_labels(roles: dict[str | None, str], pid: str) -> dict[str | None, str]:
-    """Pseudonymous speaker labels: the participant id for the respondent, Interviewer (2, 3 ...) otherwise."""
-    labels: dict[str | None, str] = {}
-    respondents = [lab for lab, role in roles.items() if role == "respondent"]
+def _speaker_labels(roles: dict[str | None, str], words: dict[str | None, int], pid: str) -> dict[str | None, str]:
+    """Pseudonymous speaker labels: the participant id for the respondent who speaks most, Interviewer (2, 3 ...)
+    for interviewers, Unlabelled for text before the first label."""
+    labels: dict[str | None, str] = {lab: UNLABELLED for lab, role in roles.items() if role == UNLABELLED_ROLE}
+    respondents = sorted((lab for lab, role in roles.items() if role == "respondent"), key=lambda lab: -words[lab])
     interviewers = [lab for lab, role in roles.items() if role == "interviewer"]
     for i, lab in enumerate(respondents):
         labels[lab] = pid if i == 0 else f"{pid} speaker {i + 1}"

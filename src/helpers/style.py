@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -9,6 +10,7 @@ import seaborn as sns
 
 PALETTE = ["#1b6e8f", "#e07b39", "#4c9a5f", "#b8455a", "#7a5ea8", "#c9a227", "#5a6b7b", "#2fa39a",
            "#8c564b", "#d17fb5"]
+GREY = "#9a9a9a"  # secondary marks: guide lines, network edges, hatching
 SEQUENTIAL = "crest"
 DIVERGING = "vlag"
 FULL_WIDTH = 7.0  # inches: fits an A4 page with margins
@@ -36,6 +38,18 @@ def set_style() -> None:
         "axes.spines.top": False,
         "axes.spines.right": False,
     })
+
+
+def wrap_label(text: str, width: int = 30, lines: int = 2, break_long_words: bool = False) -> str:
+    """Wrap a chart label to ``lines`` lines of about ``width`` characters, shortened with '…' (long words kept
+    whole unless ``break_long_words``)."""
+    return textwrap.fill(str(text), width=width, max_lines=lines, placeholder=" …",
+                         break_long_words=break_long_words)
+
+
+def height_for_rows(n_rows: int, per_row: float = 0.42, extra: float = 1.6) -> float:
+    """Figure height (inches) that keeps ``n_rows`` two-line labels readable at A4 width."""
+    return per_row * max(n_rows, 1) + extra
 
 
 def org_palette(organisations: list[str]) -> dict[str, str]:

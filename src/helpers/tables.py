@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from pathlib import Path
 from typing import Iterable
@@ -35,10 +36,11 @@ def read_table(path: str | Path) -> pd.DataFrame:
         raise InputError(path, "is missing", fix="add the file or check the study folder path")
     if path.suffix.lower() == ".xlsx":
         try:
-            df = pd.read_excel(path, sheet_name=0, dtype=str, engine="openpyxl")
+            df = pd.read_excel(path, sheet_name=0, dtype=object, engine="openpyxl")
         except Exception as exc:  # openpyxl raises many types for a broken workbook
             raise InputError(path, f"is not a readable Excel workbook ({type(exc).__name__})",
                              fix="save it again from Excel as .xlsx, or as CSV") from exc
+        df = df.apply(lambda col: col.map(_excel_cell))
     elif path.suffix.lower() == ".csv":
         text, _ = decode_bytes(path.read_bytes(), path)
         if not text.strip():
@@ -49,8 +51,9 @@ def read_table(path: str | Path) -> pd.DataFrame:
         except csv.Error:
             sep = ","
         try:
+            # Blank lines are kept (and dropped below) so that row numbers stay those a spreadsheet shows.
             df = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False,
-                             skip_blank_lines=True)
+                             skip_blank_lines=False)
         except pd.errors.ParserError as exc:
             raise InputError(path, f"is not a well-formed CSV ({exc})",
                              fix="check that every row has as many separators as the header") from exc
@@ -61,6 +64,19 @@ def read_table(path: str | Path) -> pd.DataFrame:
     df = df.loc[~(df == "").all(axis=1)].copy()
     df[ROW] = df.index + 2
     return df.reset_index(drop=True)
+
+
+def _excel_cell(value: object) -> str:
+    """An Excel cell as the text a researcher typed: dates as YYYY-MM-DD, whole numbers without '.0'."""
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time(0) else value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
 
 
 def require_columns(df: pd.DataFrame, path: Path, required: Iterable[str]) -> None:

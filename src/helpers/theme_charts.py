@@ -6,41 +6,29 @@ sized for the full width of an A4 page; the notebook saves it with :func:`helper
 
 from __future__ import annotations
 
-import textwrap
-
 import matplotlib.pyplot as plt
 import networkx as nx
 import numpy as np
 import pandas as pd
 import seaborn as sns
 
-from .style import FULL_WIDTH, PALETTE, SEQUENTIAL
+from .style import FULL_WIDTH, GREY, PALETTE, SEQUENTIAL, height_for_rows, wrap_label
 from .themes import SaturationPoint
 from .topics import NO_THEME
 
-GREY = "#9a9a9a"
-
-
-def wrap(text: str, width: int = 30, lines: int = 2) -> str:
-    """Wrap a label to ``lines`` lines of about ``width`` characters (long words kept whole), shortened with '…'."""
-    return textwrap.fill(str(text), width=width, max_lines=lines, placeholder=" …", break_long_words=False)
-
-
-def _height(n_rows: int, per_row: float = 0.42, extra: float = 1.6) -> float:
-    """Figure height that keeps ``n_rows`` two-line labels readable at A4 width."""
-    return per_row * max(n_rows, 1) + extra
+wrap = wrap_label  # brief.py still imports ``wrap`` from here; drop once it imports style.wrap_label
 
 
 def prevalence_chart(prevalence: pd.DataFrame) -> plt.Figure:
     """Themes by the number of participants who raise them, annotated with how many members raise them."""
     data = prevalence.sort_values(["n_participants", "n_segments"], ascending=False, kind="stable")
-    fig, ax = plt.subplots(figsize=(FULL_WIDTH, _height(len(data))))
+    fig, ax = plt.subplots(figsize=(FULL_WIDTH, height_for_rows(len(data))))
     y = np.arange(len(data))
     ax.barh(y, data["n_participants"], height=0.7, color=PALETTE[0])
     top = max(float(data["n_participants"].max()), 1.0)
     for yi, n, orgs, of in zip(y, data["n_participants"], data["n_organisations"], data["of_organisations"]):
         ax.text(n + top * 0.015, yi, f"{n}  ·  {orgs} of {of} members", va="center", fontsize=8)
-    ax.set_yticks(y, [wrap(label, 34) for label in data["theme_label"]])
+    ax.set_yticks(y, [wrap_label(label, 34) for label in data["theme_label"]])
     ax.invert_yaxis()
     ax.set_xlim(0, top * 1.4)
     ax.grid(axis="y", visible=False)
@@ -56,11 +44,11 @@ def _heatmap(matrix: pd.DataFrame, annot: pd.DataFrame, title: str, xlabel: str,
     """A labelled heatmap with the values written in the cells (empty cells shown in light grey).
 
     Column labels are drawn as given (vertical), so callers wrap them."""
-    fig, ax = plt.subplots(figsize=(FULL_WIDTH, _height(len(matrix), 0.4, 2.6)))
+    fig, ax = plt.subplots(figsize=(FULL_WIDTH, height_for_rows(len(matrix), 0.4, 2.6)))
     sns.heatmap(matrix.astype(float), annot=annot, fmt="", cmap=SEQUENTIAL, vmin=0, vmax=vmax, linewidths=0.5,
                 linecolor="white", cbar_kws={"label": cbar_label, "shrink": 0.8}, annot_kws={"fontsize": 8}, ax=ax)
     ax.set_facecolor("#eeeeee")
-    ax.set_yticks(np.arange(len(matrix)) + 0.5, [wrap(r, 34) for r in matrix.index], rotation=0)
+    ax.set_yticks(np.arange(len(matrix)) + 0.5, [wrap_label(r, 34) for r in matrix.index], rotation=0)
     ax.set_xticks(np.arange(len(matrix.columns)) + 0.5, matrix.columns, rotation=90)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
@@ -80,9 +68,9 @@ def group_heatmap(table: pd.DataFrame, group: str, measure: str, max_groups: int
     keep = [g for g in sizes.index if g in keep]
     data = table.loc[table[group].isin(keep)]
     if len(keep) <= 10:  # room for a two-line name above the count
-        columns = [f"{wrap(g, 24, 2)}\n(n = {sizes[g]})" for g in keep]
+        columns = [f"{wrap_label(g, 24, 2)}\n(n = {sizes[g]})" for g in keep]
     else:  # narrow columns: one line each
-        columns = [f"{wrap(g, 30, 1)} (n = {sizes[g]})" for g in keep]
+        columns = [f"{wrap_label(g, 30, 1)} (n = {sizes[g]})" for g in keep]
 
     labels = dict(zip(data["theme_id"], data["theme_label"]))
 
@@ -153,8 +141,8 @@ def _label_columns(ax: plt.Axes, pos: dict[str, np.ndarray], labels: pd.Series, 
         for node, h in zip(nodes, heights):
             x, y = pos[node]
             ax.plot([x, side * 1.22], [y, h], color=GREY, linewidth=0.6, zorder=0)
-            ax.text(side * 1.25, h, wrap(labels.get(node, node), 24), ha="left" if side == 1 else "right",
-                    va="center", fontsize=8)
+            ax.text(side * 1.25, h, wrap_label(labels.get(node, node), 24),
+                    ha="left" if side == 1 else "right", va="center", fontsize=8)
 
 
 def cooccurrence_network(matrix: pd.DataFrame, labels: pd.Series, min_count: int | None = None) -> plt.Figure:
@@ -246,7 +234,7 @@ def topic_theme_heatmap(overlap: pd.DataFrame) -> plt.Figure:
     themes = list(dict.fromkeys(overlap["theme_id"]))
     wide = wide.reindex(index=list(dict.fromkeys(overlap["topic_label"])), columns=themes)
     labels = dict(zip(overlap["theme_id"], overlap["theme_label"]))
-    wide.columns = [wrap(labels[t], 24, 3) if t != NO_THEME else "No theme" for t in themes]
+    wide.columns = [wrap_label(labels[t], 24, 3) if t != NO_THEME else "No theme" for t in themes]
     fig = _heatmap(wide, wide.map(lambda v: f"{v:.0f}"), "How the topics line up with the codebook's themes",
                    "Theme (last column: segments with no theme)", "Topic (number: top terms)",
                    "% of the topic's segments", vmax=100)

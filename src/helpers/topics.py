@@ -17,12 +17,11 @@ from typing import Sequence
 
 import numpy as np
 import pandas as pd
-import snowballstemmer
 from scipy import sparse
 from sklearn.decomposition import NMF
 from sklearn.feature_extraction.text import TfidfVectorizer
-from stop_words import get_stop_words
 
+from . import language
 from .themes import respondent_segments, trim_quote
 
 # Spoken-language fillers, hedges, transcription marks and pseudonymisation placeholders ("[namn]",
@@ -36,16 +35,14 @@ FILLER_WORDS = frozenset("""
     stuff lot lots gonna wanna laughs laughter inaudible pause
 """.split())
 TOKEN = re.compile(r"[^\W\d_]{3,}")  # words of three or more letters; numbers and ids (P03) are not topics
-STEMMERS = {"sv": "swedish", "en": "english"}
 DEFAULT_LANGUAGE = "sv"
 NO_THEME = "(no theme)"
 NOT_COVERED = "not covered by the codebook"
 
 
-def stop_words(languages: Sequence[str] = ("sv", "en")) -> frozenset[str]:
-    """Stop words of ``languages`` from the ``stop-words`` package plus ``FILLER_WORDS``."""
-    words = chain.from_iterable(get_stop_words(lang) for lang in languages)
-    return frozenset(w.lower() for w in words) | FILLER_WORDS
+def stop_words() -> frozenset[str]:
+    """Swedish and English stop words (:func:`helpers.language.stop_words`) plus ``FILLER_WORDS``."""
+    return language.stop_words() | FILLER_WORDS
 
 
 def tokenize(texts: Sequence[str], languages: Sequence[str],
@@ -53,13 +50,13 @@ def tokenize(texts: Sequence[str], languages: Sequence[str],
     """Turn each text into its list of stems (stemmed in its own language) and map each stem to its most
     frequent surface form, for readable terms. Each distinct word is stemmed once, which keeps this fast."""
     words = [[w for w in TOKEN.findall(str(t).lower()) if w not in stop] for t in texts]
-    langs = [lang if lang in STEMMERS else DEFAULT_LANGUAGE for lang in languages]
+    langs = [lang if lang in language.STEMMERS else DEFAULT_LANGUAGE for lang in languages]
     stem_of: dict[str, dict[str, str]] = {}
     forms: Counter = Counter()  # (stem, word) -> how often the word occurs
     for lang in sorted(set(langs)):
         counts = Counter(chain.from_iterable(ws for ws, l in zip(words, langs) if l == lang))
         vocabulary = sorted(counts)
-        stem_of[lang] = dict(zip(vocabulary, snowballstemmer.stemmer(STEMMERS[lang]).stemWords(vocabulary)))
+        stem_of[lang] = dict(zip(vocabulary, language.stemmer(lang).stemWords(vocabulary)))
         forms.update({(stem_of[lang][w], w): n for w, n in counts.items()})
     docs = [[stem_of[lang][w] for w in ws] for ws, lang in zip(words, langs)]
     surface: dict[str, str] = {}

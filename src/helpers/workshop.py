@@ -127,14 +127,19 @@ def _check_known(rec: dict, path: Path, known: set[str], challenges_file: str) -
                          where=f"row {rec[ROW]}", fix=f"use an id listed in {challenges_file} or add the challenge")
 
 
+def _number(text: str) -> float:
+    """``text`` as a number, with a decimal comma as Excel may write it; NaN when it is not a number."""
+    try:
+        return float(text.replace(",", "."))
+    except ValueError:
+        return float("nan")
+
+
 def _parse_count(text: str, path: Path, row: int) -> int:
     """Dots: an integer >= 0 ('3', '3.0' and '3,0' as Excel may write it); empty means 0."""
     if not text:
         return 0
-    try:
-        value = float(text.replace(",", "."))
-    except ValueError:
-        value = float("nan")
+    value = _number(text)
     if not np.isfinite(value) or value != int(value):
         raise InputError(path, f"votes '{text}' is not a whole number", where=f"row {row}",
                          fix="write the number of dots as 0, 1, 2 ...")
@@ -147,10 +152,7 @@ def _parse_rating(text: str, column: str, path: Path, row: int) -> float:
     """A rating from 1 to 5 (decimal comma allowed); empty means not rated."""
     if not text:
         return float("nan")
-    try:
-        value = float(text.replace(",", "."))
-    except ValueError:
-        value = float("nan")
+    value = _number(text)
     if not 1 <= value <= 5:
         raise InputError(path, f"{column} '{text}' is not a rating from 1 to 5", where=f"row {row}",
                          fix=f"write {column} as a number from 1 to 5, or leave it empty")

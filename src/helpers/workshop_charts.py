@@ -6,7 +6,6 @@ Each chart function takes :class:`helpers.workshop.WorkshopResults` and returns 
 
 from __future__ import annotations
 
-import textwrap
 from pathlib import Path
 from typing import Callable
 
@@ -22,11 +21,11 @@ from matplotlib.transforms import Bbox
 from scipy.cluster.hierarchy import linkage
 from scipy.spatial.distance import squareform
 
-from .style import DIVERGING, FULL_WIDTH, PALETTE, org_palette, save_figure
+from .style import (DIVERGING, FULL_WIDTH, GREY, PALETTE, height_for_rows, org_palette, save_figure,
+                    wrap_label)
 from .workshop import (NO_VOTERS, QUADRANTS, WorkshopResults, agreement_strength, spearman_matrix,
                        votes_per_voter_matrix)
 
-GREY = "#9a9a9a"
 NO_WORKSHOP = "The study has no workshop folder, so there is nothing to show."
 QUADRANT_COLOURS = dict(zip(QUADRANTS.values(), (PALETTE[2], PALETTE[0], PALETTE[5], GREY)))
 
@@ -35,22 +34,17 @@ class ChartSkipped(Exception):
     """A chart that this study's files cannot support; the message says why, for the reader."""
 
 
-def wrap_label(challenge_id: str, text: str, width: int = 36, lines: int = 2) -> str:
-    """``C01 Challenge text`` wrapped to ``lines`` lines of ``width`` characters, shortened with '…'."""
-    return textwrap.fill(f"{challenge_id} {text}", width=width, max_lines=lines, placeholder=" …")
+def challenge_label(challenge_id: str, text: str, width: int = 36, lines: int = 2) -> str:
+    """``C01 Challenge text`` wrapped by :func:`helpers.style.wrap_label` (long words may break)."""
+    return wrap_label(f"{challenge_id} {text}", width, lines, break_long_words=True)
 
 
 def _labels(ranked: pd.DataFrame) -> list[str]:
-    return [wrap_label(c, t) for c, t in zip(ranked["challenge_id"], ranked["challenge"])]
+    return [challenge_label(c, t) for c, t in zip(ranked["challenge_id"], ranked["challenge"])]
 
 
 def _member_label(org: str, n_voters: int) -> str:
     return f"{org} ({NO_VOTERS})" if n_voters == 0 else f"{org} (n = {n_voters})"
-
-
-def _height(n_rows: int) -> float:
-    """Figure height for ``n_rows`` two-line labels: readable at A4 width."""
-    return 0.42 * n_rows + 1.8
 
 
 def priorities_chart(results: WorkshopResults) -> plt.Figure:
@@ -60,7 +54,8 @@ def priorities_chart(results: WorkshopResults) -> plt.Figure:
     votes = (results.members.pivot(index="challenge_id", columns="organisation", values="votes")
              .reindex(index=ranked["challenge_id"], columns=ws.organisations))
     colours = org_palette(ws.organisations)
-    fig, ax = plt.subplots(figsize=(FULL_WIDTH, _height(len(ranked)) + 0.6), layout="constrained")
+    fig, ax = plt.subplots(figsize=(FULL_WIDTH, height_for_rows(len(ranked), extra=1.8) + 0.6),
+                           layout="constrained")
     y, left = np.arange(len(ranked)), np.zeros(len(ranked))
     for org in ws.organisations:
         ax.barh(y, votes[org].to_numpy(), left=left, height=0.7, color=colours[org], edgecolor="white",
@@ -86,7 +81,7 @@ def member_heatmap(results: WorkshopResults) -> plt.Figure:
     voters = ws.voters_per_member()
     matrix = votes_per_voter_matrix(results.members, with_voters_only=False)
     annot = matrix.map(lambda v: "" if pd.isna(v) or v == 0 else f"{v:.2f}".rstrip("0").rstrip("."))
-    fig, ax = plt.subplots(figsize=(FULL_WIDTH, _height(len(ranked)) + 0.6))
+    fig, ax = plt.subplots(figsize=(FULL_WIDTH, height_for_rows(len(ranked), extra=1.8) + 0.6))
     sns.heatmap(matrix, cmap=sns.light_palette(PALETTE[0], as_cmap=True), annot=annot.to_numpy(), fmt="",
                 annot_kws={"fontsize": 7.5}, linewidths=0.6, linecolor="white", vmin=0, ax=ax,
                 cbar_kws={"label": "Votes per voter", "shrink": 0.6, "pad": 0.02})
@@ -124,7 +119,7 @@ def importance_feasibility_chart(results: WorkshopResults) -> plt.Figure:
     ax.set_xlim(max(0.6, x.min() - pad), min(5.4, x.max() + pad))
     ax.set_ylim(max(0.6, y.min() - pad), min(5.4, y.max() + pad))
     corners = _name_quadrants(ax)
-    labels = [wrap_label(c, t, width=24, lines=3) for c, t in zip(rated["challenge_id"], rated["challenge"])]
+    labels = [challenge_label(c, t, width=24, lines=3) for c, t in zip(rated["challenge_id"], rated["challenge"])]
     _label_points(ax, x, y, sizes, labels, list(rated["challenge_id"]), avoid=corners)
     ax.legend(handles=_size_handles(ranked["votes"]), title="Votes", loc="upper left",
               bbox_to_anchor=(1.01, 1.0), frameon=False, labelspacing=1.3, borderpad=1.0)
@@ -254,7 +249,7 @@ def evidence_chart(results: WorkshopResults) -> plt.Figure:
     if results.n_interviews is None:
         raise ChartSkipped("the chart needs the segments and codings tables of notebooks 01 and 02.")
     counts = ev["n_interviews"].fillna(0).astype(float).to_numpy()
-    fig, ax = plt.subplots(figsize=(FULL_WIDTH, _height(len(ev))))
+    fig, ax = plt.subplots(figsize=(FULL_WIDTH, height_for_rows(len(ev), extra=1.8)))
     y = np.arange(len(ev))
     ax.barh(y, counts, height=0.65, color=PALETTE[0])
     for yi, rec in zip(y, ev.to_dict("records")):
