@@ -38,7 +38,8 @@ def test_vote_profile_and_sentences():
     votes = brief.vote_profile(members, ranked, "B")
     assert list(votes["member_votes_per_voter"]) == [0.0, 3.0]
     assert list(votes["all_votes_per_voter"]) == [4 / 3, 1.0]
-    assert "“Money”" in brief.vote_sentences(votes, "B")[0]
+    first = brief.vote_sentences(votes, "B")[0]
+    assert "“Money”" in first and "“Mandate”" not in first  # B gave Mandate no votes
 
 
 def test_unknown_member_is_an_input_error():

@@ -102,7 +102,8 @@ def test_version_is_a_short_hex_digest_that_ignores_comments_layout_and_unicode_
     original = (FIXTURES / "codebook.yml").read_text(encoding="utf-8")
     base = read_codebook_yaml(FIXTURES / "codebook.yml").version
     assert re.fullmatch(r"[0-9a-f]{12}", base)
-    reformatted = edited(original, "definition: Hur samverkan styrs.", "definition: >\n      Hur samverkan\n      styrs.")
+    reformatted = edited(original, "definition: Hur samverkan styrs.",
+                         "definition: >\n      Hur  samverkan\n      styrs.")
     reformatted = edited(reformatted, "keywords: [fördelningsnyckel, invånarantal]",
                          "keywords:   # by head\n            - fördelningsnyckel\n            -   invånarantal  ")
     reformatted = edited(reformatted, "label: Fördelning", unicodedata.normalize("NFD", "label: Fördelning"))

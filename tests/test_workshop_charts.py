@@ -66,7 +66,8 @@ def test_chart_is_titled_labelled_and_saved(make, sample_results: W.WorkshopResu
 
 
 def test_challenge_labels_are_wrapped_and_shortened() -> None:
-    label = C.challenge_label("C07", "Digitalisering ses som en IT-fråga i stället för verksamhetsutveckling", width=30)
+    label = C.challenge_label("C07", "Digitalisering ses som en IT-fråga i stället för verksamhetsutveckling",
+                              width=30)
     lines = label.split("\n")
     assert len(lines) == 2 and all(len(line) <= 30 for line in lines)
     assert label.startswith("C07 ") and label.endswith("…")

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import InputError
-from .report import enumerate_words
+from .report_text import enumerate_words
 from .study import Study
 from .style import FULL_WIDTH, PALETTE
 from .theme_charts import wrap
@@ -88,9 +88,10 @@ def vote_profile(members: pd.DataFrame, ranked: pd.DataFrame, organisation: str)
 
 def vote_sentences(votes: pd.DataFrame, organisation: str) -> list[str]:
     """The member's top choices and where they differ from the collaboration's."""
-    if votes["member_votes_per_voter"].isna().all():
+    chosen = votes[votes["member_votes"] > 0]
+    if chosen.empty:
         return [f"Nobody from {organisation} voted at the workshop."]
-    top = votes.nsmallest(3, "member_rank")
+    top = chosen.nsmallest(3, "member_rank")
     sentences = [f"{organisation}'s workshop participants gave most votes to "
                  f"{enumerate_words(['“' + c + '”' for c in top['challenge']])}."]
     shared = top[top["rank"] <= 3]

@@ -5,8 +5,12 @@
 tooltip attributes after unescaping entities, JSON and notebooks, PNG text chunks, Office/REFI-QDA zip
 members) and looks for every name in the key with the same rules the pseudonymiser uses (whole words,
 case-insensitive, inflected forms, names that are also common words only when capitalised, double-name
-rule), plus any e-mail address, valid personal identity number or phone number. Findings never show a term
-in full: "K****** H*******".
+rule), plus any e-mail address, valid personal identity number or phone number. Unlike the pseudonymiser,
+the gate also counts ``_`` and digits as word boundaries, so "Kerstin_Holmberg.docx" and "Kerstin2" are
+found (but not a name inside a hexadecimal hash). Findings never show a term in full: "K****** H*******".
+A file the gate cannot read (an unknown binary format, a damaged Parquet or zip file) is a finding too:
+it cannot be shown to be free of names. Image data is not text: PNG and JPEG files are read for their
+metadata only.
 
 :func:`check_outputs` raises :class:`PrivacyError` when anything is found. On its own::
 
@@ -20,7 +24,6 @@ from __future__ import annotations
 import argparse
 import html
 import json
-import logging
 import re
 import struct
 import sys
@@ -40,13 +43,14 @@ from .pseudonymise import IDENTIFIER_RULES, NameMatcher, build_key, fold
 from .study import load_study
 from .textio import decode_bytes
 
-log = logging.getLogger(__name__)
-
 KEYS_FOLDER = "keys"  # where the key and review list live: never scanned (see pseudonymise.key_dir)
 MARKUP_SUFFIXES = {".html", ".htm", ".xhtml", ".svg", ".xml", ".qde", ".qdc"}
 JSON_SUFFIXES = {".json", ".ipynb", ".geojson"}
 ZIP_SUFFIXES = {".docx", ".xlsx", ".pptx", ".odt", ".ods", ".odp", ".qdpx", ".zip"}
 ZIP_TEXT_SUFFIXES = MARKUP_SUFFIXES | {".rels", ".txt", ".csv", ".md", ".json"}
+JPEG_SUFFIXES = {".jpg", ".jpeg"}
+UNREADABLE = "unreadable"  # the kind of a finding for a file the gate could not read
+UNREADABLE_PROBLEM = "file could not be scanned, so it cannot be shown to be free of names"
 MAX_LISTED = 40  # findings listed in the error message; the rest are counted
 
 _DATA_URI = re.compile(r"data:[\w/+.-]*;base64,[A-Za-z0-9+/=\s]*")
@@ -64,8 +68,8 @@ class Finding:
     """A name or identifier found in an output file; ``term`` is masked, never the term in full."""
 
     path: Path
-    term: str
-    kind: str  # "name", "e-mail", "personnummer" or "phone"
+    term: str  # for an unreadable file: why it could not be read
+    kind: str  # "name", "e-mail", "personnummer", "phone" or UNREADABLE
     where: str | None = None  # first occurrence: "line 12", "column text, row 4", "PNG text chunk 'Title'"
     count: int = 1
 
@@ -74,6 +78,8 @@ class Finding:
         path = self.path
         if root is not None and path.is_relative_to(root):
             path = path.relative_to(root)
+        if self.kind == UNREADABLE:
+            return f"{path}: {UNREADABLE_PROBLEM} ({self.term})"
         where = f", {self.where}" if self.where else ""
         times = f" ({self.count}×)" if self.count > 1 else ""
         return f"{path}{where}: {self.kind} {self.term}{times}"

@@ -23,9 +23,11 @@ Matching rules for names (the privacy gate in :mod:`helpers.privacy` uses the sa
 - Organisation names passed as ``keep`` are never touched, so a surname that is also a place name does
   not turn "Granvik kommun" into "P07 kommun".
 
-The key keys each full name and its parts ("Kerstin Holmberg", "Kerstin", "Holmberg"); a short form
-shared by people with different replacements becomes ``[namn]``; a row of pseudonyms.csv wins over a
-form derived from participants.csv. Speaker labels such as "I" or "Intervjuare" are roles, not names.
+The key keys each full name and its parts ("Kerstin Holmberg", "Kerstin", "Holmberg"; a name written in
+lowercase in participants.csv is keyed the same way); a short form shared by people with different
+replacements becomes ``[namn]``; a row of pseudonyms.csv wins over a form derived from participants.csv.
+Speaker labels such as "I", "Intervjuare" or "Speaker 1" are roles, not names; labels that are names
+("Lina Björk:", "Fatima Hassan  0:21") are added to the key by :func:`label_entries` and :func:`extend_key`.
 """
 
 from __future__ import annotations
@@ -34,15 +36,14 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pandas as pd
 from personnummer import personnummer
-from stop_words import get_stop_words
 
 from .errors import InputError
+from .language import stop_words
 from .tables import ROW, find_table
 
 if TYPE_CHECKING:
@@ -60,7 +61,14 @@ REVIEW_FILE = "name_review.csv"
 ROLE_LABELS = frozenset({
     "i", "int", "intervjuare", "intervjuaren", "interviewer", "interviewers", "moderator", "facilitator",
     "forskare", "researcher", "samtalsledare", "utfrågare", "fråga", "question", "q", "respondent",
-    "informant", "deltagare", "participant",
+    "informant", "deltagare", "participant", "ip", "resp", "respondenten", "informanten", "interviewee",
+    "deltagaren", "forskaren", "moderatorn", "mod", "svar", "svarande", "speaker", "talare", "talaren",
+    "unknown", "okänd", "person", "guest", "gäst", "host",
+})
+# Titles in front of a name in a speaker label ("Statsrådet MEHMET KAPLAN"): not part of the name.
+TITLES = frozenset({
+    "statsrådet", "statsministern", "ministern", "talmannen", "ordföranden", "dr", "prof", "professor",
+    "docent", "herr", "fru", "mr", "mrs", "ms", "miss", "sir",
 })
 # Lowercase particles in names ("von", "af"): part of a full name, never keyed on their own.
 NAME_PARTICLES = frozenset({"af", "av", "von", "van", "der", "den", "de", "la", "le", "du", "di", "da", "al", "el"})
@@ -112,12 +120,6 @@ def fold(text: str) -> str:
     return _clean(text).lower()
 
 
-@lru_cache(maxsize=1)
-def stop_words() -> frozenset[str]:
-    """Swedish and English stop words (lowercase)."""
-    return frozenset(w.lower() for lang in ("swedish", "english") for w in get_stop_words(lang))
-
-
 def is_common_word(name: str) -> bool:
     """True for a one-word name that is also an everyday lowercase word ("Per", "Strand", "Will").
 
@@ -136,11 +138,17 @@ def _is_name_token(token: str) -> bool:
     return len(letters) >= 2 and letters.isalpha() and token[0].isupper() and token.lower() not in NAME_PARTICLES
 
 
+def _capitalised(token: str) -> str:
+    """A lowercase word written as a name ("svensson" → "Svensson", "anna-karin" → "Anna-Karin"); others as they are."""
+    return token.title() if token.islower() else token
+
+
 def name_forms(name: str) -> list[str]:
     """The full name and each of its parts: "Kerstin Holmberg" → the full name, "Kerstin", "Holmberg".
 
     "Holmberg, Kerstin" is also keyed as "Kerstin Holmberg". Hyphenated given names stay whole
-    ("Per-Olof"), initials and particles ("E.", "von") are not keyed alone.
+    ("Per-Olof"), initials and particles ("E.", "von") are not keyed alone. Parts written in lowercase
+    ("anna svensson") are keyed capitalised ("Anna", "Svensson"): a name is a name however it was typed.
     """
     name = _clean(name)
     if not name:
@@ -150,7 +158,7 @@ def name_forms(name: str) -> list[str]:
         last, _, first = (p.strip() for p in name.partition(","))
         name = _clean(f"{first} {last}")
         forms.append(name)
-    tokens = name.replace(",", " ").split()
+    tokens = [_capitalised(t) for t in name.replace(",", " ").split()]
     if len(tokens) > 1:
         forms += [t for t in tokens if _is_name_token(t)]
     return list(dict.fromkeys(f for f in forms if f))
@@ -165,10 +173,19 @@ def is_person_like(name: str) -> bool:
     )
 
 
+def _names_a_person(word: str) -> bool:
+    """A word of a label that is a name: capitalised ("Lina") or lowercase of three letters or more ("lina").
+
+    Role words ("Intervjuare", "Speaker") and capitals (initials and codes: "LB", "INT") are not.
+    """
+    if word.lower() in ROLE_LABELS or word.isupper():
+        return False
+    return _is_name_token(word) or (len(word) >= 3 and _is_name_token(_capitalised(word)))
+
+
 def is_role_label(label: str) -> bool:
-    """True for a speaker label that names a role, not a person ("I", "Intervjuare", "LB", "I1")."""
-    tokens = re.findall(r"[^\W\d_]+", label)
-    return not any(t.lower() not in ROLE_LABELS and _is_name_token(t) and not t.isupper() for t in tokens)
+    """True for a speaker label that names a role, not a person ("I", "Intervjuare", "LB", "I1", "Speaker 1")."""
+    return not any(_names_a_person(word) for word in re.findall(r"[^\W\d_]+", label))
 
 
 def _entry(original: str, replacement: str, kind: str, source: str, explicit: bool = False) -> dict:
@@ -245,11 +262,78 @@ def build_key(study: Study) -> pd.DataFrame:
                + _other_entries(study.pseudonyms, pseudonyms_file))
     if not entries:
         return pd.DataFrame(columns=KEY_COLUMNS)
-    key = _resolve(entries).drop(columns="explicit")
+    return _ordered(_resolve(entries).drop(columns="explicit"))
+
+
+def _ordered(key: pd.DataFrame) -> pd.DataFrame:
+    """Respondents, interviewers, others; by replacement; longest name first."""
     order = key["kind"].map(KIND_ORDER.index)
     return (key.assign(_order=order, _len=-key["original"].str.len())
             .sort_values(["_order", "replacement", "_len", "original"])
             .drop(columns=["_order", "_len"]).reset_index(drop=True))
+
+
+# --- speaker labels ----------------------------------------------------------------------------------
+
+# Parenthesised parts ("(MP)", "(IT-chef)"), timestamps ("0:21", "1:02:03.5"), brackets and colons.
+_LABEL_NOISE = re.compile(r"\([^()]*\)|(?:\d{1,2}:)?\d{1,2}:\d{2}(?:[.,]\d+)?|[\[\]:]")
+
+
+def label_name(label: str) -> str:
+    """The name part of a speaker label as written: "Fatima Hassan  0:21" → "Fatima Hassan".
+
+    Timestamps, colons, brackets, parenthesised parts (party, title) and leading titles go; in a label of
+    several words, words in capitals of three letters or more are written as names, so that
+    "Statsrådet MEHMET KAPLAN (MP)" gives "Mehmet Kaplan" (a single word in capitals is a code: "INT", "LB").
+    """
+    words = _LABEL_NOISE.sub(" ", label).split()
+    while words and words[0].lower().rstrip(".") in TITLES:
+        words = words[1:]
+    if len(words) > 1:
+        words = [w.title() if w.isupper() and sum(c.isalpha() for c in w) >= 3 else w for w in words]
+    return " ".join(words)
+
+
+def _is_name_label(name: str) -> bool:
+    """True for a cleaned label that is a person's name: capitalised words (particles aside), not a role."""
+    words = [w for w in name.split() if w.lower() not in NAME_PARTICLES]
+    return not is_role_label(name) and is_person_like(" ".join(words))
+
+
+def label_entries(labels: Iterable[tuple[str, str]]) -> pd.DataFrame:
+    """Key rows for speaker labels that are names: (label as written, its replacement) → original, replacement, ...
+
+    Transcripts often label turns with names ("Lina Björk:", "Fatima Hassan  0:21") that participants.csv
+    does not hold; keyed, they are replaced in the text and checked by the privacy gate. Roles and codes
+    ("I", "R", "Intervjuare", "Respondent", "Speaker 1", "Unknown Speaker", "[id1]") are skipped. Each name
+    gives its full form and parts, as in :func:`build_key`; kind is ``interviewer`` for a replacement
+    starting with ``Interviewer``, else ``respondent``. A part shared by labels with different
+    replacements becomes ``[namn]``. Merge the rows into a key with :func:`extend_key`.
+    """
+    rows = []
+    for label, replacement in labels:
+        name = label_name(label)
+        if not _is_name_label(name):
+            continue
+        kind = "interviewer" if replacement.startswith(INTERVIEWER) else "respondent"
+        rows += [_entry(form, replacement, kind, f"speaker label '{' '.join(label.split())}'")
+                 for form in name_forms(name) if form.lower() not in ROLE_LABELS]
+    if not rows:
+        return pd.DataFrame(columns=KEY_COLUMNS)
+    return _ordered(_resolve(rows).drop(columns="explicit"))
+
+
+def extend_key(key: pd.DataFrame, more: pd.DataFrame) -> pd.DataFrame:
+    """``key`` with the rows of ``more`` (e.g. from :func:`label_entries`) for names it does not hold yet.
+
+    The clash rules of :func:`build_key`, with ``key`` in the place of pseudonyms.csv: an entry of ``key``
+    always wins over one of ``more`` with the same name (any case); clashes within ``more`` are ``[namn]``.
+    """
+    entries = ([_entry(*row, explicit=True) for row in key[KEY_COLUMNS].itertuples(index=False)]
+               + [_entry(*row) for row in more[KEY_COLUMNS].itertuples(index=False)])
+    if not entries:
+        return pd.DataFrame(columns=KEY_COLUMNS)
+    return _ordered(_resolve(entries).drop(columns="explicit"))
 
 
 # --- names -------------------------------------------------------------------------------------------
@@ -290,6 +374,7 @@ class NameHit:
     """One accepted occurrence of a key name (or a protected term, replacement None)."""
 
     start: int
+    end: int  # after the inflection ending, if any
     name: str
     replacement: str | None
 
@@ -334,7 +419,7 @@ class NameMatcher:
         for match in self.pattern.finditer(text):
             if self._accept(text, match):
                 name = match.group("name")
-                yield NameHit(match.start(), name, self.lookup[fold(name)])
+                yield NameHit(match.start(), match.end(), name, self.lookup[fold(name)])
 
     def replace(self, text: str) -> str:
         """``text`` with every key name replaced and every other character kept."""
@@ -472,11 +557,6 @@ class Pseudonymiser:
         if not text:
             return text
         return self.names.replace(replace_identifiers(text))
-
-
-def pseudonymise_text(text: str, key: pd.DataFrame, keep: Iterable[str] = ()) -> str:
-    """Pseudonymise one text. For many texts, build one :class:`Pseudonymiser` and call ``apply``."""
-    return Pseudonymiser(key, keep).apply(text)
 
 
 # --- the review list ---------------------------------------------------------------------------------

@@ -260,7 +260,9 @@ def _quality(transcript: Transcript, participant: dict, segments: pd.DataFrame, 
     duration = participant.get("duration_min")
     if (duration is None or pd.isna(duration)) and segments["end_s"].notna().any():
         duration = round(float(segments["end_s"].max()) / 60, 1)
-    return {"participant_id": participant["participant_id"], "file": transcript.path.name,
+    # The file is named by participant id: a transcript's own file name may carry a real name.
+    return {"participant_id": participant["participant_id"],
+            "file": f"{participant['participant_id']}{transcript.path.suffix.lower()}",
             "format": transcript.format, "encoding": transcript.encoding or "", "turns": n_turns,
             "segments": len(segments), "words": words, "respondent_share": round(share, 3),
             "duration_min": duration, "warnings": "; ".join(warnings)}
