@@ -10,8 +10,8 @@ from .errors import InputError
 from .report_text import enumerate_words
 from .study import Study
 from .style import FULL_WIDTH, PALETTE
-from .theme_charts import wrap
 from .themes import exemplar_quotes
+from .workshop_charts import challenge_label
 
 
 def check_member(study: Study, organisation: str) -> None:
@@ -107,7 +107,7 @@ def vote_chart(votes: pd.DataFrame, organisation: str, top: int = 12) -> plt.Fig
     y = np.arange(len(shown))
     ax.barh(y - 0.2, shown["member_votes_per_voter"].fillna(0), height=0.4, color=PALETTE[0], label=organisation)
     ax.barh(y + 0.2, shown["all_votes_per_voter"], height=0.4, color=PALETTE[6], label="All participants")
-    labels = [wrap(f"{r.challenge_id} {r.challenge}", 34) for r in shown.itertuples()]
+    labels = [challenge_label(r.challenge_id, r.challenge, width=34) for r in shown.itertuples()]
     ax.set_yticks(y, labels)
     ax.invert_yaxis()
     ax.set_xlabel("Votes per voter")

@@ -16,7 +16,6 @@ from .style import FULL_WIDTH, GREY, PALETTE, SEQUENTIAL, height_for_rows, wrap_
 from .themes import SaturationPoint
 from .topics import NO_THEME
 
-wrap = wrap_label  # brief.py still imports ``wrap`` from here; drop once it imports style.wrap_label
 
 
 def prevalence_chart(prevalence: pd.DataFrame) -> plt.Figure:
