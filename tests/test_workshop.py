@@ -393,3 +393,29 @@ def test_sample_workshop_is_valid_and_plausible() -> None:
     assert ws.has_ratings and ws.actions is not None
     votes_bytes = (SAMPLE / "workshop" / "votes.csv").read_bytes()
     assert votes_bytes.startswith(b"\xef\xbb\xbf") and b";" in votes_bytes.split(b"\n")[0]
+
+
+def test_theme_ids_must_be_codebook_themes(sample_copy):
+    from helpers.study import load_study
+    from helpers.workshop import load_workshop
+
+    path = sample_copy / "workshop" / "challenges.csv"
+    text = path.read_text(encoding="utf-8-sig")
+    first_theme = text.split("\n")[1].split(",")[2]
+    path.write_text(text.replace(first_theme, "governance", 1), encoding="utf-8")
+    with pytest.raises(InputError, match=r"challenges.csv, row 2: theme_id 'governance' is not a theme"):
+        load_workshop(load_study(sample_copy), theme_ids={"governance_mandate", "trust"})
+
+
+def test_pseudonymised_workshop_hides_names_in_free_text():
+    from helpers.workshop import Workshop
+
+    ws = Workshop(challenges=pd.DataFrame({"challenge_id": ["C1"], "challenge": ["Görans mandat"], "theme_id": [""],
+                                           "description": ["Som Göran sa"]}),
+                  votes=pd.DataFrame(), actions=pd.DataFrame({"action_id": ["A1"], "action": ["Fråga Göran"],
+                                                              "challenge_id": ["C1"], "owner": ["Göran"],
+                                                              "horizon": ["2027"]}),
+                  organisations=["A"], voter_unit="participants")
+    hidden = ws.pseudonymised(lambda t: t.replace("Göran", "[KD]"))
+    assert hidden.challenges.loc[0, "challenge"] == "[KD]s mandat" and hidden.actions.loc[0, "owner"] == "[KD]"
+    assert ws.challenges.loc[0, "challenge"] == "Görans mandat"  # the original is left as it was

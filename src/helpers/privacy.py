@@ -133,21 +133,23 @@ def markup_text(text: str) -> str:
     return _UNICODE_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), html.unescape(text))
 
 
-def _decode(data: bytes, path: Path) -> str | None:
+class UnreadableFile(Exception):
+    """An output file the gate cannot read as text; the message says why."""
+
+
+def _decode(data: bytes, path: Path, member: str | None = None) -> str:
     try:
         return decode_bytes(data, path)[0]
-    except InputError:
-        return None
+    except InputError as exc:
+        raise UnreadableFile(f"member {member}: {exc.problem}" if member else exc.problem) from exc
 
 
-def _text_chunks(path: Path) -> list[Chunk] | None:
-    text = _decode(path.read_bytes(), path)
-    return None if text is None else [Chunk(text)]
+def _text_chunks(path: Path) -> list[Chunk]:
+    return [Chunk(_decode(path.read_bytes(), path))]
 
 
-def _markup_chunks(path: Path) -> list[Chunk] | None:
-    text = _decode(path.read_bytes(), path)
-    return None if text is None else [Chunk(markup_text(text))]
+def _markup_chunks(path: Path) -> list[Chunk]:
+    return [Chunk(markup_text(_decode(path.read_bytes(), path)))]
 
 
 def _is_binary_mime(name: str) -> bool:
@@ -177,10 +179,8 @@ def _walk_json(value: object, where: str) -> Iterator[Chunk]:
                 yield from _walk_json(item, f"{where}.{name}" if where else str(name))
 
 
-def _json_chunks(path: Path) -> list[Chunk] | None:
+def _json_chunks(path: Path) -> list[Chunk]:
     text = _decode(path.read_bytes(), path)
-    if text is None:
-        return None
     try:
         document = json.loads(text)
     except json.JSONDecodeError:
@@ -188,13 +188,12 @@ def _json_chunks(path: Path) -> list[Chunk] | None:
     return list(_walk_json(document, ""))
 
 
-def _parquet_chunks(path: Path) -> list[Chunk] | None:
+def _parquet_chunks(path: Path) -> list[Chunk]:
     """One chunk per non-numeric column, one value per line, so a line number is a row number."""
     try:
         table = pq.read_table(path)
     except (pa.ArrowException, OSError) as exc:
-        log.warning("privacy gate: cannot read %s as Parquet (%s); not scanned", path, exc)
-        return None
+        raise UnreadableFile(f"not a readable Parquet file: {exc}") from exc
     chunks = []
     for name, column in zip(table.column_names, table.columns):
         kind = column.type
@@ -222,11 +221,11 @@ def _png_text(kind: bytes, data: bytes) -> tuple[str, str]:
     return keyword.decode("latin-1"), text
 
 
-def _png_chunks(path: Path) -> list[Chunk] | None:
+def _png_chunks(path: Path) -> list[Chunk]:
     """The text chunks of a PNG (title, description, software...): the only text a PNG carries."""
     data = path.read_bytes()
     if not data.startswith(b"\x89PNG\r\n\x1a\n"):
-        return None
+        raise UnreadableFile("not a PNG image")
     chunks, offset = [], 8
     while offset + 8 <= len(data):
         length, kind = struct.unpack(">I4s", data[offset:offset + 8])
@@ -234,39 +233,70 @@ def _png_chunks(path: Path) -> list[Chunk] | None:
         if kind in (b"tEXt", b"zTXt", b"iTXt"):
             try:
                 keyword, text = _png_text(kind, body)
-            except (zlib.error, IndexError):
-                return None
+            except (zlib.error, IndexError) as exc:
+                raise UnreadableFile(f"a damaged PNG text chunk at byte {offset}") from exc
             chunks.append(Chunk(f"{keyword} {text}", f"PNG text chunk '{keyword}'", None))
         offset += 12 + length
     return chunks
 
 
-def _zip_chunks(path: Path) -> list[Chunk] | None:
+_UNPRINTABLE = re.compile(r"[^\S ]+|[\x00-\x1f\x7f-\x9f\ufffd]+")
+
+
+def _jpeg_chunks(path: Path) -> list[Chunk]:
+    """The text of a JPEG's comment and APPn segments (EXIF, XMP): the only text a JPEG carries.
+
+    Segments are read up to the image data (SOS); binary fields become line breaks.
+    """
+    data = path.read_bytes()
+    if not data.startswith(b"\xff\xd8"):
+        raise UnreadableFile("not a JPEG image")
+    chunks, offset = [], 2
+    while offset + 4 <= len(data):
+        if data[offset] != 0xFF:
+            raise UnreadableFile(f"a damaged JPEG segment at byte {offset}")
+        marker = data[offset + 1]
+        if marker == 0xFF or marker == 0x01 or 0xD0 <= marker <= 0xD7:  # fill byte, markers without a body
+            offset += 1 if marker == 0xFF else 2
+            continue
+        if marker in (0xDA, 0xD9):  # start of scan (image data) or end of image
+            break
+        length = int.from_bytes(data[offset + 2:offset + 4], "big")
+        if marker == 0xFE or 0xE0 <= marker <= 0xEF:
+            text = _UNPRINTABLE.sub("\n", data[offset + 4:offset + 2 + length].decode("utf-8", "replace"))
+            name = "comment" if marker == 0xFE else f"APP{marker - 0xE0} segment"
+            chunks.append(Chunk(text, f"JPEG {name}", None))
+        offset += 2 + length
+    return chunks
+
+
+def _zip_chunks(path: Path) -> list[Chunk]:
     """The text members of an Office document, REFI-QDA project or zip archive."""
     try:
         archive = zipfile.ZipFile(path)
-    except zipfile.BadZipFile:
-        return None
+    except zipfile.BadZipFile as exc:
+        raise UnreadableFile("not a readable zip archive") from exc
     chunks = []
     with archive:
         for member in archive.namelist():
             suffix = Path(member).suffix.lower()
             if suffix not in ZIP_TEXT_SUFFIXES:
                 continue
-            text = _decode(archive.read(member), path)
-            if text is not None:
-                text = markup_text(text) if suffix in MARKUP_SUFFIXES | {".rels"} else text
-                chunks.append(Chunk(text, f"member {member}"))
+            text = _decode(archive.read(member), path, member)
+            text = markup_text(text) if suffix in MARKUP_SUFFIXES | {".rels"} else text
+            chunks.append(Chunk(text, f"member {member}"))
     return chunks
 
 
-def file_chunks(path: Path) -> list[Chunk] | None:
-    """The text of an output file, as chunks; None when the file cannot be read as text."""
+def file_chunks(path: Path) -> list[Chunk]:
+    """The text of an output file, as chunks; :class:`UnreadableFile` when it cannot be read as text."""
     suffix = path.suffix.lower()
     if suffix == ".parquet":
         return _parquet_chunks(path)
     if suffix == ".png":
         return _png_chunks(path)
+    if suffix in JPEG_SUFFIXES:
+        return _jpeg_chunks(path)
     if suffix in JSON_SUFFIXES:
         return _json_chunks(path)
     if suffix in MARKUP_SUFFIXES:
@@ -278,6 +308,20 @@ def file_chunks(path: Path) -> list[Chunk] | None:
 
 # --- scanning ----------------------------------------------------------------------------------------
 
+# In the gate, "_" and digits separate words: "Kerstin_Holmberg.docx", "Kerstin2" (same length, so offsets hold).
+_JOINERS = str.maketrans(dict.fromkeys("_0123456789", " "))
+_HEX = re.compile(r"[0-9a-f]*\d[0-9a-f]*|[0-9A-F]*\d[0-9A-F]*")
+
+
+def _in_hex_string(text: str, start: int, end: int) -> bool:
+    """True when ``text[start:end]`` lies in a hexadecimal string such as a hash or GUID ("3ada9f"), not a name."""
+    left, right = start, end
+    while left and (text[left - 1].isalnum() or text[left - 1] == "_"):
+        left -= 1
+    while right < len(text) and (text[right].isalnum() or text[right] == "_"):
+        right += 1
+    return bool(_HEX.fullmatch(text, left, right))
+
 
 class Scanner:
     """The key's names (with the pseudonymiser's rules) and the identifier patterns, compiled once."""
@@ -286,20 +330,23 @@ class Scanner:
         self.names = NameMatcher(key, keep)
 
     def terms(self, text: str) -> Iterator[tuple[int, str, str]]:
-        """(offset, kind, term) for every name or identifier in ``text``."""
-        for hit in self.names.hits(text):
-            if hit.replacement is not None:
+        """(offset, kind, term) for every name or identifier in ``text``; names also when joined by ``_`` or digits."""
+        for hit in self.names.hits(text.translate(_JOINERS)):
+            if hit.replacement is not None and not _in_hex_string(text, hit.start, hit.end):
                 yield hit.start, "name", hit.name
         for rule in IDENTIFIER_RULES:
             for offset, term in rule.hits(text):
                 yield offset, rule.kind, term
 
     def scan_file(self, path: Path) -> list[Finding]:
-        """One finding per distinct term in ``path``, at its first occurrence, with its count."""
-        chunks = file_chunks(path)
-        if chunks is None:
-            log.warning("privacy gate: %s is not readable as text; not scanned", path)
-            return []
+        """One finding per distinct term in ``path``, at its first occurrence, with its count.
+
+        A file that cannot be read is one finding of kind :data:`UNREADABLE`.
+        """
+        try:
+            chunks = file_chunks(path)
+        except UnreadableFile as exc:
+            return [Finding(path, str(exc), UNREADABLE)]
         found: dict[tuple[str, str], Finding] = {}
         for chunk in chunks:
             for offset, kind, term in self.terms(chunk.text):
@@ -342,13 +389,21 @@ def gate_roots(output_dir: str | Path) -> list[Path]:
 def privacy_message(findings: Sequence[Finding], root: Path | None = None) -> str:
     """The error text: how many findings in how many files, each listed (up to a limit), and what to do."""
     files = len({f.path for f in findings})
-    lines = [f"Privacy gate: {len(findings)} name(s) or identifier(s) found in {files} output file(s):"]
+    unreadable = sum(f.kind == UNREADABLE for f in findings)
+    terms = len(findings) - unreadable
+    counts = [f"{terms} name(s) or identifier(s)"] * bool(terms) + [f"{unreadable} unreadable file(s)"] * bool(unreadable)
+    lines = [f"Privacy gate: {' and '.join(counts)} found in {files} output file(s):"]
     lines += [f"  {f.describe(root)}" for f in findings[:MAX_LISTED]]
     if len(findings) > MAX_LISTED:
         lines.append(f"  ... and {len(findings) - MAX_LISTED} more")
-    lines.append("Do not share these outputs. Each term is in the key, so some output carries text that was not "
-                 "pseudonymised (a codebook, a workshop file, a notebook showing raw input): find where the listed "
-                 "file gets it, fix that, and run the pipeline again.")
+    lines.append("Do not share these outputs.")
+    if terms:
+        lines.append("Each term is in the key, so some output carries text that was not pseudonymised (a codebook, "
+                     "a workshop file, a notebook showing raw input): find where the listed file gets it, fix that, "
+                     "and run the pipeline again.")
+    if unreadable:
+        lines.append("An unreadable file may hold names nobody can check: remove it from the output folders, or "
+                     "write it in a format the gate reads (text, CSV, Parquet, HTML, SVG, PNG, JSON, Office, zip).")
     return "\n".join(lines)
 
 
@@ -379,7 +434,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--data-dir", required=True, help="the study folder (participants.csv, pseudonyms.csv)")
     parser.add_argument("--output-dir", default=".", help="the folder holding data/processed, figures and reports")
     args = parser.parse_args(argv)
-    logging.basicConfig(format="%(message)s")
     try:
         check_outputs(args.output_dir, data_dir=args.data_dir)
     except InputError as exc:

@@ -22,5 +22,5 @@ def check_study(data_dir: str | Path) -> Study:
         read_transcript(path)
     codebook = load_codebook(study.root)
     validate_codings(study, codebook)
-    load_workshop(study)
+    load_workshop(study, theme_ids={theme.id for theme in codebook.themes} if codebook else None)
     return study

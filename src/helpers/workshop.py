@@ -15,7 +15,8 @@ members use votes per voter.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -53,6 +54,14 @@ class Workshop:
     def has_theme_links(self) -> bool:
         return bool((self.challenges["theme_id"] != "").any())
 
+    def pseudonymised(self, apply: Callable[[str], str]) -> "Workshop":
+        """The same workshop with its free text (challenges, descriptions, actions, owners) pseudonymised:
+        a workshop file may name people, and what it says reaches the report."""
+        challenges = self.challenges.assign(**{c: self.challenges[c].map(apply) for c in ("challenge", "description")})
+        actions = None if self.actions is None else self.actions.assign(
+            **{c: self.actions[c].map(apply) for c in ("action", "owner")})
+        return replace(self, challenges=challenges, actions=actions)
+
     def voters_per_member(self) -> pd.Series:
         """Number of voters per organisation, 0 for a member nobody voted for."""
         counts = self.votes.groupby("organisation")["voter"].nunique()
@@ -62,13 +71,16 @@ class Workshop:
 # ---------------------------------------------------------------------------------------------- reading
 
 
-def load_workshop(study: Study) -> Workshop | None:
-    """Read and validate ``workshop/`` of ``study``; None when the study has no workshop folder."""
+def load_workshop(study: Study, theme_ids: set[str] | None = None) -> Workshop | None:
+    """Read and validate ``workshop/`` of ``study``; None when the study has no workshop folder.
+
+    With ``theme_ids`` (the codebook's themes), a challenge's ``theme_id`` must be one of them.
+    """
     folder = study.workshop_dir
     if folder is None:
         return None
     challenges, c_path = _read(folder, "challenges", CHALLENGE_COLUMNS, required_file=True)
-    _check_challenges(challenges, c_path)
+    _check_challenges(challenges, c_path, theme_ids)
     known = set(challenges["challenge_id"])
     votes, v_path = _read(folder, "votes", VOTE_COLUMNS, required_file=True)
     members = list(study.config.members)
@@ -115,9 +127,13 @@ def _check_unique(values: pd.Series, rows: pd.Series, path: Path, what: str) -> 
         seen[value] = row
 
 
-def _check_challenges(df: pd.DataFrame, path: Path) -> None:
+def _check_challenges(df: pd.DataFrame, path: Path, theme_ids: set[str] | None) -> None:
     for rec in df.to_dict("records"):
         _require_cells(rec, path, CHALLENGE_COLUMNS[0])
+        theme = rec.get("theme_id", "")
+        if theme_ids is not None and theme and theme not in theme_ids:
+            raise InputError(path, f"theme_id '{theme}' is not a theme of the codebook", where=f"row {rec[ROW]}",
+                             fix=f"use one of: {', '.join(sorted(theme_ids))}, or leave it empty")
     _check_unique(df["challenge_id"], df[ROW], path, "challenge_id")
 
 
@@ -446,12 +462,20 @@ def analyse(ws: Workshop, processed_dir: str | Path) -> WorkshopResults:
                            actions_table(ws, ranked), n_interviews)
 
 
+TABLES = ("workshop_priorities", "member_priorities", "workshop_agreement", "workshop_evidence", "workshop_actions")
+
+
+def remove_tables(processed_dir: str | Path) -> None:
+    """Without a workshop, no workshop table of an earlier run may stay behind for the report to find."""
+    for name in TABLES:
+        for suffix in (".parquet", ".csv"):
+            (Path(processed_dir) / f"{name}{suffix}").unlink(missing_ok=True)
+
+
 def write_tables(results: WorkshopResults, processed_dir: str | Path) -> list[Path]:
     """Write the stage-04 tables to ``processed_dir``."""
-    tables = {"workshop_priorities": results.priorities, "member_priorities": results.members,
-              "workshop_agreement": results.agreement, "workshop_evidence": results.evidence,
-              "workshop_actions": results.actions}
-    return [write_table(df, processed_dir, name) for name, df in tables.items()]
+    frames = (results.priorities, results.members, results.agreement, results.evidence, results.actions)
+    return [write_table(df, processed_dir, name) for name, df in zip(TABLES, frames)]
 
 
 # ---------------------------------------------------------------------------------------------- sentences
