@@ -11,11 +11,12 @@ import pytest
 
 from helpers.errors import InputError
 from helpers.pseudonymise import (AMBIGUOUS, INTERVIEWER, KEY_COLUMNS, REVIEW_COLUMNS, REVIEW_FILE, Pseudonymiser,
-                                  build_key, is_common_word, is_role_label, key_dir, name_forms,
-                                  pseudonymise_text, replace_identifiers, review_candidates, write_key,
+                                  build_key, extend_key, is_common_word, is_role_label, key_dir, label_entries,
+                                  label_name, name_forms, replace_identifiers, review_candidates, write_key,
                                   write_review)
 from helpers.study import load_study
 
+SHARED = Path(__file__).resolve().parents[2] / "shared"
 ORGS = ["Älvby kommun", "Sjömåla kommun", "Ekhamra kommun", "Granvik kommun", "Sexan IT"]
 PARTICIPANTS = [
     # participant_id, organisation, role, name, interviewer
@@ -31,11 +32,12 @@ PSEUDONYMS = [("Bengt Axelsson", "[Politician A]"), ("Anna", "[Colleague B]"),
               ("Sjömåla vårdcentral", "[vårdcentral]"), ("Göran", "[Consultant C]")]
 
 
-def make_study(root: Path, pseudonyms: list[tuple[str, str]] = PSEUDONYMS) -> Path:
+def make_study(root: Path, pseudonyms: list[tuple[str, str]] = PSEUDONYMS,
+               participants: list[tuple[str, str, str, str, str]] = PARTICIPANTS) -> Path:
     """A small study folder with real-looking names, in ``root``."""
     (root / "interviews").mkdir(parents=True)
     lines = ["participant_id;organisation;role;name;interviewer"]
-    for pid, org, role, name, interviewer in PARTICIPANTS:
+    for pid, org, role, name, interviewer in participants:
         lines.append(f'{pid};{org};{role};{name};"{interviewer}"')
         (root / "interviews" / f"{pid}.txt").write_text("I: Hej.\nR: Hej.\n", encoding="utf-8")
     (root / "participants.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -97,9 +99,31 @@ def test_interviewer_names_are_keyed_but_labels_are_not(key):
 
 
 @pytest.mark.parametrize("label, is_label", [("I", True), ("Intervjuare", True), ("LB", True), ("I1", True),
-                                             ("Interviewer", True), ("Lina Björk", False), ("Erik", False)])
+                                             ("Interviewer", True), ("R", True), ("Respondent", True),
+                                             ("Speaker 1", True), ("Unknown Speaker", True), ("[id1]", True),
+                                             ("lb", True), ("Lina Björk", False), ("Erik", False),
+                                             ("lina björk", False)])
 def test_role_labels(label, is_label):
     assert is_role_label(label) is is_label
+
+
+LOWERCASE = [("P01", "Älvby kommun", "IT-chef", "anna svensson", ""),
+             ("P02", "Sjömåla kommun", "Controller", "Maria lindqvist", ""),
+             ("P03", "Granvik kommun", "Arkitekt", "per strand", "lina björk")]
+
+
+def test_names_written_in_lowercase_are_keyed_in_full_and_in_parts(tmp_path):
+    key = build_key(load_study(make_study(tmp_path / "s", [], LOWERCASE)))
+    for original, replacement in [("anna svensson", "P01"), ("Anna", "P01"), ("Svensson", "P01"),
+                                  ("Lindqvist", "P02"), ("Maria", "P02"), ("Per", "P03"), ("Strand", "P03"),
+                                  ("Lina", INTERVIEWER), ("Björk", INTERVIEWER)]:
+        assert replacement_of(key, original) == replacement
+    pseud = Pseudonymiser(key)
+    assert pseud.apply("Svensson och Anna sa att Lindqvists team ringde Lina.") == "P01 och P01 sa att P02:s team ringde " \
+        "Interviewer."
+    # Keyed parts that are everyday words still match only when capitalised in the text.
+    assert pseud.apply("100 kronor per timme vid en strand, sa Per Strand till Strand.") == \
+        "100 kronor per timme vid en strand, sa P03 till P03."
 
 
 def test_short_name_shared_by_two_people_becomes_ambiguous(key):
@@ -202,8 +226,71 @@ def test_every_other_character_is_kept(pseud):
     assert pseud.apply("«Kerstin»,\tEva;") == "«P01»,\tP03;"
 
 
-def test_pseudonymise_text_function(key):
-    assert pseudonymise_text("Hej Eva Lundgren!", key) == "Hej P03!"
+def test_a_pseudonymiser_without_protected_terms(key):
+    assert Pseudonymiser(key).apply("Hej Eva Lundgren!") == "Hej P03!"
+
+
+# --- speaker labels ----------------------------------------------------------------------------------
+
+ROLE_AND_CODE_LABELS = ["I", "R", "Intervjuare", "Respondent", "Speaker 1", "Unknown Speaker", "[id1]", "LB",
+                        "Interviewer 2"]
+
+
+@pytest.mark.parametrize("label, name", [("Lina Björk:", "Lina Björk"), ("Fatima Hassan  0:21", "Fatima Hassan"),
+                                         ("[Anna]", "Anna"), ("Statsrådet MEHMET KAPLAN (MP)", "Mehmet Kaplan"),
+                                         ("ANETTE ÅKESSON (M)", "Anette Åkesson"), ("INT", "INT")])
+def test_label_name_drops_timestamps_titles_and_parties(label, name):
+    assert label_name(label) == name
+
+
+def test_label_entries_key_names_used_as_labels_but_not_roles():
+    labels = [("Lina Björk:", INTERVIEWER), ("Fatima Hassan  0:21", "P08")]
+    entries = label_entries(labels + [(label, "P01") for label in ROLE_AND_CODE_LABELS])
+    assert list(entries.columns) == KEY_COLUMNS
+    assert dict(zip(entries["original"], entries["replacement"])) == {
+        "Fatima Hassan": "P08", "Fatima": "P08", "Hassan": "P08",
+        "Lina Björk": INTERVIEWER, "Lina": INTERVIEWER, "Björk": INTERVIEWER}
+    assert set(entries.loc[entries["replacement"] == "P08", "kind"]) == {"respondent"}
+    assert set(entries.loc[entries["replacement"] == INTERVIEWER, "kind"]) == {"interviewer"}
+    assert entries.loc[entries["original"] == "Hassan", "source"].item() == "speaker label 'Fatima Hassan 0:21'"
+
+
+def test_label_entries_of_only_roles_is_an_empty_key():
+    entries = label_entries([(label, "P01") for label in ROLE_AND_CODE_LABELS])
+    assert entries.empty and list(entries.columns) == KEY_COLUMNS
+
+
+def test_a_part_shared_by_two_labelled_people_is_ambiguous():
+    entries = label_entries([("Fatima Hassan", "P08"), ("Fatima Ali", INTERVIEWER)])
+    assert replacement_of(entries, "Fatima") == AMBIGUOUS
+    assert replacement_of(entries, "Ali") == INTERVIEWER
+
+
+def test_extend_key_adds_label_names_and_keeps_existing_entries(key):
+    more = label_entries([("Fatima Hassan", "P08"), ("Kerstin Holmberg", "P05"), ("Helena Bergqvist", "P09")])
+    extended = extend_key(key, more)
+    assert list(extended.columns) == KEY_COLUMNS
+    assert replacement_of(extended, "Fatima") == "P08"
+    assert replacement_of(extended, "Kerstin Holmberg") == "P01", "an existing entry wins"
+    assert replacement_of(extended, "Helena") == "P04", "an existing part wins over a label's part"
+    assert replacement_of(extended, "Bergqvist") == "P09"
+    assert replacement_of(extended, "Erik") == AMBIGUOUS
+    assert len(extended) == len(key) + 5  # Fatima Hassan, Fatima, Hassan, Helena Bergqvist, Bergqvist
+    pseud = Pseudonymiser(extended)
+    assert pseud.apply("Fatima sa till Hassan och Bergqvist") == "P08 sa till P08 och P09"
+
+
+def test_labels_of_real_transcripts_become_key_entries():
+    files = [SHARED / "realdata" / "riksdag_sv", SHARED / "realdata" / "hitsave"]
+    transcripts = sorted(p for folder in files if folder.is_dir() for p in folder.glob("*.txt"))
+    if not transcripts:
+        pytest.skip(f"shared real material not found under {SHARED / 'realdata'}")
+    from helpers.transcripts import read_transcript
+
+    labels = {turn.speaker for path in transcripts for turn in read_transcript(path).turns if turn.speaker}
+    originals = set(label_entries([(label, "P01") for label in labels])["original"])
+    assert {"Mehmet Kaplan", "Kaplan", "Anette Åkesson", "Jonas Rosland", "Rosland"} <= originals
+    assert not {"Statsrådet", "Unknown Speaker", "Unknown", "Speaker", "MP"} & originals
 
 
 # --- identifiers -------------------------------------------------------------------------------------
@@ -339,7 +426,6 @@ def test_key_and_review_are_written_outside_the_output_folders(tmp_path, key):
 
 # --- real material -----------------------------------------------------------------------------------
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
 RIKSDAG = SHARED / "realdata" / "riksdag_sv"
 
 
