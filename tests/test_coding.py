@@ -14,7 +14,8 @@ from helpers.rules import RuleCoder
 from helpers.study import Study, StudyConfig
 
 from coding_fixtures import FIXTURES, book, documents, segments  # noqa: F401
-SAMPLE = Path(__file__).resolve().parents[1] / "data" / "raw" / "sample"
+from test_refiqda import project_xml, write_qdpx
+from conftest import SAMPLE
 
 
 def codes_of(codings: pd.DataFrame) -> set[tuple[str, str]]:
@@ -124,6 +125,18 @@ def test_excel_coding_sheet(tmp_path, segments, documents, book):
     assert codes_of(codings) == {("T03-004", "trust")}
 
 
+def test_qdpx_evidence_names_the_participant_not_the_source(tmp_path, segments, documents, book):
+    # QDA sources are often named after the interviewee; the case links this one to T01.
+    start = documents["text"][0].index("bygger")
+    xml = project_xml(None, "internal://T01.txt", start, start + 20).replace('name="Intervju 1"',
+                                                                            'name="Intervju Kerstin Holmberg"')
+    write_qdpx(tmp_path / "codings" / "project.qdpx", xml, {"sources/T01.txt": documents["text"][0].encode()})
+    codings = read_manual_codings(tmp_path / "codings", segments, documents, book)
+    [evidence] = codings["evidence"]
+    assert "T01" in evidence and "project.qdpx" in evidence
+    assert "Kerstin" not in evidence and "Holmberg" not in evidence
+
+
 def test_taguette_highlights(tmp_path, segments, documents, book):
     folder = sheet(tmp_path, "id,document,tag,content\n"
                              '1,T01 intervju.txt,Organ,"<p>Styrgruppen har <b>inget</b> mandat.</p>"\n'
@@ -185,7 +198,6 @@ def test_validate_codings_checks_codes_and_participants_without_segments(tmp_pat
         validate_codings(study, book)
 
 
-@pytest.mark.skipif(not (SAMPLE / "codings" / "second_coder.csv").exists(), reason="sample coding sheet not written")
 def test_sample_second_coder_sheet_uses_known_codes_and_participants():
     book = load_codebook(SAMPLE)
     sheet_rows = pd.read_csv(SAMPLE / "codings" / "second_coder.csv", sep=";", encoding="utf-8-sig", dtype=str)
@@ -197,6 +209,7 @@ def test_sample_second_coder_sheet_uses_known_codes_and_participants():
     assert not sheet_rows["quote"].str.contains(r"\[|\(|\beh\b", regex=True).any()
 
 
+@pytest.mark.slow
 def test_notebook_02_runs_on_a_small_study(tmp_path, segments, documents):
     papermill = pytest.importorskip("papermill")
     study = tmp_path / "study"

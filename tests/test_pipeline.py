@@ -147,8 +147,13 @@ def test_workbench_notebook_runs_on_the_pipeline_outputs(built, tmp_path):
     papermill.execute_notebook(str(ROOT / "notebooks" / "explore.ipynb"), str(tmp_path / "explore.ipynb"),
                                parameters={"data_dir": str(SAMPLE), "output_dir": str(out), "interactive": False},
                                cwd=str(ROOT / "notebooks"), kernel_name="python3", progress_bar=False)
-    text = (tmp_path / "explore.ipynb").read_text(encoding="utf-8")
-    assert "mandat" in text
+    nb = json.loads((tmp_path / "explore.ipynb").read_text(encoding="utf-8"))
+    outputs = [o for c in nb["cells"] for o in c.get("outputs", [])]
+    assert not [o for o in outputs if o["output_type"] == "error"]
+    shown = " ".join("".join(o.get("data", {}).get("text/markdown", "")) for o in outputs)
+    # Both questions of the issue are answered from the notebook alone.
+    assert re.search(r"\*\*\d+ occurrences\*\* of \*mandat\*", shown)
+    assert re.search(r"\*\*\d+ segments?\*\* coded with the theme", shown)
 
 
 def test_study_without_codebook_codings_or_workshop(sample_copy, tmp_path, capsys):

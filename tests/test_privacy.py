@@ -15,7 +15,7 @@ import pytest
 from helpers.errors import InputError, PrivacyError
 from helpers.outputs import Outputs
 from helpers.privacy import check_outputs, markup_text, mask, scan_outputs
-from helpers.pseudonymise import Pseudonymiser, key_dir, write_key
+from helpers.pseudonymise import Pseudonymiser, extend_key, key_dir, label_entries, write_key
 from helpers.tables import write_table
 
 from test_pseudonymise import key, make_study, study  # noqa: F401  (the same fictional study and its key)
@@ -104,6 +104,63 @@ def test_common_word_names_only_when_capitalised(out, key):
     assert scan_outputs([out.processed], key) == []
     (out.processed / "b.csv").write_text("text\nsa Per\n", encoding="utf-8")
     assert [f.term for f in scan_outputs([out.processed], key)] == ["P**"]
+
+
+def test_names_joined_by_underscores_or_digits_are_found(out, key):
+    (out.processed / "files.csv").write_text("file\nKerstin_Holmberg.docx\nintervju_lundgren_2024.txt\n"
+                                             "Helena2\n2024Nyström\n", encoding="utf-8")
+    findings = {f.term: f.where for f in scan_outputs([out.processed], key)}
+    assert findings == {"K****** H*******": "line 2", "l*******": "line 3", "H*****": "line 4", "N******": "line 5"}
+
+
+def test_joined_names_do_not_raise_false_alarms(out, key):
+    key = pd.concat([key, pd.DataFrame({"original": ["Ada"], "replacement": ["P09"]})], ignore_index=True)
+    (out.processed / "x.csv").write_text(
+        "file,sha256,note\n"
+        "evaluering_2024.csv,3ada9c0e1f2b4d5a,Kerstinas_3 per_theme Annalena2 P01_P02 4ADA9C0E-0000-4000\n",
+        encoding="utf-8")
+    assert scan_outputs([out.processed], key) == []
+    (out.processed / "y.csv").write_text("file\nAda_2.csv\nPer_Granvik\n", encoding="utf-8")
+    assert sorted(f.term for f in scan_outputs([out.processed / "y.csv"], key)) == ["A**", "P** G******"]
+
+
+def test_a_file_that_cannot_be_read_fails_the_gate(out, study, key):
+    clean_outputs(out, study, key)
+    (out.reports / "appendix.pdf").write_bytes(b"%PDF-1.7\n\x00\x01\x02\xff\xfe binary stream")
+    (out.processed / "broken.parquet").write_bytes(b"PAR1 not really")
+    (out.reports / "report.docx").write_bytes(b"PK\x03\x04 a damaged archive")
+    with pytest.raises(PrivacyError) as err:
+        check_outputs(out.root, key, keep=study.organisations)
+    message = str(err.value)
+    assert "3 unreadable file(s)" in message
+    for name in ("reports/appendix.pdf", "data/processed/broken.parquet", "reports/report.docx"):
+        assert f"{name}: file could not be scanned, so it cannot be shown to be free of names" in message
+
+
+def test_a_damaged_image_is_unreadable_but_image_data_is_not_text(out, key):
+    fig, ax = plt.subplots()
+    ax.imshow([[0, 1], [1, 0]])
+    fig.savefig(out.figures / "clean.jpg")
+    plt.close(fig)
+    assert scan_outputs([out.figures], key) == []
+    (out.figures / "fake.png").write_bytes(b"GIF89a not a png")
+    [finding] = scan_outputs([out.figures], key)
+    assert finding.path.name == "fake.png" and finding.kind == "unreadable"
+
+
+def test_jpeg_comments_and_metadata_are_scanned(out, key):
+    comment = "Foto: Helena Strand".encode()
+    jpeg = b"\xff\xd8" + b"\xff\xfe" + (len(comment) + 2).to_bytes(2, "big") + comment + b"\xff\xda\x00\x02\xff\xd9"
+    (out.figures / "photo.jpeg").write_bytes(jpeg)
+    [finding] = scan_outputs([out.figures], key)
+    assert finding.term == "H***** S*****" and finding.where == "JPEG comment"
+
+
+def test_names_used_as_speaker_labels_are_checked_once_in_the_key(out, key):
+    (out.reports / "notes.md").write_text("Tack till Fatima Hassan och Kerstin.\n", encoding="utf-8")
+    assert [f.term for f in scan_outputs([out.reports], key)] == ["K******"]
+    extended = extend_key(key, label_entries([("Fatima Hassan  0:21", "P08")]))
+    assert sorted(f.term for f in scan_outputs([out.reports], extended)) == ["F***** H*****", "K******"]
 
 
 def test_parquet_string_columns_with_row_and_column(out, key):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 import xml.etree.ElementTree as ET
 import zipfile
@@ -180,7 +181,7 @@ def test_windows_line_endings_and_decomposed_unicode_are_mapped_onto_segments(tm
                {"sources/0F000000-0000-4000-8000-0000000000F1.txt": raw.encode("utf-8")})
     codings = read_manual_codings(tmp_path / "codings", segments, documents, book)
     found = list(zip(codings["segment_id"], codings["code_id"], codings["coder"]))
-    assert found == [("T01-004", "allocation", "Karin")]
+    assert found == [("T01-004", "allocation", "K")]  # the user "Karin", by initial
 
 
 def test_source_referenced_by_path_is_found_in_the_archive_by_file_name(tmp_path, segments, documents, book):
@@ -203,6 +204,48 @@ def test_a_differing_source_text_is_matched_by_the_selected_words(tmp_path, segm
 
 
 SOURCE = {"sources/x.txt": b"Hej hej"}
+
+
+USER_A, USER_B = "0f000000-0000-4000-8000-00000000000a", "0f000000-0000-4000-8000-00000000000b"
+
+
+def two_coder_project(user_a: str, user_b: str, start: int, end: int) -> str:
+    """A project whose one selection is coded by user A (its attributes ``user_a``) and again by user B."""
+    xml = project_xml(None, "internal://T01.txt", start, end)
+    users = f'<Users><User guid="{USER_A}" {user_a}/><User guid="{USER_B}" {user_b}/></Users>'
+    xml = re.sub(r"<Users>.*</Users>", users, xml)
+    coding = re.search(r"\s*<Coding .*?</Coding>", xml, re.DOTALL).group(0)
+    second = coding.replace("-0000000000C1", "-0000000000C2").replace("<Coding ", f'<Coding creatingUser="{USER_B}" ')
+    return xml.replace(coding, coding + second)
+
+
+@pytest.mark.parametrize("names, ids", [
+    (["Lina Björk", "coder_b", "AB", "kodare2"], ["LB", "coder_b", "AB", "kodare2"]),
+    (["Lina Björk", "Lars Berg", "lina.bjork"], ["LB", "LB2", "LB3"]),
+    (["LB", "Lina Björk"], ["LB", "LB2"]),  # an id kept as it is is never taken by initials
+    (["Karin", "Åsa Öberg", "Per-Olof Nyström"], ["K", "ÅÖ", "PON"]),
+])
+def test_coder_ids_are_initials_for_names_and_ids_as_they_are(names, ids):
+    assert [refiqda.coder_ids(names)[name] for name in names] == ids
+
+
+def test_qdpx_user_names_become_unique_initials(tmp_path, segments, documents, book):
+    start = documents["text"][0].index("bygger")
+    write_qdpx(tmp_path / "codings" / "project.qdpx",
+               two_coder_project('name="Lina Björk"', 'name="Lars Berg"', start, start + 20),
+               {"sources/T01.txt": documents["text"][0].encode("utf-8")})
+    assert sorted(s.coder for s in refiqda.read_qdpx(tmp_path / "codings" / "project.qdpx")) == ["LB", "LB2"]
+    codings = read_manual_codings(tmp_path / "codings", segments, documents, book)
+    assert sorted(codings["coder"]) == ["LB", "LB2"]
+    assert not codings.apply(lambda row: row.str.contains("Lina|Lars|Björk|Berg")).any().any()
+
+
+def test_a_user_without_name_is_known_by_its_id(tmp_path, documents):
+    start = documents["text"][0].index("bygger")
+    path = write_qdpx(tmp_path / "p.qdpx", two_coder_project('id="coder_b"', 'name="Karin Ek" id="kek"',
+                                                             start, start + 20),
+                      {"sources/T01.txt": documents["text"][0].encode("utf-8")})
+    assert sorted(s.coder for s in refiqda.read_qdpx(path)) == ["KE", "coder_b"]
 
 
 @pytest.mark.parametrize("make, problem", [

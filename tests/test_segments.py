@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from helpers.segments import (CleaningRules, assign_roles, build_segments, clean_text, merge_turns,
-                              segment_study, split_long)
+                              segment_study, speaker_replacements, split_long)
 from helpers.transcripts import Transcript, Turn
 
 RULES = CleaningRules.load()
@@ -90,7 +90,7 @@ def test_segment_study_joins_metadata_and_counts_words():
                                   "interview_date": "2026-02-03", "duration_min": 40.0, "language": "sv",
                                   "interviewer": "I", "name": "", "transcript_path": "x.txt"}])
     turns = [Turn("I", "Vad är svårast?"), Turn("R", "Styrningen och mandatet, helt klart.")]
-    result = segment_study(participants, lambda p: _transcript(turns), lambda t: t, RULES)
+    result = segment_study(participants, {"P01": _transcript(turns)}, lambda t: t, RULES)
     assert set(result.segments["organisation"]) == {"Älvby kommun"}
     assert result.participants.loc[0, "n_words"] == 8
     assert result.participants.loc[0, "respondent_words"] == 5
@@ -120,3 +120,11 @@ def test_raw_text_of_a_split_turn_is_on_its_first_piece_only():
     respondent = segs[segs["speaker_role"] == "respondent"]
     assert len(respondent) == 3
     assert list(respondent["raw_text"]) == ["Ett två tre [skratt]. Fyra fem sex. Sju åtta nio.", "", ""]
+
+
+def test_speaker_labels_become_key_pairs():
+    participants = pd.DataFrame([{"participant_id": "P05", "interviewer": "Lina Björk", "name": "",
+                                  "transcript_path": "x.vtt"}])
+    turns = [Turn("Lina Björk", "Hur ser du på mandatet?"), Turn("Per-Olof Nyström", "Det är oklart, helt klart.")]
+    pairs = speaker_replacements({"P05": _transcript(turns)}, participants, RULES)
+    assert sorted(pairs) == [("Lina Björk", "Interviewer"), ("Per-Olof Nyström", "P05")]

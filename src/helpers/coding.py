@@ -18,7 +18,8 @@ import pandas as pd
 from . import refiqda
 from .codebook import Codebook
 from .errors import InputError
-from .rules import STEMMERS, RuleCoder
+from .language import STEMMERS
+from .rules import RuleCoder
 from .study import Study
 from .tables import ROW, read_table, require_columns
 from .textio import normalise_text
@@ -167,12 +168,15 @@ def _qdpx_marks(file: Path, codebook: Codebook, participant_ids: list[str]) -> l
     for sel in refiqda.read_qdpx(file):
         if sel.automatic:
             continue
-        where = f"PlainTextSelection {sel.guid} in source '{sel.source_name}'"
         names = (sel.source_name, Path(sel.source_path.replace("\\", "/")).name) + sel.case_names
         pid = next((p for p in (_participant_in(n, participant_ids) for n in names) if p), None)
         if pid is None:
-            raise InputError(file, f"source '{sel.source_name}' names no participant of the study", where=where,
+            raise InputError(file, f"source '{sel.source_name}' names no participant of the study",
+                             where=f"PlainTextSelection {sel.guid}",
                              fix="name each source (or its case) after its participant id, e.g. P01")
+        # The participant id, not the source's name: sources are often named after the interviewee, and
+        # ``where`` ends up in the evidence column.
+        where = f"PlainTextSelection {sel.guid} in the source of {pid}"
         if sel.source_text is None:  # positions in a text we cannot see cannot be checked
             raise InputError(file, f"the text of source '{sel.source_name}' is not in the archive", where=where,
                              fix="export the project again with its sources included")

@@ -39,7 +39,7 @@ import pyarrow.parquet as pq
 
 from .errors import InputError, PrivacyError
 from .outputs import Outputs
-from .pseudonymise import IDENTIFIER_RULES, NameMatcher, build_key, fold
+from .pseudonymise import IDENTIFIER_RULES, KEY_FILE, NameMatcher, build_key, extend_key, fold
 from .study import load_study
 from .textio import decode_bytes
 
@@ -273,18 +273,15 @@ def _jpeg_chunks(path: Path) -> list[Chunk]:
 def _zip_chunks(path: Path) -> list[Chunk]:
     """The text members of an Office document, REFI-QDA project or zip archive."""
     try:
-        archive = zipfile.ZipFile(path)
-    except zipfile.BadZipFile as exc:
-        raise UnreadableFile("not a readable zip archive") from exc
+        with zipfile.ZipFile(path) as archive:
+            members = [(m, archive.read(m)) for m in archive.namelist() if Path(m).suffix.lower() in ZIP_TEXT_SUFFIXES]
+    except (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, NotImplementedError) as exc:
+        raise UnreadableFile(f"not a readable zip archive ({exc})") from exc
     chunks = []
-    with archive:
-        for member in archive.namelist():
-            suffix = Path(member).suffix.lower()
-            if suffix not in ZIP_TEXT_SUFFIXES:
-                continue
-            text = _decode(archive.read(member), path, member)
-            text = markup_text(text) if suffix in MARKUP_SUFFIXES | {".rels"} else text
-            chunks.append(Chunk(text, f"member {member}"))
+    for member, data in members:
+        text = _decode(data, path, member)
+        text = markup_text(text) if Path(member).suffix.lower() in MARKUP_SUFFIXES | {".rels"} else text
+        chunks.append(Chunk(text, f"member {member}"))
     return chunks
 
 
@@ -345,7 +342,7 @@ class Scanner:
         """
         try:
             chunks = file_chunks(path)
-        except UnreadableFile as exc:
+        except (UnreadableFile, OSError) as exc:
             return [Finding(path, str(exc), UNREADABLE)]
         found: dict[tuple[str, str], Finding] = {}
         for chunk in chunks:
@@ -391,20 +388,22 @@ def privacy_message(findings: Sequence[Finding], root: Path | None = None) -> st
     files = len({f.path for f in findings})
     unreadable = sum(f.kind == UNREADABLE for f in findings)
     terms = len(findings) - unreadable
-    counts = [f"{terms} name(s) or identifier(s)"] * bool(terms) + [f"{unreadable} unreadable file(s)"] * bool(unreadable)
+    counts, advice = [], ["Do not share these outputs."]
+    if terms:
+        counts.append(f"{terms} name(s) or identifier(s)")
+        advice.append("Each term is in the key, so some output carries text that was not pseudonymised (a codebook, "
+                      "a workshop file, a notebook showing raw input): find where the listed file gets it, fix that, "
+                      "and run the pipeline again.")
+    if unreadable:
+        counts.append(f"{unreadable} unreadable file(s)")
+        advice.append("An unreadable file may hold names nobody can check: remove it from the output folders, or "
+                      "write it in a format the gate reads (text, CSV, Parquet, HTML, SVG, PNG, JPEG, JSON, Office, "
+                      "zip).")
     lines = [f"Privacy gate: {' and '.join(counts)} found in {files} output file(s):"]
     lines += [f"  {f.describe(root)}" for f in findings[:MAX_LISTED]]
     if len(findings) > MAX_LISTED:
         lines.append(f"  ... and {len(findings) - MAX_LISTED} more")
-    lines.append("Do not share these outputs.")
-    if terms:
-        lines.append("Each term is in the key, so some output carries text that was not pseudonymised (a codebook, "
-                     "a workshop file, a notebook showing raw input): find where the listed file gets it, fix that, "
-                     "and run the pipeline again.")
-    if unreadable:
-        lines.append("An unreadable file may hold names nobody can check: remove it from the output folders, or "
-                     "write it in a format the gate reads (text, CSV, Parquet, HTML, SVG, PNG, JSON, Office, zip).")
-    return "\n".join(lines)
+    return "\n".join(lines + [" ".join(advice)])
 
 
 def check_outputs(output_dir: str | Path, key: pd.DataFrame | None = None, keep: Iterable[str] = (),
@@ -419,6 +418,9 @@ def check_outputs(output_dir: str | Path, key: pd.DataFrame | None = None, keep:
             raise TypeError("check_outputs needs the key or the study folder (data_dir)")
         study = load_study(data_dir)
         key, keep = build_key(study), study.organisations
+        written = Path(output_dir) / "keys" / KEY_FILE  # stage 01's key: also the names used as speaker labels
+        if written.exists():
+            key = extend_key(key, pd.read_csv(written, dtype=str, keep_default_na=False, encoding="utf-8-sig"))
     if not Path(output_dir).is_dir():
         raise InputError(output_dir, "is not a folder",
                          fix="pass the folder that holds data/processed, figures and reports")

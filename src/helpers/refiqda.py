@@ -148,6 +148,42 @@ def read_qdc(path: str | Path) -> list[dict]:
 
 # ---- projects (.qdpx) ----------------------------------------------------------------------------
 
+# Words of a user name that make it an id rather than a person's name ("coder_b", "kodare2", "rules").
+_GENERIC_USER_WORDS = frozenset({
+    "coder", "kodare", "kodaren", "user", "användare", "rater", "bedömare", "analyst", "analytiker",
+    "researcher", "forskare", "admin", "administrator", "student", "assistant", "assistent", "rules",
+    "default", "guest", "gäst", "team", "project", "projekt",
+})
+
+
+def _is_id_like(name: str) -> bool:
+    """True for a user name that names no person: each word a letter, initials ("AB", "ab"), or a generic word."""
+    return all(len(word) == 1 or (word.isupper() and len(word) <= 3) or (word.islower() and len(word) <= 2)
+               or word.lower() in _GENERIC_USER_WORDS for word in re.findall(r"[^\W\d_]+", name))
+
+
+def coder_ids(names: list[str]) -> dict[str, str]:
+    """For each QDA user name, the coder id used in outputs: initials for a person's name, ids as they are.
+
+    A QDA program's user name is usually the coder's full real name ("Lina Björk"), and the coder id
+    appears in the codings table, charts and report. Names become their initials ("Lina Björk" and
+    "lina.bjork" → "LB", "Karin" → "K"); ids stay as they are ("coder_b", "kodare2", "AB", "rules": see
+    :func:`_is_id_like`). Initials shared by two names are numbered in the order given ("LB", "LB2") and
+    never take an id kept as it is.
+    """
+    ids = {name: name for name in names if _is_id_like(name)}
+    taken = set(ids.values())
+    for name in dict.fromkeys(n for n in names if n not in ids):
+        initials = "".join(word[0] for word in re.findall(r"[^\W\d_]+", name)).upper()
+        coder, n = initials, 1
+        while coder in taken:
+            n += 1
+            coder = f"{initials}{n}"
+        ids[name] = coder
+        taken.add(coder)
+    return ids
+
+
 @dataclass
 class Selection:
     """One coded ``PlainTextSelection`` of a ``.qdpx``, positions in the normalised source text."""
@@ -161,7 +197,7 @@ class Selection:
     source_text: str | None  # normalised (NFC, \n) text of the source, when the archive holds it
     code_name: str
     code_id: str | None  # the ``Id:`` line of the code's description, when exported by this pipeline
-    coder: str
+    coder: str  # the user's coder id (see coder_ids): initials, never a full name
     automatic: bool  # coded by the rule-based coder of an exported project
 
 
@@ -223,11 +259,30 @@ def _project_codes(root: ET.Element, path: Path) -> dict[str, dict]:
     return {} if codes is None else {n["guid"]: n for n in _code_nodes(codes, None, set(), path)}
 
 
+def _coders(root: ET.Element, fallback: str) -> dict[str, tuple[str, bool]]:
+    """(coder id, automatic) per user GUID, and under "" for codings naming no user of the project.
+
+    Coder ids come from :func:`coder_ids` over the user names (``fallback``, the file name, for codings
+    without a user); the rule-based coder of an exported project keeps its name.
+    """
+    users = {_guid(u.get("guid")): u for u in root.iter() if _local(u.tag) == "User"}
+    automatic = {guid for guid, user in users.items() if user.get("id") == AUTOMATIC_USER_ID}
+    names = {guid: user.get("name") or user.get("id") or fallback for guid, user in users.items()}
+    ids = coder_ids([name for guid, name in names.items() if guid not in automatic] + [fallback])
+    coders = {guid: (name, True) if guid in automatic else (ids[name], False) for guid, name in names.items()}
+    return {"": (ids[fallback], False)} | coders
+
+
 def read_qdpx(path: str | Path) -> list[Selection]:
-    """Every coded text selection in a REFI-QDA project, with its source, code and coder."""
+    """Every coded text selection in a REFI-QDA project, with its source, code and coder.
+
+    The coder is the coding's user as :func:`coder_ids` maps it: initials for a user name that is a
+    person's name ("Lina Björk" → "LB"), a short id such as "coder_b" as it is; codings without a known
+    user get the file name (mapped the same way). The rule-based coder of an exported project keeps its name.
+    """
     path = Path(path)
     archive, root = _open_project(path)
-    users = {_guid(u.get("guid")): u for u in root.iter() if _local(u.tag) == "User"}
+    coders = _coders(root, path.stem)
     codes = _project_codes(root, path)
     cases: dict[str, list[str]] = {}
     for case in (c for c in root.iter() if _local(c.tag) == "Case"):
@@ -249,15 +304,15 @@ def read_qdpx(path: str | Path) -> list[Selection]:
                         raise InputError(path, f"a coding refers to code {code_guid or '(none)'}, which the "
                                          "project's codebook does not contain",
                                          where=f"PlainTextSelection {sel.get('guid')}")
-                    user = users.get(_guid(coding.get("creatingUser") or sel.get("creatingUser")))
+                    user = _guid(coding.get("creatingUser") or sel.get("creatingUser"))
+                    user = user if user in coders else ""
                     selections.append(Selection(
                         guid=_guid(sel.get("guid")), source_name=source.get("name") or "",
                         source_path=source.get("plainTextPath") or "",
                         case_names=tuple(cases.get(_guid(source.get("guid")), ())), start=start, end=end,
                         source_text=text, code_name=codes[code_guid]["label"],
                         code_id=codes[code_guid]["id"] if codes[code_guid]["explicit_id"] else None,
-                        coder=(user.get("name") or user.get("id")) if user is not None else path.stem,
-                        automatic=user is not None and user.get("id") == AUTOMATIC_USER_ID))
+                        coder=coders[user][0], automatic=coders[user][1]))
     return selections
 
 

@@ -16,7 +16,7 @@ from functools import cached_property
 from re import _parser  # type: ignore[attr-defined]
 
 from .codebook import Codebook
-from .language import STEMMERS, stemmer  # noqa: F401 (STEMMERS: coding.py imports it from here)
+from .language import stemmer
 _TOKEN = re.compile(r"\w+")
 _KEYWORD_WORD = re.compile(r"\w+\*?")
 

@@ -281,17 +281,37 @@ class Interviews:
 PARTICIPANT_COLUMNS = ["participant_id", "organisation", "role", "interview_date", "duration_min", "language"]
 
 
-def segment_study(participants: pd.DataFrame, read: Callable[[str], Transcript],
-                  pseudonymise: Callable[[str], str], rules: CleaningRules, max_words: int = 150) -> Interviews:
-    """Read, pseudonymise, clean and segment every participant's transcript.
+def read_transcripts(participants: pd.DataFrame, read: Callable[[str], Transcript]) -> dict[str, Transcript]:
+    """Every participant's transcript, read with ``read`` (normally :func:`helpers.transcripts.read_transcript`)."""
+    return {pid: read(path) for pid, path in zip(participants["participant_id"], participants["transcript_path"])}
 
-    ``participants`` is the validated participants table (with ``transcript_path``); ``read`` reads one
-    transcript file (normally :func:`helpers.transcripts.read_transcript`).
+
+def speaker_replacements(transcripts: dict[str, Transcript], participants: pd.DataFrame,
+                         rules: CleaningRules) -> list[tuple[str, str]]:
+    """(speaker label as written, its pseudonymous label) for every labelled speaker in every transcript.
+
+    A label is often a name ("Lina Björk", "Fatima Hassan  0:21"); the same name may occur in the text, so
+    these pairs extend the pseudonymisation key before any text is replaced.
+    """
+    pairs = []
+    for rec in participants.to_dict("records"):
+        turns = merge_turns(transcripts[rec["participant_id"]].turns)
+        interviewer_labels = [x for x in str(rec.get("interviewer", "")).split(";") if x.strip()]
+        roles, _ = assign_roles(turns, interviewer_labels, str(rec.get("name", "")), rules)
+        labels = _speaker_labels(roles, words_per_speaker(turns), rec["participant_id"])
+        pairs += [(label, pseudonym) for label, pseudonym in labels.items() if label]
+    return pairs
+
+
+def segment_study(participants: pd.DataFrame, transcripts: dict[str, Transcript],
+                  pseudonymise: Callable[[str], str], rules: CleaningRules, max_words: int = 150) -> Interviews:
+    """Pseudonymise, clean and segment every participant's transcript (see :func:`read_transcripts`).
+
+    ``participants`` is the validated participants table (with ``transcript_path``).
     """
     all_segments, documents, quality = [], [], []
     for rec in participants.to_dict("records"):
-        transcript = read(rec["transcript_path"])
-        segs, doc, qual = build_segments(transcript, rec, pseudonymise, rules, max_words)
+        segs, doc, qual = build_segments(transcripts[rec["participant_id"]], rec, pseudonymise, rules, max_words)
         all_segments.append(segs)
         documents.append({"participant_id": rec["participant_id"], "text": doc})
         quality.append(qual)
