@@ -60,7 +60,7 @@ def profile_sentences(profile: pd.DataFrame, organisation: str) -> list[str]:
 
 def profile_chart(profile: pd.DataFrame, organisation: str) -> plt.Figure:
     """Horizontal bars (member) with markers (everyone) per theme."""
-    fig, ax = plt.subplots(figsize=(FULL_WIDTH, 0.38 * len(profile) + 1.4))
+    fig, ax = plt.subplots(figsize=(FULL_WIDTH, 0.3 * len(profile) + 1.2))
     y = np.arange(len(profile))
     ax.barh(y, profile["member_pct"].fillna(0), color=PALETTE[0], label=organisation)
     ax.scatter(profile["all_pct"], y, color=PALETTE[1], marker="D", zorder=3, label="All members")
@@ -100,10 +100,10 @@ def vote_sentences(votes: pd.DataFrame, organisation: str) -> list[str]:
     return sentences
 
 
-def vote_chart(votes: pd.DataFrame, organisation: str, top: int = 12) -> plt.Figure:
+def vote_chart(votes: pd.DataFrame, organisation: str, top: int = 10) -> plt.Figure:
     """Grouped bars: votes per voter, member against everyone, for the collaboration's top challenges."""
     shown = votes.head(top)
-    fig, ax = plt.subplots(figsize=(FULL_WIDTH, 0.5 * len(shown) + 1.4))
+    fig, ax = plt.subplots(figsize=(FULL_WIDTH, 0.36 * len(shown) + 1.2))
     y = np.arange(len(shown))
     ax.barh(y - 0.2, shown["member_votes_per_voter"].fillna(0), height=0.4, color=PALETTE[0], label=organisation)
     ax.barh(y + 0.2, shown["all_votes_per_voter"], height=0.4, color=PALETTE[6], label="All participants")
