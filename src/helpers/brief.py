@@ -119,10 +119,10 @@ def vote_chart(votes: pd.DataFrame, organisation: str, top: int = 10) -> plt.Fig
 
 
 def member_quotes(segments: pd.DataFrame, codings: pd.DataFrame, codebook: pd.DataFrame, organisation: str,
-                  n: int) -> pd.DataFrame:
-    """The member's own strongest quotes, one per theme, most distinct themes first."""
+                  n: int, max_words: int = 45) -> pd.DataFrame:
+    """The member's own strongest quotes, one per theme, short enough for a two-page brief."""
     own = segments[segments["organisation"] == organisation]
     if own.empty or codings is None or codebook is None:
         return pd.DataFrame(columns=["quote", "participant_id", "role", "theme_label"])
-    quotes = exemplar_quotes(own, codings, codebook, quotes_per_theme=1)
+    quotes = exemplar_quotes(own, codings, codebook, quotes_per_theme=1, min_words=12, max_words=max_words)
     return quotes.head(n)
