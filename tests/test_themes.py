@@ -418,3 +418,16 @@ def test_notebook_runs_without_codebook(tmp_path):
     assert len(pd.read_parquet(processed / "topics.parquet")) == 3
     assert (out / "figures" / "topic_terms.png").exists()
     assert not (out / "figures" / "theme_prevalence.png").exists()
+
+
+def test_theme_member_chart_shows_each_member_and_the_average():
+    from helpers.theme_charts import theme_member_chart
+
+    table = pd.DataFrame({"theme_id": ["t", "t"], "theme_label": ["Trust", "Trust"], "organisation": ["A", "B"],
+                          "n_participants": [1, 0], "participants_in_group": [2, 1], "pct_words": [30.0, 0.0],
+                          "coded_words": [30, 0], "respondent_words": [100, 200]})
+    fig = theme_member_chart(table, "t")
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["A", "B"]
+    assert ax.get_title().startswith("Trust") and ax.get_xlabel() and ax.get_ylabel()
+    assert any(t.get_text().strip() == "all members: 10 %" for t in ax.texts)  # 30 of 300 words

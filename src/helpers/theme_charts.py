@@ -254,15 +254,16 @@ def theme_member_chart(by_organisation: pd.DataFrame, theme_id: str) -> plt.Figu
     y = np.arange(len(rows))
     ax.barh(y, rows["pct_words"].fillna(0), height=0.65, color=PALETTE[0])
     for yi, pct, n, of in zip(y, rows["pct_words"].fillna(0), rows["n_participants"], rows["participants_in_group"]):
-        ax.text(pct + 0.6, yi, f"{pct:.0f} %  ({n} of {of} interviewed)", va="center", fontsize=8)
-    ax.axvline(overall, color=PALETTE[1], linestyle="--", linewidth=1.2, label=f"All members: {overall:.0f} %")
+        ax.text(pct + 0.6, yi, f"{pct:.0f} %  ({n} of {of} interviewed)", va="center", fontsize=8,
+                bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.6, "alpha": 0.85})
+    ax.axvline(overall, color=PALETTE[1], linestyle="--", linewidth=1.2, zorder=0)
+    ax.text(overall, -0.85, f" all members: {overall:.0f} %", color=PALETTE[1], fontsize=8, va="center")
     ax.set_yticks(y, rows["organisation"])
-    ax.invert_yaxis()
+    ax.set_ylim(len(rows) - 0.4, -1.3)  # top to bottom, with a row of room above for the average's label
     ax.set_xlim(0, max(float(rows["pct_words"].max() or 0), overall) * 1.45 + 1)
     ax.grid(axis="y", visible=False)
     ax.set_xlabel("Share of the member's respondent words on this theme (%)")
     ax.set_ylabel("Member organisation")
     ax.set_title(f"{label}: how much each member talked about it")
-    ax.legend(loc="lower right", frameon=False, fontsize=8)
     fig.tight_layout()
     return fig
