@@ -85,7 +85,7 @@ class Report:
     def table(self, df: pd.DataFrame, caption: str, index: bool = False) -> "HTMLBlock":
         """A numbered table with its caption above it."""
         self.tables += 1
-        body = df.to_html(index=index, border=0, escape=True, na_rep="–", classes="report-table")
+        body = df.to_html(index=index, border=0, escape=True, na_rep="–", classes="report-table", justify="left")
         return HTMLBlock(f'<div class="caption"><b>Table {self.tables}.</b> {caption}</div>{body}')
 
 
