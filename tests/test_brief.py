@@ -45,3 +45,11 @@ def test_vote_profile_and_sentences():
 def test_unknown_member_is_an_input_error():
     with pytest.raises(InputError, match="'Nowhere' is not a member"):
         brief.check_member(load_study(SAMPLE), "Nowhere")
+
+
+def test_brief_charts_are_titled_and_labelled():
+    profile = brief.theme_profile(BY_ORG, "A")
+    fig = brief.profile_chart(profile, "A")
+    ax = fig.axes[0]
+    assert ax.get_title() == "Theme profile: A" and ax.get_xlabel() and ax.get_ylabel() == "Theme"
+    assert [t.get_text() for t in ax.get_yticklabels()] == list(profile["theme_label"])

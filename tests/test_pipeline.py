@@ -66,9 +66,10 @@ def test_rerun_without_changes_skips_every_stage(built, capsys):
 
 
 def test_failed_notebook_keeps_previous_report_and_names_notebook(built, tmp_path, capsys):
-    out, html, _ = built
+    out, _, _ = built
     copy = tmp_path / "out"
     shutil.copytree(out, copy)
+    html = (copy / "reports" / "findings.html").read_text(encoding="utf-8")
     project = tmp_path / "project"
     shutil.copytree(ROOT / "notebooks", project / "notebooks")
     broken = project / "notebooks" / "04_workshop_outcomes.ipynb"

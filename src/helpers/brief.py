@@ -64,14 +64,8 @@ def profile_chart(profile: pd.DataFrame, organisation: str) -> plt.Figure:
     y = np.arange(len(profile))
     ax.barh(y, profile["member_pct"].fillna(0), color=PALETTE[0], label=organisation)
     ax.scatter(profile["all_pct"], y, color=PALETTE[1], marker="D", zorder=3, label="All members")
-    ax.set_yticks(y, profile["theme_label"])
-    ax.invert_yaxis()
-    ax.set_xlabel("Share of respondent words on the theme (%)")
-    ax.set_ylabel("Theme")
-    ax.set_title(f"Theme profile: {organisation}")
-    ax.legend(loc="lower right", frameon=False)
-    fig.tight_layout()
-    return fig
+    return _finish(fig, ax, list(profile["theme_label"]), f"Theme profile: {organisation}",
+                   "Share of respondent words on the theme (%)", "Theme")
 
 
 def vote_profile(members: pd.DataFrame, ranked: pd.DataFrame, organisation: str) -> pd.DataFrame:
@@ -108,11 +102,17 @@ def vote_chart(votes: pd.DataFrame, organisation: str, top: int = 10) -> plt.Fig
     ax.barh(y - 0.2, shown["member_votes_per_voter"].fillna(0), height=0.4, color=PALETTE[0], label=organisation)
     ax.barh(y + 0.2, shown["all_votes_per_voter"], height=0.4, color=PALETTE[6], label="All participants")
     labels = [challenge_label(r.challenge_id, r.challenge, width=34) for r in shown.itertuples()]
-    ax.set_yticks(y, labels)
+    return _finish(fig, ax, labels, f"Workshop votes: {organisation} against all participants", "Votes per voter",
+                   "Challenge (collaboration's priority order)")
+
+
+def _finish(fig: plt.Figure, ax: plt.Axes, labels: list[str], title: str, xlabel: str, ylabel: str) -> plt.Figure:
+    """Row labels top to bottom, title, axis labels and legend: the layout both brief charts share."""
+    ax.set_yticks(np.arange(len(labels)), labels)
     ax.invert_yaxis()
-    ax.set_xlabel("Votes per voter")
-    ax.set_ylabel("Challenge (collaboration's priority order)")
-    ax.set_title(f"Workshop votes: {organisation} against all participants")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
     ax.legend(loc="lower right", frameon=False)
     fig.tight_layout()
     return fig
