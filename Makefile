@@ -20,7 +20,7 @@ $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[test]"
-	$(BIN)/python -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python (sexan-findings)" >/dev/null
+	$(BIN)/python -m ipykernel install --user --name $(KERNEL) --display-name "Python (sexan-findings)" >/dev/null
 	@touch $(STAMP)
 
 report: $(STAMP) ## Build reports/findings.html from the sample study (or ARGS='--data-dir DIR')

@@ -114,11 +114,13 @@ def test_a_file_without_labels_is_all_respondent():
 
 
 def test_raw_text_of_a_split_turn_is_on_its_first_piece_only():
-    turns = [Turn("I", "Fråga?"), Turn("R", "Ett två tre [skratt]. Fyra fem sex. Sju åtta nio.")]
+    turns = [Turn("I", "Fråga?"), Turn("R", "Ett två tre [skratt]. Fyra fem sex. Sju åtta nio.", 10.0, 19.0)]
     participant = {"participant_id": "P01", "interviewer": "I", "name": "", "language": "sv", "duration_min": None}
     segs, _, _ = build_segments(_transcript(turns), participant, lambda t: t, RULES, max_words=3)
     respondent = segs[segs["speaker_role"] == "respondent"]
     assert len(respondent) == 3
+    assert [respondent["start_s"].iloc[0], respondent["end_s"].iloc[-1]] == [10.0, 19.0]
+    assert respondent["start_s"].iloc[1:].isna().all() and respondent["end_s"].iloc[:-1].isna().all()
     assert list(respondent["raw_text"]) == ["Ett två tre [skratt]. Fyra fem sex. Sju åtta nio.", "", ""]
 
 

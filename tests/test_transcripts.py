@@ -332,7 +332,14 @@ def test_vtt_zoom_labels_in_cue_text_and_a_cue_without_one(tmp_path):
     assert [(turn.speaker, turn.text) for turn in t.turns] == [
         ("Caleob King", "Hello, everybody."), (None, "These next weeks, so watch."),
         ("Ana María Pérez", "We are continuing.")]
-    assert t.warnings == ["1 of 3 cues have no speaker label (read as speaker None)"]
+    assert t.warnings == []  # the unlabelled cue follows a labelled one: it continues that speaker
+
+
+def test_vtt_cues_before_the_first_label_are_warned_about(tmp_path):
+    text = "WEBVTT\n\n1\n00:00:01.000 --> 00:00:02.000\nrecording starts\n\n" \
+           "2\n00:00:02.000 --> 00:00:04.000\nAnna Berg: Hello.\n"
+    t = read_transcript(write(tmp_path, "zoom.vtt", text))
+    assert t.warnings == ["1 cue(s) before the first speaker label cannot be attributed to a speaker"]
 
 
 def test_vtt_cue_tags_are_removed_and_blank_looking_lines_separate_cues(tmp_path):

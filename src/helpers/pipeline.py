@@ -158,14 +158,19 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _prepare_staging(out_root: Path, staging: Path, keep_previous: bool) -> None:
-    """A fresh staging folder; with ``keep_previous``, a copy of the current outputs (skipped stages keep theirs)."""
+    """A fresh staging folder; with ``keep_previous``, a copy of the current outputs (skipped stages keep theirs).
+
+    A folder's ``.gitkeep`` (which keeps the empty output folders in git) is kept either way.
+    """
     shutil.rmtree(staging, ignore_errors=True)
     for folder in OUTPUT_FOLDERS:
         src = out_root / folder
         if keep_previous and src.is_dir():
             shutil.copytree(src, staging / folder)
-        else:
-            (staging / folder).mkdir(parents=True, exist_ok=True)
+            continue
+        (staging / folder).mkdir(parents=True, exist_ok=True)
+        if (src / ".gitkeep").exists():
+            (staging / folder / ".gitkeep").touch()
 
 
 def _prune_reports(staging: Path, jobs: list[Job]) -> None:

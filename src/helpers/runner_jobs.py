@@ -191,7 +191,7 @@ def helpers_hash() -> str:
     h = hashlib.sha256()
     package = Path(__file__).parent
     for path in sorted(package.rglob("*")):
-        if path.is_file() and path.suffix in (".py", ".yml", ".yaml", ".css", ".tpl", ".j2"):
+        if path.is_file() and path.suffix in (".py", ".yml", ".yaml", ".css", ".tpl", ".j2", ".json"):
             _hash_path(h, path, package)
     return h.hexdigest()
 

@@ -209,7 +209,8 @@ def build_segments(transcript: Transcript, participant: dict, pseudonymise: Call
         cleaned = clean_text(raw, rules, language)
         if not cleaned:
             continue
-        for n, piece in enumerate(split_long(cleaned, max_words)):
+        pieces = split_long(cleaned, max_words)
+        for n, piece in enumerate(pieces):
             seq = len(rows) + 1
             prefix = f"{labels[turn.speaker]}: "
             start = offset + len(prefix)
@@ -217,7 +218,8 @@ def build_segments(transcript: Transcript, participant: dict, pseudonymise: Call
             rows.append({
                 "segment_id": f"{pid}-{seq:03d}", "participant_id": pid, "seq": seq,
                 "speaker": labels[turn.speaker], "speaker_role": roles[turn.speaker], "role_source": how,
-                "start_s": turn.start, "end_s": turn.end, "char_start": start, "char_end": start + len(piece),
+                # A split turn's times are known at its start and its end only.
+                "start_s": turn.start if n == 0 else None, "end_s": turn.end if n == len(pieces) - 1 else None, "char_start": start, "char_end": start + len(piece),
                 "text": piece, "raw_text": raw if n == 0 else "", "n_words": count_words(piece),
                 "source_line": turn.line,
             })

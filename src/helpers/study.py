@@ -194,7 +194,7 @@ def load_pseudonyms(root: Path) -> pd.DataFrame:
 
 def load_study(data_dir: str | Path) -> Study:
     """Load and validate the study folder's metadata (participants, pseudonyms, study.yml)."""
-    root = Path(data_dir)
+    root = Path(data_dir).resolve()  # messages name files by full path, whatever the working directory
     if not root.is_dir():
         raise InputError(root, "is not a folder", fix="pass the study folder with --data-dir")
     config = load_config(root)

@@ -508,12 +508,14 @@ def _cue_turns(cues: list[_Cue], path: Path, fmt: str, encoding: str) -> Transcr
             turns.append(Turn(speaker, text, cue.start, cue.end, cue.line))
     if not turns:
         raise InputError(path, "has cues but no text in them", fix="check that the right file was exported")
-    unlabelled = sum(turn.speaker is None for turn in turns)
+    # A cue without a label after a labelled one continues that speaker (as subtitle files split turns);
+    # only cues before the first label cannot be attributed.
+    leading = next((i for i, turn in enumerate(turns) if turn.speaker is not None), len(turns))
     warnings = []
-    if unlabelled == len(turns):
+    if leading == len(turns):
         warnings.append("no speaker labels found: every cue is read as a turn without a speaker")
-    elif unlabelled:
-        warnings.append(f"{unlabelled} of {len(turns)} cues have no speaker label (read as speaker None)")
+    elif leading:
+        warnings.append(f"{leading} cue(s) before the first speaker label cannot be attributed to a speaker")
     return Transcript(path, fmt, encoding, turns, warnings)
 
 
