@@ -168,3 +168,14 @@ def test_study_without_codebook_codings_or_workshop(sample_copy, tmp_path, capsy
     assert "No codebook exists yet" in html
     assert "There is no workshop data in this study folder" in html
     assert (out / "data" / "processed" / "topics.parquet").exists()  # the inductive exploration still ran
+
+    # Adding the workshop re-runs only the stages that read it, and the report gains its outcomes.
+    shutil.copytree(SAMPLE / "workshop", sample_copy / "workshop")
+    code = main(["--data-dir", str(sample_copy), "--output-dir", str(out), "--jobs", "2"])
+    printed = capsys.readouterr().out
+    assert code == 0, printed
+    for stage in ("01_clean_interviews", "02_code_segments", "03_thematic_analysis"):
+        assert f"= {stage}: up to date" in printed
+    assert "· 04_workshop_outcomes will run" in printed and "· 05_findings_report will run" in printed
+    html = (out / "reports" / "findings.html").read_text(encoding="utf-8")
+    assert "There is no workshop data" not in html and "Development needs for the next step" in html

@@ -150,3 +150,32 @@ def test_bad_transcripts_exit_2_naming_the_file(sample_copy, capsys, name, conte
     for fragment in expected:
         assert fragment in out
     assert "Traceback" not in out
+
+
+def _edit(study: Path, name: str, old: str, new: str) -> None:
+    path = study / name
+    text = path.read_text(encoding="utf-8-sig")
+    assert old in text, f"{old!r} is not in {name}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8-sig")
+
+
+@pytest.mark.parametrize("name, old, new, expected", [
+    ("workshop/votes.csv", "W01;Älvby kommun;C01;2;", "W01;Älvby kommun;C99;2;", ["votes.csv", "row 2", "C99"]),
+    ("workshop/votes.csv", "W01;Älvby kommun;C01;2;", "W01;Älvby kommun;C01;-2;", ["votes.csv", "row 2", "negative"]),
+    ("workshop/votes.csv", "W01;Älvby kommun;C01;2;5;", "W01;Älvby kommun;C01;2;7;", ["votes.csv", "row 2", "importance"]),
+    ("workshop/votes.csv", "W01;Älvby kommun;C01;", "W01;Ödeby kommun;C01;", ["votes.csv", "row 2", "Ödeby"]),
+    ("workshop/challenges.csv", "C02,", "C01,", ["challenges.csv", "C01"]),
+    ("codebook.yml", "  - id: unclear_mandate", "  - id: it_framing", ["codebook.yml", "it_framing", "twice"]),
+    ("codebook.yml", r"regex: ['\bIT ska (fixa|sköta|lösa)'", r"regex: ['\bIT ska (fixa|sköta|lösa'",
+     ["codebook.yml", "it_framing"]),
+    ("codings/second_coder.csv", ";unclear_mandate;coder_b", ";no_such_code;coder_b", ["second_coder.csv", "no_such_code"]),
+    ("pseudonyms.csv", "Bengt Axelsson;[KSO Älvby]", "Bengt Axelsson;", ["pseudonyms.csv", "row"]),
+], ids=["unknown-challenge", "negative-votes", "rating-out-of-range", "not-a-member", "duplicate-challenge",
+        "duplicate-code-id", "invalid-regex", "unknown-code-in-sheet", "empty-replacement"])
+def test_bad_workshop_codebook_coding_and_key_files_exit_2(sample_copy, capsys, name, old, new, expected):
+    _edit(sample_copy, name, old, new)
+    code, out = _check(sample_copy, capsys)
+    assert code == 2, out
+    for fragment in expected:
+        assert fragment in out
+    assert "Traceback" not in out

@@ -1,0 +1,82 @@
+"""The runner's bookkeeping: which jobs are up to date, and why the others run (no notebook is executed)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from helpers import runner_jobs as rj
+
+
+def _project(tmp_path: Path) -> tuple[rj.Spec, Path, Path]:
+    """Two stages in a tiny project: `a` reads `in.csv`, `b` comes after `a` and reads `other.csv`."""
+    for name in ("a", "b"):
+        nb = {"cells": [{"cell_type": "code", "metadata": {"tags": ["parameters"]}, "source": "x: int = 1"}],
+              "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+        (tmp_path / f"{name}.ipynb").write_text(json.dumps(nb), encoding="utf-8")
+    data = tmp_path / "study"
+    data.mkdir()
+    (data / "in.csv").write_text("x\n1\n", encoding="utf-8")
+    (data / "other.csv").write_text("y\n2\n", encoding="utf-8")
+    spec = rj.Spec(stages=(rj.StageSpec("a", "a.ipynb", reads=("in.csv",)),
+                           rj.StageSpec("b", "b.ipynb", reads=("other.csv",), after=("a",))),
+                   parameters={}, path=tmp_path / "pipeline.yml")
+    return spec, data, tmp_path / "out"
+
+
+def _run_all(jobs: list[rj.Job], out: Path) -> dict[str, str]:
+    """Pretend every job ran: write its outputs and record its fingerprint, as the runner does."""
+    todo, _ = rj.outdated(jobs, {}, out, force=True)
+    for job in todo:
+        job.executed.parent.mkdir(parents=True, exist_ok=True)
+        job.executed.write_text("{}", encoding="utf-8")
+    rj.save_state(out, {}, [rj.JobResult(j.key, j.fingerprint, 0.0) for j in todo])
+    return rj.load_state(out)
+
+
+def test_nothing_changed_means_nothing_runs(tmp_path):
+    spec, data, out = _project(tmp_path)
+    jobs = rj.plan(spec, tmp_path, data, out)
+    state = _run_all(jobs, out)
+    todo, _ = rj.outdated(jobs, state, out, force=False)
+    assert todo == []
+
+
+def test_a_changed_input_reruns_its_stage_and_those_after_it(tmp_path):
+    spec, data, out = _project(tmp_path)
+    jobs = rj.plan(spec, tmp_path, data, out)
+    state = _run_all(jobs, out)
+    (data / "other.csv").write_text("y\n3\n", encoding="utf-8")
+    todo, reasons = rj.outdated(jobs, state, out, force=False)
+    assert [j.key for j in todo] == ["b"] and "input files" in reasons["b"]
+    (data / "in.csv").write_text("x\n5\n", encoding="utf-8")
+    todo, reasons = rj.outdated(jobs, state, out, force=False)
+    assert [j.key for j in todo] == ["a", "b"]
+
+
+def test_force_and_missing_outputs_rerun(tmp_path):
+    spec, data, out = _project(tmp_path)
+    jobs = rj.plan(spec, tmp_path, data, out)
+    state = _run_all(jobs, out)
+    todo, reasons = rj.outdated(jobs, state, out, force=True)
+    assert [j.key for j in todo] == ["a", "b"] and set(reasons.values()) == {"forced"}
+    jobs[1].executed.unlink()
+    todo, reasons = rj.outdated(jobs, state, out, force=False)
+    assert [j.key for j in todo] == ["b"] and reasons["b"] == "its outputs are missing"
+
+
+def test_a_changed_notebook_reruns(tmp_path):
+    spec, data, out = _project(tmp_path)
+    jobs = rj.plan(spec, tmp_path, data, out)
+    state = _run_all(jobs, out)
+    nb = json.loads((tmp_path / "a.ipynb").read_text(encoding="utf-8"))
+    nb["cells"].append({"cell_type": "code", "metadata": {}, "source": "print(x)"})
+    (tmp_path / "a.ipynb").write_text(json.dumps(nb), encoding="utf-8")
+    todo, _ = rj.outdated(jobs, state, out, force=False)
+    assert [j.key for j in todo] == ["a", "b"]
+
+
+def test_notebooks_get_paths_relative_to_their_folder(tmp_path):
+    spec, data, out = _project(tmp_path)
+    job = rj.plan(spec, tmp_path, data, out)[0]
+    assert job.parameters["data_dir"] == "study" and job.parameters["output_dir"] == "out"
