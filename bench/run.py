@@ -52,7 +52,7 @@ QUICK_SIZES = (12, 120)
 SEED = 2026
 POLL_SECONDS = 0.2
 GB = 1024 ** 3
-RAN = re.compile(r"^\s*✓ (?P<label>.+) \((?P<seconds>[\d.]+) s\)\s*$")
+RAN = re.compile(r"^\s*✓ (?P<label>.+) \((?P<seconds>[\d.]+) s(?:, (?P<mb>\d+) MB)?\)\s*$")
 STARTED = re.compile(r"^\s*▶ (?P<label>.+?)\s*$")
 REASON = re.compile(r"^\s*· (?P<label>.+?) will run: (?P<reason>.+?)\s*$")
 GATE = re.compile(r"^\s*Privacy gate")
@@ -78,6 +78,11 @@ class Run:
     def stage_seconds(self) -> dict[str, float]:
         """Seconds per executed notebook, by label ("06_member_brief [Älvby kommun]")."""
         return {m["label"]: float(m["seconds"]) for line in self.lines if (m := RAN.match(line))}
+
+    @property
+    def stage_peak_mb(self) -> dict[str, float]:
+        """Peak memory per executed notebook (its worker and kernel), as the runner reports it."""
+        return {m["label"]: float(m["mb"]) for line in self.lines if (m := RAN.match(line)) and m["mb"]}
 
     @property
     def started(self) -> list[str]:
@@ -107,7 +112,7 @@ class Run:
     def summary(self) -> dict:
         return {"seconds": round(self.seconds, 2), "peak_memory_gb": round(self.peak_bytes / GB, 3),
                 "phases": self.phases, "ran": self.started, "up_to_date": self.up_to_date,
-                "reasons": self.reasons, "stage_seconds": self.stage_seconds}
+                "reasons": self.reasons, "stage_seconds": self.stage_seconds, "stage_peak_mb": self.stage_peak_mb}
 
 
 @dataclass

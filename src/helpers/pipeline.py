@@ -65,7 +65,7 @@ def run_jobs(todo: list[Job], n_jobs: int) -> list[JobResult]:
         for job in pending:
             say(f"  ▶ {job.label}")
             result = jobs_mod.execute(job)
-            say(f"  ✓ {job.label} ({result.seconds:.1f} s)")
+            say(f"  ✓ {job.label} ({result.seconds:.1f} s, {result.peak_mb:.0f} MB)")
             results.append(result)
         return results
     with ProcessPoolExecutor(max_workers=n_jobs) as pool:
@@ -80,7 +80,7 @@ def run_jobs(todo: list[Job], n_jobs: int) -> list[JobResult]:
             for fut in finished:
                 job = running.pop(fut)
                 result = fut.result()  # a JobFailure propagates; the pool is shut down on exit
-                say(f"  ✓ {job.label} ({result.seconds:.1f} s)")
+                say(f"  ✓ {job.label} ({result.seconds:.1f} s, {result.peak_mb:.0f} MB)")
                 done.add(job.key)
                 results.append(result)
     return results

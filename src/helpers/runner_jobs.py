@@ -79,6 +79,7 @@ class JobResult:
     key: str
     fingerprint: str
     seconds: float
+    peak_mb: float = 0.0  # peak memory of the worker and its kernel while the job ran
 
 
 class JobFailure(Exception):
@@ -334,6 +335,38 @@ def _register_translator() -> None:
     papermill_translators.register("python", ReadablePythonTranslator)
 
 
+class _PeakMemory:
+    """Samples the resident memory of this process and its children (the kernel) in a background thread."""
+
+    def __init__(self, every: float = 0.2) -> None:
+        import threading
+
+        import psutil
+
+        self._process, self._every, self.peak = psutil.Process(), every, 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def _sample(self) -> None:
+        import psutil
+
+        while not self._stop.is_set():
+            try:
+                tree = [self._process, *self._process.children(recursive=True)]
+                self.peak = max(self.peak, sum(p.memory_info().rss for p in tree))
+            except psutil.Error:
+                pass  # a child ended between listing and measuring
+            self._stop.wait(self._every)
+
+    def __enter__(self) -> "_PeakMemory":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
 def execute(job: Job) -> JobResult:
     """Execute one notebook with papermill and render it to HTML (in the calling process)."""
     import papermill
@@ -343,7 +376,7 @@ def execute(job: Job) -> JobResult:
     started = time.perf_counter()
     job.executed.parent.mkdir(parents=True, exist_ok=True)
     try:
-        with _stderr_to(job.executed.with_suffix(".log")):
+        with _stderr_to(job.executed.with_suffix(".log")), _PeakMemory() as memory:
             nb = papermill.execute_notebook(str(job.notebook), str(job.executed), parameters=job.parameters,
                                             cwd=str(job.notebook.parent), kernel_name="python3",
                                             progress_bar=False, log_output=False)
@@ -357,4 +390,4 @@ def execute(job: Job) -> JobResult:
     if job.report_html is not None:
         job.report_html.parent.mkdir(parents=True, exist_ok=True)
         job.report_html.write_text(body, encoding="utf-8")
-    return JobResult(job.key, job.fingerprint, time.perf_counter() - started)
+    return JobResult(job.key, job.fingerprint, time.perf_counter() - started, memory.peak / 2**20)
