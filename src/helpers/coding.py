@@ -120,7 +120,7 @@ def _resolve_code(codebook: Codebook, name: str, file: Path, where: str) -> str:
         raise InputError(file, str(exc), where=where, fix=hint) from exc
 
 
-def _participant_in(name: str, participant_ids: list[str]) -> str | None:
+def participant_in(name: str, participant_ids: list[str]) -> str | None:
     """The participant whose id occurs in ``name`` as a whole token (``P1`` is not found in ``P10``)."""
     hits = [pid for pid in participant_ids
             if re.search(rf"(?<![A-Za-z0-9]){re.escape(pid)}(?![0-9])", name, re.IGNORECASE)]
@@ -144,7 +144,7 @@ def _sheet_marks(file: Path, codebook: Codebook, participant_ids: list[str]) -> 
         where = f"row {rec[ROW]}"
         coder = rec.get("coder", "") or file.stem
         if taguette:
-            pid = _participant_in(rec["document"], participant_ids)
+            pid = participant_in(rec["document"], participant_ids)
             if pid is None:
                 raise InputError(file, f"document '{rec['document']}' names no participant of the study",
                                  where=where, fix="name each Taguette document after its participant id, e.g. P01")
@@ -169,7 +169,7 @@ def _qdpx_marks(file: Path, codebook: Codebook, participant_ids: list[str]) -> l
         if sel.automatic:
             continue
         names = (sel.source_name, Path(sel.source_path.replace("\\", "/")).name) + sel.case_names
-        pid = next((p for p in (_participant_in(n, participant_ids) for n in names) if p), None)
+        pid = next((p for p in (participant_in(n, participant_ids) for n in names) if p), None)
         if pid is None:
             raise InputError(file, f"source '{sel.source_name}' names no participant of the study",
                              where=f"PlainTextSelection {sel.guid}",
@@ -206,7 +206,7 @@ def validate_codings(study: Study, codebook: Codebook | None) -> None:
     read_marks(study.codings_dir, codebook, list(study.participants["participant_id"]))
 
 
-class _Texts:
+class ParticipantTexts:
     """The participants' pseudonymised documents and their segments, for placing manual codings."""
 
     def __init__(self, segments: pd.DataFrame, documents: pd.DataFrame) -> None:
@@ -252,7 +252,7 @@ def fold(text: str) -> tuple[str, list[int]]:
     return "".join(chars), index
 
 
-def _place(mark: Mark, texts: _Texts) -> list[str]:
+def place_quote(mark: Mark, texts: ParticipantTexts) -> list[str]:
     """The segments a manual coding lands on; InputError when its segment or quote is not there."""
     if mark.segment_id:
         if mark.segment_id not in texts.segments.index:
@@ -291,12 +291,12 @@ def read_manual_codings(codings_dir: str | Path | None, segments: pd.DataFrame, 
                         codebook: Codebook | None) -> pd.DataFrame:
     """The manual rows of the codings table: every coding file in ``codings/`` placed on segments."""
     marks = read_marks(codings_dir, codebook, list(dict.fromkeys(segments["participant_id"])))
-    texts = _Texts(segments, documents)
+    texts = ParticipantTexts(segments, documents)
     rows = []
     for mark in marks:
         evidence = (f"{mark.file.name}: \"{_excerpt(mark.quote, 120)}\"" if mark.quote
                     else f"{mark.file.name}, {mark.where}")
-        for segment_id in _place(mark, texts):
+        for segment_id in place_quote(mark, texts):
             rows.append((segment_id, mark.participant_id, mark.code_id, codebook.codes[mark.code_id].theme_id,
                          mark.coder, "manual", evidence))
     return order_codings(pd.DataFrame(rows, columns=CODING_COLUMNS), codebook)

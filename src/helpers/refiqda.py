@@ -107,7 +107,7 @@ def parse_description(text: str) -> dict:
     return node
 
 
-def _slug(name: str) -> str:
+def code_slug(name: str) -> str:
     return re.sub(r"\W+", "_", unicodedata.normalize("NFC", name).casefold()).strip("_")
 
 
@@ -121,7 +121,7 @@ def _code_nodes(codes: ET.Element, parent: str | None, used: set[str], path: Pat
         node = parse_description(description.text or "" if description is not None else "")
         explicit_id = "id" in node
         if not explicit_id:
-            node["id"] = _slug(name) or f"code_{_guid(elem.get('guid'))[:8]}"
+            node["id"] = code_slug(name) or f"code_{_guid(elem.get('guid'))[:8]}"
             if node["id"] in used:
                 node["id"] = f"{parent}.{node['id']}" if parent else f"{node['id']}_{_guid(elem.get('guid'))[:8]}"
         used.add(node["id"])

@@ -195,7 +195,7 @@ def _bracket_label(inner: str, with_colon: bool) -> str | None:
     return _clean_label(inner) if with_colon else None
 
 
-def _split_label(text: str) -> tuple[str, str | None, str] | None:
+def split_label(text: str) -> tuple[str, str | None, str] | None:
     """Find a label at the start of ``text``: ``(label, timestamp in it or None, rest)``."""
     if match := _BRACKET_LABEL.match(text):
         if not _TIME.fullmatch(match["label"]):
@@ -215,7 +215,7 @@ def _parse_line(raw: str, number: int, new_paragraph: bool) -> _Line:
     start, rest = None, raw
     if leading := _LEADING_TIME.match(raw):
         start, rest = _seconds(leading[1]), raw[leading.end():]
-    found = _split_label(rest)
+    found = split_label(rest)
     if found is None:
         return _Line(number, raw, rest, None, start, new_paragraph)
     label, stamp, rest = found
@@ -502,7 +502,7 @@ def _cue_turns(cues: list[_Cue], path: Path, fmt: str, encoding: str) -> Transcr
     turns = []
     for cue in cues:
         speaker, text = cue.voice, cue.text
-        if speaker is None and (found := _split_label(text)) is not None:
+        if speaker is None and (found := split_label(text)) is not None:
             speaker, text = found[0], found[2].strip()
         if text:
             turns.append(Turn(speaker, text, cue.start, cue.end, cue.line))
