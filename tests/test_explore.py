@@ -230,6 +230,7 @@ def test_preview_rule_renders_a_summary_and_tables(wb):
     html = preview_rule(wb, keywords=["mandat"])._repr_html_()
     assert "matches 4 of 6 segments, in 3 of 3 interviews and 2 of 2 members" in html
     assert "<table" in html and "Otydligt mandat" not in html.split("<h4>")[0]
+    assert "Hits per member" in html and "Hits per interview" in html
 
 
 def test_preview_rule_checks_the_rule_as_the_codebook_does(wb):

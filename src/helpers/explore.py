@@ -419,6 +419,7 @@ class RulePreview:
 
     def _repr_html_(self) -> str:
         return _html_report(self.summary(), [("Hits per member", self.by_member),
+                                             ("Hits per interview", self.by_participant),
                                              ("Codes the hit segments already carry", self.overlap),
                                              ("First hits (all, with their text, in .hits)",
                                               self.hits.drop(columns="text").head(10))])
