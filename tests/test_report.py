@@ -35,11 +35,11 @@ def test_summary_names_the_widest_themes_and_top_priorities():
     themes = pd.DataFrame({"theme_label": ["Trust", "Mandate", "Money"], "n_participants": [3, 9, 0],
                            "of_participants": 12, "n_organisations": [2, 7, 0], "of_organisations": 7})
     priorities = pd.DataFrame({"challenge": ["Unclear mandate"], "votes": [22], "share_of_voters": [0.7]})
-    summary = " ".join(text.summary_sentences(themes, priorities, 7, top=1))
+    summary = " ".join(text.summary_sentences(themes, priorities, top=1))
     assert "mandate (9 of 12 interviewees, 7 of 7 members)" in summary
     assert "No interviewee raised money" in summary
     assert "“Unclear mandate” (22 votes from 70% of the voters)" in summary
-    assert "no workshop data" in " ".join(text.summary_sentences(themes, None, 7))
+    assert "no workshop data" in " ".join(text.summary_sentences(themes, None))
 
 
 def test_study_facts_from_the_participants_table():

@@ -31,8 +31,7 @@ def enumerate_words(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1] if items else ""
 
 
-def summary_sentences(themes: pd.DataFrame | None, priorities: pd.DataFrame | None, n_members: int,
-                      top: int = 3) -> list[str]:
+def summary_sentences(themes: pd.DataFrame | None, priorities: pd.DataFrame | None, top: int = 3) -> list[str]:
     """The summary in generated sentences: the most widely shared themes and the top workshop priorities."""
     sentences = []
     if themes is not None and len(themes):
@@ -51,7 +50,8 @@ def summary_sentences(themes: pd.DataFrame | None, priorities: pd.DataFrame | No
                          "topics in the thematic-analysis notebook show what they are about.")
     if priorities is not None and len(priorities):
         best = priorities.head(top)
-        parts = [f"“{r.challenge}” ({r.votes} votes from {r.share_of_voters:.0%} of the voters)" for r in best.itertuples()]
+        parts = [f"“{r.challenge}” ({r.votes} votes from {r.share_of_voters:.0%} of the voters)"
+                 for r in best.itertuples()]
         sentences.append(f"At the workshop the participants gave the most votes to {enumerate_words(parts)}.")
     else:
         sentences.append("There is no workshop data in this study folder.")
@@ -129,9 +129,9 @@ def agreement_summary(agreement: pd.DataFrame, english_labels: dict[str, str]) -
         overall = rows[rows["level"] == "all"]
         if len(overall):
             r = overall.iloc[0]
-            sentences.append(f"{b} and {a} both coded {int(r['n_interviews'])} interviews ({int(r['n_units'])} respondent "
-                             f"segments): overall Cohen's kappa {_fmt(r['kappa'])}, Krippendorff's alpha "
-                             f"{_fmt(r['alpha'])}, raw agreement {r['percent_agreement']:.0%}.")
+            sentences.append(f"{b} and {a} both coded {int(r['n_interviews'])} interviews "
+                             f"({int(r['n_units'])} respondent segments): overall Cohen's kappa {_fmt(r['kappa'])}, "
+                             f"Krippendorff's alpha {_fmt(r['alpha'])}, raw agreement {r['percent_agreement']:.0%}.")
     themes = agreement[agreement["level"] == "theme"].copy()
     themes["theme"] = themes["theme_id"].map(english_labels).fillna(themes["label"])
     themes["coders"] = themes["coder_b"] + " / " + themes["coder_a"]

@@ -19,13 +19,13 @@ from typing import Callable
 import pandas as pd
 import yaml
 
-from .transcripts import Transcript, Turn
+from .transcripts import TIMESTAMP, Transcript, Turn
 
 INTERVIEWER = "Interviewer"
 UNLABELLED = "Unlabelled"  # speaker label of text before the first speaker label
 UNLABELLED_ROLE = "unlabelled"
 
-_TIMESTAMP = re.compile(r"[\[(]?\b(?:\d{1,2}:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?\b[\])]?")
+_TIMESTAMP = re.compile(rf"[\[(]?\b{TIMESTAMP}\b[\])]?")
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[A-ZÅÄÖÉ0-9\"'”»])")
 _SPACES = re.compile(r"[ \t]+")
 _SPACE_BEFORE_PUNCT = re.compile(r"\s+([,.!?;:…])")
@@ -219,7 +219,8 @@ def build_segments(transcript: Transcript, participant: dict, pseudonymise: Call
                 "segment_id": f"{pid}-{seq:03d}", "participant_id": pid, "seq": seq,
                 "speaker": labels[turn.speaker], "speaker_role": roles[turn.speaker], "role_source": how,
                 # A split turn's times are known at its start and its end only.
-                "start_s": turn.start if n == 0 else None, "end_s": turn.end if n == len(pieces) - 1 else None, "char_start": start, "char_end": start + len(piece),
+                "start_s": turn.start if n == 0 else None, "end_s": turn.end if n == len(pieces) - 1 else None,
+                "char_start": start, "char_end": start + len(piece),
                 "text": piece, "raw_text": raw if n == 0 else "", "n_words": count_words(piece),
                 "source_line": turn.line,
             })

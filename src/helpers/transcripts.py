@@ -107,12 +107,13 @@ NAME_PARTICLES = frozenset({"van", "von", "de", "der", "den", "af", "av", "la", 
 SPEAKER_HEADERS = frozenset({"talare", "speaker", "namn", "name", "vem", "who"})
 TEXT_HEADERS = frozenset({"text", "utsaga", "yttrande", "transkription", "transcript", "tal", "speech", "innehåll"})
 
-_TS = r"(?:\d{1,2}:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?"
+# A timestamp as transcripts write it: 12:31, 00:12:31, 00:12:31.500 (also used by the cleaning stage).
+TIMESTAMP = r"(?:\d{1,2}:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?"
 _TIME = re.compile(r"(?:(\d{1,2}):)?(\d{1,2}):(\d{2})(?:[.,](\d{1,3}))?")
-_LEADING_TIME = re.compile(rf"[\[(]?({_TS})[\])]?(?:\s+[-–])?(?:\s+|$)")
-_BRACKETED_TIME = re.compile(rf"[\[(]({_TS})[\])]\s*")
-_COLON_LABEL = re.compile(rf"(?P<label>[^:\[\]]{{1,60}}?)\s*(?:[\[(]?(?P<time>{_TS})[\])]?)?\s*:(?:\s+|$)")
-_LABEL_THEN_TIME = re.compile(rf"(?P<label>[^:\[\]()]{{1,60}}?)\s+[\[(]?(?P<time>{_TS})[\])]?")
+_LEADING_TIME = re.compile(rf"[\[(]?({TIMESTAMP})[\])]?(?:\s+[-–])?(?:\s+|$)")
+_BRACKETED_TIME = re.compile(rf"[\[(]({TIMESTAMP})[\])]\s*")
+_COLON_LABEL = re.compile(rf"(?P<label>[^:\[\]]{{1,60}}?)\s*(?:[\[(]?(?P<time>{TIMESTAMP})[\])]?)?\s*:(?:\s+|$)")
+_LABEL_THEN_TIME = re.compile(rf"(?P<label>[^:\[\]()]{{1,60}}?)\s+[\[(]?(?P<time>{TIMESTAMP})[\])]?")
 _BRACKET_LABEL = re.compile(r"\[(?P<label>[^\[\]]{1,30})\](?P<colon>\s*:)?(?:\s+|$)")
 _BRACKET_ID = re.compile(r"[^\W\d_]{1,12} ?\d{1,4}")
 _SPEECH_NUMBER = re.compile(r"Anf\.\s*\d+\s+(?P<rest>.+)")
