@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from helpers.segments import (CleaningRules, assign_roles, build_segments, clean_text, merge_turns,
-                              segment_study, speaker_replacements, split_long)
+from helpers.roles import assign_roles, merge_turns
+from helpers.segments import (CleaningRules, build_segments, clean_text, segment_study, speaker_replacements,
+                              split_long)
 from helpers.transcripts import Transcript, Turn
 
 RULES = CleaningRules.load()
@@ -55,15 +56,31 @@ def test_merge_consecutive_same_speaker_and_unlabelled_continuations():
         ("Lina", "Hej och välkommen.", 1.0, 3.0), ("Kerstin", "Tack. Det går bra.", 3.5, 5.0)]
 
 
+def _roles(turns: list[Turn], interviewer: list[str], name: str):
+    result = assign_roles(turns, interviewer, name, RULES.interviewer_labels, RULES.respondent_labels)
+    return dict(zip((t.speaker for t in result.turns), result.roles)), result.how, result.confidence
+
+
 def test_roles_from_interviewer_column_then_labels_then_inference():
     turns = [Turn("Lina Björk", "Hur ser du på det?"), Turn("Kerstin", "Ja, alltså, det är så att vi har ...")]
-    roles, how = assign_roles(turns, ["Lina Björk"], "Kerstin Holmberg", RULES)
+    roles, how, confidence = _roles(turns, ["Lina Björk"], "Kerstin Holmberg")
     assert roles == {"Lina Björk": "interviewer", "Kerstin": "respondent"} and how == "interviewer column"
-    roles, how = assign_roles([Turn("I", "Fråga?"), Turn("R", "Svar.")], [], "", RULES)
+    assert confidence == 1.0
+    roles, how, _ = _roles([Turn("I", "Fråga?"), Turn("R", "Svar.")], [], "")
     assert roles == {"I": "interviewer", "R": "respondent"} and how == "speaker label"
     turns = [Turn("A B", "Kort fråga?"), Turn("C D", "Ett mycket längre svar med många ord i sig.")]
-    roles, how = assign_roles(turns, [], "", RULES)
+    roles, how, confidence = _roles(turns, [], "")
     assert roles == {"A B": "interviewer", "C D": "respondent"} and how.startswith("inferred")
+    assert confidence == 0.85  # says most, asks less, the other asks
+
+
+def test_inferred_roles_against_the_evidence_are_not_confident():
+    # The speaker with most words asks every question: "most words answers" is not to be trusted.
+    turns = [Turn("A B", "Vad tänker du om det här, och hur ser det ut i er kommun just nu?"), Turn("C D", "Bra."),
+             Turn("A B", "Och hur har ni organiserat arbetet med digitaliseringen de senaste åren?"),
+             Turn("C D", "Vet inte.")]
+    _, _, confidence = _roles(turns, [], "")
+    assert confidence < 0.6
 
 
 def test_build_segments_ids_offsets_and_pseudonymised_labels():
@@ -106,11 +123,30 @@ def test_text_before_the_first_label_is_not_the_respondent():
     assert list(segs["speaker_role"]) == ["unlabelled", "interviewer", "respondent"]
 
 
-def test_a_file_without_labels_is_all_respondent():
-    turns = [Turn(None, "Första stycket."), Turn(None, "Andra stycket.")]
+def test_cues_without_labels_are_nobodys_until_the_layout_is_stated():
+    turns = [Turn(None, "Första stycket.", 0.0, 1.0), Turn(None, "Andra stycket.", 1.0, 2.0)]
     participant = {"participant_id": "P08", "interviewer": "", "name": "", "language": "sv", "duration_min": None}
-    segs, _, _ = build_segments(_transcript(turns), participant, lambda t: t, RULES)
-    assert set(segs["speaker"]) == {"P08"} and set(segs["speaker_role"]) == {"respondent"}
+    segs, _, quality = build_segments(_transcript(turns, "srt"), participant, lambda t: t, RULES)
+    assert set(segs["speaker"]) == {"Unattributed"} and set(segs["speaker_role"]) == {"unknown"}
+    assert quality["roles_confident"] is False and "roles uncertain" in quality["warnings"]
+    segs, _, quality = build_segments(_transcript(turns, "srt"), {**participant, "layout": "respondent-only"},
+                                      lambda t: t, RULES)
+    assert list(segs["speaker_role"]) == ["respondent"] and list(segs["text"]) == ["Första stycket. Andra stycket."]
+    assert segs["role_source"].iloc[0].startswith("layout column") and quality["roles_confident"] is True
+
+
+def test_a_split_answer_keeps_one_label_in_the_document():
+    turns = [Turn("I", "Fråga?"), Turn("R", "Ett två tre. Fyra fem sex. Sju åtta nio.")]
+    participant = {"participant_id": "P01", "interviewer": "I", "name": "", "language": "sv", "duration_min": None}
+    segs, doc, _ = build_segments(_transcript(turns), participant, lambda t: t, RULES, max_words=3)
+    assert doc == "Interviewer: Fråga?\n\nP01: Ett två tre. Fyra fem sex. Sju åtta nio."
+    assert [doc[s:e] for s, e in zip(segs["char_start"], segs["char_end"])] == list(segs["text"])
+
+
+def test_placeholders_of_the_pseudonymiser_survive_cleaning():
+    assert clean_text("Hi, [namn]. Awesome, [namn], thank you [laughs].", RULES, "en") == \
+        "Hi, [namn]. Awesome, [namn], thank you."
+    assert clean_text("Mejla [e-post] eller ring [telefon] [skratt].", RULES, "sv") == "Mejla [e-post] eller ring [telefon]."
 
 
 def test_raw_text_of_a_split_turn_is_on_its_first_piece_only():

@@ -531,6 +531,8 @@ IDENTIFIER_RULES = (
     IdentifierRule("personnummer", "[personnummer]", _PERSONNUMMER, _accept_personnummer),
     IdentifierRule("phone", "[telefon]", _PHONE, _accept_phone),
 )
+# What the pseudonymiser writes in place of a name or identifier: words of the sentence, never removed by cleaning.
+PLACEHOLDERS = frozenset({AMBIGUOUS} | {rule.placeholder for rule in IDENTIFIER_RULES})
 
 
 def replace_identifiers(text: str) -> str:

@@ -19,11 +19,13 @@ from typing import Callable
 import pandas as pd
 import yaml
 
-from .transcripts import TIMESTAMP, Transcript, Turn
+from .pseudonymise import PLACEHOLDERS
+from .roles import INTERVIEWER_ROLE, RESPONDENT_ROLE, UNKNOWN_ROLE, Attribution, attribute, count_words
+from .transcripts import TIMESTAMP, Transcript
 
 INTERVIEWER = "Interviewer"
 UNLABELLED = "Unlabelled"  # speaker label of text before the first speaker label
-UNLABELLED_ROLE = "unlabelled"
+UNATTRIBUTED = "Unattributed"  # speaker label of turns whose role could not be established
 
 _TIMESTAMP = re.compile(rf"[\[(]?\b{TIMESTAMP}\b[\])]?")
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[A-ZÅÄÖÉ0-9\"'”»])")
@@ -62,8 +64,11 @@ class CleaningRules:
 
 @lru_cache(maxsize=32)
 def _mark_pattern(marks: tuple[str, ...]) -> re.Pattern[str]:
+    """Bracketed transcription marks ("[skratt]", "(ohörbart 2 s)"); the pseudonymiser's placeholders
+    ("[namn]", "[e-post]") stand for words of the sentence and are not marks."""
     words = "|".join(sorted((re.escape(m) for m in marks), key=len, reverse=True))
-    return re.compile(rf"[\[(](?:[^\[\]()]*?\b(?:{words})\b[^\[\]()]*)[\])]", re.IGNORECASE)
+    keep = "|".join(re.escape(p) for p in sorted(PLACEHOLDERS))
+    return re.compile(rf"(?!{keep})[\[(](?:[^\[\]()]*?\b(?:{words})\b[^\[\]()]*)[\])]", re.IGNORECASE)
 
 
 @lru_cache(maxsize=32)
@@ -90,11 +95,6 @@ def clean_text(text: str, rules: CleaningRules, language: str = "sv") -> str:
     return "\n".join(lines)
 
 
-def count_words(text: str) -> int:
-    """Number of words (runs of letters or digits)."""
-    return len(re.findall(r"\w+", text))
-
-
 def split_long(text: str, max_words: int) -> list[str]:
     """Split ``text`` into pieces of at most ``max_words`` words, at paragraphs first, then sentences.
 
@@ -115,148 +115,83 @@ def split_long(text: str, max_words: int) -> list[str]:
     return pieces
 
 
-def merge_turns(turns: list[Turn]) -> list[Turn]:
-    """Merge consecutive turns of the same speaker; an unlabelled turn continues the previous speaker.
-
-    Files with no labels at all keep their turns apart (speaker ``None``).
-    """
-    merged: list[Turn] = []
-    for turn in turns:
-        if not turn.text.strip():
-            continue
-        if merged and (turn.speaker == merged[-1].speaker or (turn.speaker is None and merged[-1].speaker)):
-            last = merged[-1]
-            joiner = " " if last.end is not None and turn.start is not None else "\n"
-            merged[-1] = Turn(last.speaker, last.text.rstrip() + joiner + turn.text.strip(), last.start,
-                              turn.end if turn.end is not None else last.end, last.line)
-        else:
-            merged.append(Turn(turn.speaker, turn.text.strip(), turn.start, turn.end, turn.line))
-    return merged
-
-
-def words_per_speaker(turns: list[Turn]) -> dict[str | None, int]:
-    """How many words each speaker label says, in order of first appearance."""
-    words: dict[str | None, int] = {}
-    for turn in turns:
-        words[turn.speaker] = words.get(turn.speaker, 0) + count_words(turn.text)
-    return words
-
-
-def _label_key(label: str) -> str:
-    return re.sub(r"\s+", " ", label).strip().strip(":").lower()
-
-
-def assign_roles(turns: list[Turn], interviewer_labels: list[str], respondent_name: str,
-                 rules: CleaningRules) -> tuple[dict[str | None, str], str]:
-    """Decide which speaker labels are the interviewer and which the respondent.
-
-    Returns ``(role per label, how it was decided)``. The ``interviewer`` column of the participants
-    file wins; then well-known short codes (I, R, IP, Intervjuare ...) and the respondent's name; else the
-    role is inferred: the speaker with the most words is the respondent, the others interview.
-    """
-    words = words_per_speaker(turns)
-    given = {_label_key(x) for x in interviewer_labels if x.strip()}
-    name = _label_key(respondent_name) if respondent_name else ""
-    roles: dict[str | None, str] = {}
-    how = "interviewer column"
-    for label in words:
-        key = _label_key(label) if label else ""
-        if label is None:
-            continue  # decided below, once the labelled speakers are
-        elif key in given:
-            roles[label] = "interviewer"
-        elif given and (key == name or (name and key in name.split())):
-            roles[label] = "respondent"
-        elif not given and key in rules.interviewer_labels:
-            roles[label], how = "interviewer", "speaker label"
-        elif not given and (key in rules.respondent_labels or (name and (key == name or key in name.split()))):
-            roles[label], how = "respondent", "speaker label"
-    undecided = [label for label in words if label not in roles and label is not None]
-    if undecided:
-        if given and "interviewer" in roles.values():
-            how = "interviewer column; other speakers taken as respondents"
-            roles.update({label: "respondent" for label in undecided})
-        else:
-            how = "inferred: the speaker with the most words is the respondent"
-            has_respondent = "respondent" in roles.values()
-            top = max(undecided, key=lambda label: words[label])
-            for label in undecided:
-                roles[label] = "respondent" if (label == top and not has_respondent) else "interviewer"
-    if None in words:
-        # Text before the first label (a header) is nobody's answer; a file without labels is all answer.
-        roles[None] = UNLABELLED_ROLE if "respondent" in roles.values() else "respondent"
-    return roles, how
-
-
 def build_segments(transcript: Transcript, participant: dict, pseudonymise: Callable[[str], str],
                    rules: CleaningRules, max_words: int = 150) -> tuple[pd.DataFrame, str, dict]:
     """Turn one participant's transcript into segments.
 
     Returns ``(segments, document text, quality record)``. ``participant`` is a row of the participants
-    table (participant_id, interviewer, name, language, ...).
+    table (participant_id, interviewer, name, language, layout, ...). Roles come from
+    :func:`helpers.roles.attribute`; a long turn is split into several segments, but stays one
+    ``LABEL: text`` paragraph of the document.
     """
     pid = participant["participant_id"]
     language = participant.get("language") or "sv"
-    turns = merge_turns(transcript.turns)
-    interviewer_labels = [x for x in str(participant.get("interviewer", "")).split(";") if x.strip()]
-    roles, how = assign_roles(turns, interviewer_labels, str(participant.get("name", "")), rules)
-    labels = _speaker_labels(roles, words_per_speaker(turns), pid)
+    attribution = attribute(transcript, participant, rules.interviewer_labels, rules.respondent_labels)
+    labels = turn_labels(attribution, pid)
     rows: list[dict] = []
     doc_parts: list[str] = []
     offset = 0
-    for turn in turns:
+    for turn, role, label in zip(attribution.turns, attribution.roles, labels):
         raw = pseudonymise(turn.text)
         cleaned = clean_text(raw, rules, language)
         if not cleaned:
             continue
         pieces = split_long(cleaned, max_words)
+        prefix = f"{label}: "
+        start = offset + len(prefix)
         for n, piece in enumerate(pieces):
             seq = len(rows) + 1
-            prefix = f"{labels[turn.speaker]}: "
-            start = offset + len(prefix)
-            doc_parts.append(prefix + piece)
             rows.append({
                 "segment_id": f"{pid}-{seq:03d}", "participant_id": pid, "seq": seq,
-                "speaker": labels[turn.speaker], "speaker_role": roles[turn.speaker], "role_source": how,
+                "speaker": label, "speaker_role": role, "role_source": attribution.how,
+                "role_confidence": attribution.confidence,
                 # A split turn's times are known at its start and its end only.
                 "start_s": turn.start if n == 0 else None, "end_s": turn.end if n == len(pieces) - 1 else None,
                 "char_start": start, "char_end": start + len(piece),
                 "text": piece, "raw_text": raw if n == 0 else "", "n_words": count_words(piece),
                 "source_line": turn.line,
             })
-            offset = start + len(piece) + 2
+            start += len(piece) + 1
+        doc_parts.append(prefix + " ".join(pieces))
+        offset += len(doc_parts[-1]) + 2
     segments = pd.DataFrame(rows, columns=SEGMENT_COLUMNS)
-    quality = _quality(transcript, participant, segments, len(turns), how)
+    quality = _quality(transcript, participant, segments, attribution)
     return segments, "\n\n".join(doc_parts), quality
 
 
-SEGMENT_COLUMNS = ["segment_id", "participant_id", "seq", "speaker", "speaker_role", "role_source", "start_s",
-                   "end_s", "char_start", "char_end", "text", "raw_text", "n_words", "source_line"]
+SEGMENT_COLUMNS = ["segment_id", "participant_id", "seq", "speaker", "speaker_role", "role_source",
+                   "role_confidence", "start_s", "end_s", "char_start", "char_end", "text", "raw_text", "n_words",
+                   "source_line"]
 
 
-def _speaker_labels(roles: dict[str | None, str], words: dict[str | None, int], pid: str) -> dict[str | None, str]:
-    """Pseudonymous speaker labels: the participant id for the respondent who speaks most, Interviewer (2, 3 ...)
-    for interviewers, Unlabelled for text before the first label."""
-    labels: dict[str | None, str] = {lab: UNLABELLED for lab, role in roles.items() if role == UNLABELLED_ROLE}
-    respondents = sorted((lab for lab, role in roles.items() if role == "respondent"), key=lambda lab: -words[lab])
-    interviewers = [lab for lab, role in roles.items() if role == "interviewer"]
-    for i, lab in enumerate(respondents):
-        labels[lab] = pid if i == 0 else f"{pid} speaker {i + 1}"
-    for i, lab in enumerate(interviewers):
-        labels[lab] = INTERVIEWER if i == 0 else f"{INTERVIEWER} {i + 1}"
-    if None in labels and len(roles) == 1:
-        labels[None] = pid
-    return labels
+def turn_labels(attribution: Attribution, pid: str) -> list[str]:
+    """Each turn's pseudonymous speaker label: the participant id for the respondent who speaks most
+    (``P01 speaker 2`` for others), ``Interviewer`` (``Interviewer 2`` ...), ``Unlabelled`` for text before
+    the first label, ``Unattributed`` (``Unattributed 2`` ...) for speakers whose role is unknown."""
+    words: dict[tuple[str | None, str], int] = {}
+    for turn, role in zip(attribution.turns, attribution.roles):
+        words[(turn.speaker, role)] = words.get((turn.speaker, role), 0) + count_words(turn.text)
+    names: dict[tuple[str | None, str], str] = {}
+    for role, base in ((RESPONDENT_ROLE, None), (INTERVIEWER_ROLE, INTERVIEWER), (UNKNOWN_ROLE, UNATTRIBUTED)):
+        speakers = [key for key in words if key[1] == role]
+        if role == RESPONDENT_ROLE:
+            speakers.sort(key=lambda key: -words[key])
+        for i, key in enumerate(speakers):
+            if base is None:
+                names[key] = pid if i == 0 else f"{pid} speaker {i + 1}"
+            else:
+                names[key] = base if i == 0 else f"{base} {i + 1}"
+    return [names.get((turn.speaker, role), UNLABELLED) for turn, role in zip(attribution.turns, attribution.roles)]
 
 
-def _quality(transcript: Transcript, participant: dict, segments: pd.DataFrame, n_turns: int, how: str) -> dict:
+def _quality(transcript: Transcript, participant: dict, segments: pd.DataFrame, attribution: Attribution) -> dict:
     words = int(segments["n_words"].sum())
-    respondent = int(segments.loc[segments["speaker_role"] == "respondent", "n_words"].sum())
-    warnings = list(transcript.warnings)
-    if how.startswith("inferred"):
+    respondent = int(segments.loc[segments["speaker_role"] == RESPONDENT_ROLE, "n_words"].sum())
+    warnings = list(transcript.warnings) + attribution.notes
+    if attribution.how.startswith("inferred") and attribution.confident:
         warnings.append("speaker roles inferred (no interviewer column)")
     share = respondent / words if words else 0.0
-    if words and share < 0.5:
+    if words and share < 0.5 and attribution.confident:
         warnings.append(f"respondent speaks only {share:.0%} of the words")
     if segments["speaker"].nunique() < 2:
         warnings.append("only one speaker found")
@@ -266,9 +201,13 @@ def _quality(transcript: Transcript, participant: dict, segments: pd.DataFrame, 
     # The file is named by participant id: a transcript's own file name may carry a real name.
     return {"participant_id": participant["participant_id"],
             "file": f"{participant['participant_id']}{transcript.path.suffix.lower()}",
-            "format": transcript.format, "encoding": transcript.encoding or "", "turns": n_turns,
-            "segments": len(segments), "words": words, "respondent_share": round(share, 3),
-            "duration_min": duration, "warnings": "; ".join(warnings)}
+            "format": transcript.format, "encoding": transcript.encoding or "", "layout": transcript.layout,
+            "turns": len(attribution.turns), "segments": len(segments), "words": words,
+            "respondent_share": round(share, 3), "duration_min": duration,
+            "roles": attribution.how, "role_confidence": attribution.confidence,
+            "roles_confident": attribution.confident,
+            "interviewer_match": "; ".join(" ".join(label.split()) for label in attribution.matched),
+            "warnings": "; ".join(warnings)}
 
 
 @dataclass
@@ -298,11 +237,11 @@ def speaker_replacements(transcripts: dict[str, Transcript], participants: pd.Da
     """
     pairs = []
     for rec in participants.to_dict("records"):
-        turns = merge_turns(transcripts[rec["participant_id"]].turns)
-        interviewer_labels = [x for x in str(rec.get("interviewer", "")).split(";") if x.strip()]
-        roles, _ = assign_roles(turns, interviewer_labels, str(rec.get("name", "")), rules)
-        labels = _speaker_labels(roles, words_per_speaker(turns), rec["participant_id"])
-        pairs += [(label, pseudonym) for label, pseudonym in labels.items() if label]
+        attribution = attribute(transcripts[rec["participant_id"]], rec, rules.interviewer_labels,
+                                rules.respondent_labels)
+        labels = turn_labels(attribution, rec["participant_id"])
+        pairs += list(dict.fromkeys((turn.speaker, label) for turn, label in zip(attribution.turns, labels)
+                                    if turn.speaker))
     return pairs
 
 

@@ -79,11 +79,26 @@ class Transcript:
     encoding: str | None  # detected text encoding (None for .docx)
     turns: list[Turn]
     warnings: list[str] = field(default_factory=list)
+    layout: str = ""  # how the turns were found: one of LAYOUTS
 
 
 FORMATS_FIX = "save the transcript as .txt, .docx, .vtt or .srt"
 NO_LABELS = "no speaker labels found: each paragraph is read as a turn without a speaker"
 MAX_HEADER_WORDS = 40  # a header block longer than this may be speech, so it is kept
+MIN_LAYOUT_SCORE = 0.25  # a label layout explaining less of a file than this (see _score) is not one
+MAX_TITLE_LINES = 4  # title, date and header lines dropped from the top of an unlabelled transcript
+# How the turns of a transcript were found (Transcript.layout; the quality table shows it).
+LAYOUTS = {
+    "colon": "a label and a colon at the start of a line (Name: text)",
+    "label-line": "a label alone on its line, the text below (with or without colon or time: Otter's Name  0:21)",
+    "bracket": "a bracketed label at the start of a line ([id1] text)",
+    "bold": "a bold label at the start of a Word paragraph",
+    "table": "a Word table with a speaker column",
+    "cue-voice": "subtitle cues with WebVTT voice tags (<v Name>)",
+    "cue-label": "subtitle cues starting with Name:",
+    "paragraphs": "no labels: each paragraph is a turn",
+    "cues": "subtitle cues without labels",
+}
 
 # Codes interviewers use for speakers; accepted as labels in any case.
 KNOWN_CODES = frozenset({
@@ -120,6 +135,13 @@ _SPEECH_NUMBER = re.compile(r"Anf\.\s*\d+\s+(?P<rest>.+)")
 _TRAILING_PAREN = re.compile(r"\s*\([^()]{1,40}\)$")
 _NAME_WORD = re.compile(r"[^\W_][\w'’\-]*|[^\W\d_]{1,4}\.")
 _MARKDOWN_HEADER = re.compile(r"#{1,6}\s")
+_TRAILING_TIME = re.compile(rf"\s+[\[(]?({TIMESTAMP})[\])]?$")
+_MONTHS = ("jan|feb|mar|apr|ma[jy]|jun|jul|aug|sep|okt|oct|nov|dec")
+_DATE = re.compile(rf"\b(?:\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}}[./]\d{{1,2}}[./]\d{{2,4}}|\d{{1,2}}\.? (?:{_MONTHS})\w* \d{{4}}"
+                   rf"|(?:{_MONTHS})\w* \d{{1,2}},? \d{{4}})\b", re.IGNORECASE)
+_END_LINE = re.compile(r"[\W_]*(?:(?:the )?end(?: of (?:the )?(?:transcript|interview|recording))?|transcript ends"
+                       r"|slut(?: på (?:intervjun|transkriptionen|inspelningen))?|intervjun (?:är )?slut)[\W_]*",
+                       re.IGNORECASE)
 _SRT_TAG = re.compile(r"</?[A-Za-z][^<>]*>")  # <i>, <b>, <font color=...>
 _VTT_TIMING = re.compile(r"\s*(?:\d+:)?[0-5]?\d:[0-5]\d\.\d{1,3}\s+-->\s+(?:\d+:)?[0-5]?\d:[0-5]\d\.\d{1,3}(?:\s|$)")
 _SRT_TIMING = re.compile(r"\s*\d+:[0-5]?\d:[0-5]?\d[,.]\d{1,3}\s*-->\s*\d+:[0-5]?\d:[0-5]?\d[,.]\d{1,3}(?:\s|$)")
@@ -136,6 +158,7 @@ class _Line:
     speaker: str | None = None
     start: float | None = None
     new_paragraph: bool = True
+    kind: str | None = None  # the layout its label has (a key of LAYOUTS), None without a label
 
     @property
     def only_time(self) -> bool:
@@ -196,19 +219,26 @@ def _bracket_label(inner: str, with_colon: bool) -> str | None:
     return _clean_label(inner) if with_colon else None
 
 
-def split_label(text: str) -> tuple[str, str | None, str] | None:
-    """Find a label at the start of ``text``: ``(label, timestamp in it or None, rest)``."""
+def _split_label(text: str) -> tuple[str, str | None, str, str] | None:
+    """Find a label at the start of ``text``: ``(label, timestamp in it or None, rest, layout kind)``."""
     if match := _BRACKET_LABEL.match(text):
         if not _TIME.fullmatch(match["label"]):
             label = _bracket_label(match["label"], bool(match["colon"]))
-            return (label, None, text[match.end():]) if label else None
+            return (label, None, text[match.end():], "bracket") if label else None
     if match := _COLON_LABEL.match(text):
         label = _clean_label(match["label"])
-        return (label, match["time"], text[match.end():]) if label else None
+        rest = text[match.end():]
+        return (label, match["time"], rest, "colon" if rest.strip() else "label-line") if label else None
     if match := _LABEL_THEN_TIME.fullmatch(text):
         label = _clean_label(match["label"])
-        return (label, match["time"], "") if label else None
+        return (label, match["time"], "", "label-line") if label else None
     return None
+
+
+def split_label(text: str) -> tuple[str, str | None, str] | None:
+    """Find a label at the start of ``text``: ``(label, timestamp in it or None, rest)``."""
+    found = _split_label(text)
+    return found[:3] if found else None
 
 
 def _parse_line(raw: str, number: int, new_paragraph: bool) -> _Line:
@@ -216,15 +246,15 @@ def _parse_line(raw: str, number: int, new_paragraph: bool) -> _Line:
     start, rest = None, raw
     if leading := _LEADING_TIME.match(raw):
         start, rest = _seconds(leading[1]), raw[leading.end():]
-    found = split_label(rest)
+    found = _split_label(rest)
     if found is None:
         return _Line(number, raw, rest, None, start, new_paragraph)
-    label, stamp, rest = found
+    label, stamp, rest, kind = found
     if start is None and stamp:
         start = _seconds(stamp)
     if start is None and (after := _BRACKETED_TIME.match(rest)):
         start, rest = _seconds(after[1]), rest[after.end():]
-    return _Line(number, raw, rest.strip(), label, start, new_paragraph)
+    return _Line(number, raw, rest.strip(), label, start, new_paragraph, kind)
 
 
 # --- assembling lines into turns -------------------------------------------------------------------
@@ -265,13 +295,143 @@ def _assemble(lines: Iterable[_Line], labelled: bool) -> list[Turn]:
     return turns
 
 
-def _turns_from_lines(lines: list[_Line], path: Path) -> tuple[list[Turn], list[str]]:
-    """Turns and warnings from the parsed lines of a text or Word transcript."""
+# --- choosing the layout ------------------------------------------------------------------------------
+
+
+def _bare_label(line: _Line) -> str | None:
+    """A label alone on its line without a colon ("Researcher", "Unknown Speaker  0:21"), or None.
+
+    Short (1 to 4 words, see :func:`_clean_label`), capitalised, no sentence punctuation. Whether it is a
+    label is decided with the rest of the file: it must recur and alternate (:func:`_choose_labels`).
+    """
+    if line.speaker is not None or line.only_time:
+        return None
+    text = _TRAILING_TIME.sub("", line.text).strip()
+    if not text or len(text) > 40 or text[-1] in ".,;:!?…\"'”»)":
+        return None
+    return _clean_label(text)
+
+
+def _units(lines: list[_Line], labels: dict[int, str]) -> int:
+    """Paragraphs from the first label on; a label alone on its line and the text below it are one."""
+    units, after_label = 0, False
+    for i in range(min(labels), len(lines)):
+        units += lines[i].new_paragraph and not after_label
+        after_label = i in labels and not (lines[i].text if lines[i].speaker else "")
+    return max(units, 1)
+
+
+def _score(labels: dict[int, str], lines: list[_Line], strong: bool) -> float:
+    """How well a set of label lines (line index -> label) explains a file, from 0 to 1.
+
+    A layout that explains the file starts most of its paragraphs with a label (from the first label
+    on: text above it is a header), its labels recur (a speaker speaks more than once) and alternate
+    (speakers take turns). Weak candidates (bare label lines) must recur to count at all; strong ones
+    (``Name:``, ``[id1]``, bold, table) get half credit without it.
+    """
+    if not labels:
+        return 0.0
+    order = [labels[i] for i in sorted(labels)]
+    counts = Counter(order)
+    recurring = sum(c for c in counts.values() if c > 1) / len(order)
+    if len(order) == 1:
+        # One label explains a file only when the file starts with it (a one-speaker statement).
+        return 0.5 if strong and min(labels) == 0 else 0.0
+    changes = sum(a != b for a, b in zip(order, order[1:])) / (len(order) - 1)
+    density = min(1.0, 2 * len(order) / _units(lines, labels))  # half the paragraphs labelled is plenty
+    credit = 0.5 + 0.5 * recurring if strong else recurring
+    many = 1.0 if len(counts) <= max(8, len(order) // 3) else 0.3  # every "label" different: not labels
+    return density * credit * (0.5 + 0.5 * changes) * many
+
+
+def _candidates(lines: list[_Line]) -> dict[str, dict[int, str]]:
+    """The label lines of each candidate layout: ``marked`` (every ``Name:``, ``[id1]``, bold and table
+    label, as the line parser found them) and ``bare`` (labels alone on their line without a colon)."""
+    groups: dict[str, dict[int, str]] = {"marked": {}, "bare": {}}
+    for i, line in enumerate(lines):
+        if line.speaker is not None:
+            groups["marked"][i] = line.speaker
+        elif (label := _bare_label(line)) is not None and i + 1 < len(lines) \
+                and lines[i + 1].speaker is None and _bare_label(lines[i + 1]) is None:
+            groups["bare"][i] = label
+    counts = Counter(groups["bare"].values())  # a bare label line counts only for a speaker who speaks again
+    groups["bare"] = {i: label for i, label in groups["bare"].items() if counts[label] > 1}
+    return groups
+
+
+def _without_label(line: _Line) -> _Line:
+    """A line whose label was not taken: its whole text is speech."""
+    return replace(line, text=line.raw, speaker=None, start=None if line.speaker else line.start, kind=None)
+
+
+def _choose_labels(lines: list[_Line]) -> tuple[list[_Line], str | None]:
+    """The lines with the labels of the layout that explains the file best, and that layout's name.
+
+    The candidates (:func:`_candidates`) are scored by :func:`_score`; the best one wins if it explains
+    the file at all (score at least :data:`MIN_LAYOUT_SCORE`), else the file has no labels (None). The
+    labels of the losing candidate are read as text.
+    """
+    groups = _candidates(lines)
+    scores = {group: _score(labels, lines, strong=group == "marked") for group, labels in groups.items()}
+    best = max(scores, key=scores.get)
+    if scores[best] < MIN_LAYOUT_SCORE:
+        return [_without_label(line) if line.speaker else line for line in lines], None
+    chosen = groups[best]
+    if best == "marked":
+        kinds = Counter(lines[i].kind for i in chosen)
+        layout = kinds.most_common(1)[0][0]
+        if layout in ("colon", "label-line"):
+            layout = "label-line" if kinds["label-line"] > len(chosen) / 2 else "colon"
+        return lines, layout
+    out = []
+    for i, line in enumerate(lines):
+        if i in chosen:
+            stamp = _TRAILING_TIME.search(line.text)
+            start = _seconds(stamp[1]) if stamp else line.start
+            out.append(replace(line, text="", speaker=chosen[i], start=start, kind="label-line"))
+        else:
+            out.append(_without_label(line) if line.speaker else line)
+    return out, "label-line"
+
+
+def _is_title(text: str) -> bool:
+    """A title, date or header line at the top of an unlabelled transcript ("Interview 3", "2024-03-05")."""
+    words = text.split()
+    if not words or len(words) > 12 or "?" in text:
+        return False
+    if _DATE.search(text) and len(words) <= 8:
+        return True
+    if words[0].lower() in TITLE_WORDS:
+        return True
+    key = text.split(":", 1)[0].strip().lower() if ":" in text else ""
+    if key in METADATA_KEYS:
+        return True
+    capitalised = sum(w[0].isupper() or w[0].isdigit() for w in words)
+    return len(words) <= 8 and text[-1] not in ".!…:,;" and capitalised * 2 >= len(words)
+
+
+def _drop_title_and_end(turns: list[Turn]) -> tuple[list[Turn], list[str]]:
+    """Title, date and "end of transcript" lines of an unlabelled transcript are not turns."""
+    first = 0
+    while first < min(len(turns) - 1, MAX_TITLE_LINES) and _is_title(turns[first].text):
+        first += 1
+    last = len(turns)
+    while last > first + 1 and _END_LINE.fullmatch(turns[last - 1].text.strip()):
+        last -= 1
+    dropped = [turn.text for turn in turns[:first] + turns[last:]]
+    notes = [f"{len(dropped)} title, date or end line(s) are not turns: "
+             + "; ".join(f"'{text}'" for text in dropped)] if dropped else []
+    return turns[first:last], notes
+
+
+def _turns_from_lines(lines: list[_Line], path: Path) -> tuple[list[Turn], list[str], str]:
+    """Turns, warnings and the layout (see :data:`LAYOUTS`) from the parsed lines of a text or Word transcript."""
     warnings: list[str] = []
-    if not any(line.speaker is not None for line in lines):
-        turns = _assemble(lines, labelled=False)
-        if turns:
-            warnings.append(NO_LABELS)
+    lines, layout = _choose_labels(lines)
+    if layout is None:
+        layout = "paragraphs"
+        turns, notes = _drop_title_and_end(_assemble(lines, labelled=False))
+        warnings += [NO_LABELS] + notes if turns else notes
     else:
         first = next(i for i, line in enumerate(lines) if line.speaker is not None)
         first -= 1 if first and lines[first - 1].only_time else 0  # the first turn's timestamp, on the line above
@@ -290,7 +450,7 @@ def _turns_from_lines(lines: list[_Line], path: Path) -> tuple[list[Turn], list[
     turns = [turn for turn in turns if turn.text.strip()]
     if not turns:
         raise InputError(path, "contains no transcript text", fix="check that the right file was exported")
-    return turns, warnings
+    return turns, warnings, layout
 
 
 def _span(lines: list[_Line]) -> str:
@@ -330,8 +490,8 @@ def _text_lines(text: str) -> Iterator[_Line]:
 
 def _read_txt(path: Path) -> Transcript:
     text, encoding = _read_nonempty(path)
-    turns, warnings = _turns_from_lines(list(_text_lines(text)), path)
-    return Transcript(path, "txt", encoding, turns, warnings)
+    turns, warnings, layout = _turns_from_lines(list(_text_lines(text)), path)
+    return Transcript(path, "txt", encoding, turns, warnings, layout)
 
 
 # --- Word --------------------------------------------------------------------------------------------
@@ -401,7 +561,7 @@ def _paragraph_lines(paragraph: _Paragraph, bold_labels: Counter) -> Iterator[_L
         line = _parse_line(part, paragraph.number, new_paragraph=i == 0)
         if i == 0 and line.speaker is None and bold is not None and (
                 not bold[1] or bold[0].lower() in KNOWN_CODES or bold_labels[bold[0]] > 1):
-            line = _Line(paragraph.number, part, bold[1].split("\n")[0].strip(), bold[0], line.start, True)
+            line = _Line(paragraph.number, part, bold[1].split("\n")[0].strip(), bold[0], line.start, True, "bold")
         yield line
 
 
@@ -421,7 +581,7 @@ def _row_line(cells: list[str], number: int, first_row: bool) -> _Line | None:
     if not speaker or speaker.lower() in METADATA_KEYS or len(speaker.split()) > 6:
         joined = " ".join(cell for cell in cells if cell)
         return _Line(number, joined, joined, None, start, True) if joined else None
-    return _Line(number, text, text, speaker, start, True)
+    return _Line(number, text, text, speaker, start, True, "table")
 
 
 def _row_cells(row) -> list[str]:
@@ -470,8 +630,8 @@ def _docx_lines(document: docx.document.Document) -> Iterator[_Line]:
 
 def _read_docx(path: Path) -> Transcript:
     lines = list(_docx_lines(_open_docx(path)))
-    turns, warnings = _turns_from_lines(lines, path)
-    return Transcript(path, "docx", None, turns, warnings)
+    turns, warnings, layout = _turns_from_lines(lines, path)
+    return Transcript(path, "docx", None, turns, warnings, layout)
 
 
 # --- subtitles ---------------------------------------------------------------------------------------
@@ -517,7 +677,8 @@ def _cue_turns(cues: list[_Cue], path: Path, fmt: str, encoding: str) -> Transcr
         warnings.append("no speaker labels found: every cue is read as a turn without a speaker")
     elif leading:
         warnings.append(f"{leading} cue(s) before the first speaker label cannot be attributed to a speaker")
-    return Transcript(path, fmt, encoding, turns, warnings)
+    layout = "cues" if leading == len(turns) else "cue-voice" if any(c.voice for c in cues) else "cue-label"
+    return Transcript(path, fmt, encoding, turns, warnings, layout)
 
 
 def _one_line(text: str) -> str:

@@ -1,0 +1,319 @@
+"""Who is speaking: the interviewer or the respondent, turn by turn, and how sure that is.
+
+Stage 01 reads a transcript into turns (:mod:`helpers.transcripts`); this module decides each turn's
+role before anything is cleaned or quoted. In order:
+
+1. The ``layout`` column of participants.csv settles it when filled in: ``respondent-only`` (every turn
+   is the respondent's), ``alternating-interviewer-first`` / ``alternating-respondent-first`` (turns
+   alternate strictly from the first one after the title), ``labelled`` (the file must have labels).
+2. In a labelled file, the ``interviewer`` column names the interviewer's label(s). Labels are compared
+   by :func:`name_key`: case, accents, whitespace, a ``(tag)`` suffix, titles and speech numbers do not
+   matter, so ``Lina Björk`` matches ``LINA BJÖRK (S)`` and ``Lina Bjork``; a name of two words or more
+   also matches a label that contains it (``Statsrådet Lina Björk``). Then well-known codes (``I``,
+   ``R``, ``Intervjuare`` ...) and the respondent's name. Else the roles are inferred from the words
+   and questions per speaker.
+3. A file without labels whose paragraphs are its turns is read as an interview that alternates
+   questions and answers: a two-state hidden Markov model over the paragraphs (questions, length,
+   alternation) gives each paragraph a role and a confidence.
+
+Whatever the path, a confidence below :data:`CONFIDENT` makes every turn ``unknown``: such an interview is
+never quoted or coded as a respondent's words, and the quality table, the end of the run and the
+report's method section say so. Diarisation placeholders (``Unknown Speaker``, ``Speaker 2``) are
+speakers of their own.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from .errors import InputError
+from .pseudonymise import label_name
+from .study import LAYOUT_CHOICES
+from .transcripts import Transcript, Turn
+
+INTERVIEWER_ROLE, RESPONDENT_ROLE, UNKNOWN_ROLE, UNLABELLED_ROLE = "interviewer", "respondent", "unknown", "unlabelled"
+CONFIDENT = 0.6  # roles decided with less confidence than this are not used: every turn is "unknown"
+LAYOUT_FIX = f"write one of {', '.join(LAYOUT_CHOICES)} in the layout column, or leave it empty"
+
+# The alternation model: P(question | role), the typical length of a turn (words, log-normal), P(switch).
+_QUESTION = {INTERVIEWER_ROLE: 0.8, RESPONDENT_ROLE: 0.1}
+_LOG_WORDS = {INTERVIEWER_ROLE: (math.log(14), 0.9), RESPONDENT_ROLE: (math.log(60), 1.0)}
+_SWITCH = 0.85
+_STATES = (INTERVIEWER_ROLE, RESPONDENT_ROLE)
+
+
+@dataclass
+class Attribution:
+    """The turns of one transcript with a role each, how the roles were decided, and how sure that is."""
+
+    turns: list[Turn]  # merged: consecutive turns of one speaker (or of one role, in an unlabelled file) are one
+    roles: list[str]  # per turn: interviewer, respondent, unlabelled (header before the first label) or unknown
+    how: str  # the role_source of every segment
+    confidence: float  # 0..1
+    matched: list[str] = field(default_factory=list)  # labels the interviewer column matched
+    notes: list[str] = field(default_factory=list)  # for the quality table's warnings
+
+    @property
+    def confident(self) -> bool:
+        return self.confidence >= CONFIDENT
+
+
+def name_key(label: str) -> str:
+    """A speaker label or name in the form they are compared in: no title, tag, time or accents, lower case."""
+    name = label_name(label) or label
+    name = "".join(ch for ch in unicodedata.normalize("NFKD", name) if not unicodedata.combining(ch))
+    return " ".join(re.sub(r"[^\w\s-]", " ", name).casefold().split())
+
+
+def _names_match(label_key: str, given_key: str) -> bool:
+    """Same name, or a name of two words or more inside the label ("statsrådet lina björk")."""
+    if label_key == given_key:
+        return True
+    given, words = given_key.split(), label_key.split()
+    return len(given) >= 2 and any(words[i:i + len(given)] == given for i in range(len(words) - len(given) + 1))
+
+
+def matching_labels(labels: Sequence[str], names: Sequence[str]) -> list[str]:
+    """The labels that one of ``names`` (the interviewer column, or the respondent's name) matches."""
+    keys = [name_key(n) for n in names if n.strip()]
+    return [label for label in labels if any(_names_match(name_key(label), k) for k in keys if k)]
+
+
+def merge_turns(turns: list[Turn]) -> list[Turn]:
+    """Merge consecutive turns of the same speaker; an unlabelled turn continues the previous speaker.
+
+    In a file without any labels nothing is merged: its turns are paragraphs or cues.
+    """
+    if all(turn.speaker is None for turn in turns):
+        return [turn for turn in turns if turn.text.strip()]
+    merged: list[Turn] = []
+    for turn in turns:
+        if not turn.text.strip():
+            continue
+        if merged and (turn.speaker == merged[-1].speaker or (turn.speaker is None and merged[-1].speaker)):
+            merged[-1] = _joined(merged[-1], turn)
+        else:
+            merged.append(Turn(turn.speaker, turn.text.strip(), turn.start, turn.end, turn.line))
+    return merged
+
+
+def _joined(first: Turn, second: Turn) -> Turn:
+    """Two turns as one: cues join with a space, paragraphs with a line break."""
+    joiner = " " if first.end is not None and second.start is not None else "\n"
+    return Turn(first.speaker, first.text.rstrip() + joiner + second.text.strip(), first.start,
+                second.end if second.end is not None else first.end, first.line)
+
+
+def _merge_roles(turns: list[Turn], roles: list[str]) -> tuple[list[Turn], list[str]]:
+    """Consecutive turns with the same role as one turn (an answer over two paragraphs is one answer)."""
+    out_turns: list[Turn] = []
+    out_roles: list[str] = []
+    for turn, role in zip(turns, roles):
+        if out_roles and out_roles[-1] == role:
+            out_turns[-1] = _joined(out_turns[-1], turn)
+        else:
+            out_turns.append(turn)
+            out_roles.append(role)
+    return out_turns, out_roles
+
+
+def count_words(text: str) -> int:
+    """Number of words (runs of letters or digits)."""
+    return len(re.findall(r"\w+", text))
+
+
+def _is_question(text: str) -> bool:
+    """A turn that asks: it ends with a question mark, or is short and holds one."""
+    text = text.strip().rstrip("\"'”») ")
+    return text.endswith("?") or ("?" in text and count_words(text) <= 40)
+
+
+def words_per_speaker(turns: list[Turn]) -> dict[str | None, int]:
+    """How many words each speaker label says, in order of first appearance."""
+    words: dict[str | None, int] = {}
+    for turn in turns:
+        words[turn.speaker] = words.get(turn.speaker, 0) + count_words(turn.text)
+    return words
+
+
+# ---- labelled files ------------------------------------------------------------------------------
+
+
+def _code_role(label: str, interviewer_codes: frozenset[str], respondent_codes: frozenset[str]) -> str | None:
+    key = " ".join(label.split()).strip(":").lower()
+    return INTERVIEWER_ROLE if key in interviewer_codes else RESPONDENT_ROLE if key in respondent_codes else None
+
+
+def assign_roles(turns: list[Turn], interviewer_labels: list[str], respondent_name: str,
+                 interviewer_codes: frozenset[str], respondent_codes: frozenset[str]) -> Attribution:
+    """Roles of a labelled transcript's (merged) turns; see the module docstring for the order of evidence."""
+    words = words_per_speaker(turns)
+    labels = [label for label in words if label is not None]
+    matched = matching_labels(labels, interviewer_labels)
+    named = [label for label in matching_labels(labels, [respondent_name]) if label not in matched]
+    roles: dict[str | None, str] = {}
+    notes = []
+    if matched:
+        how, confidence = "interviewer column", 1.0
+        roles = {label: INTERVIEWER_ROLE if label in matched else RESPONDENT_ROLE for label in labels}
+        if len(labels) > len(matched) + 1:
+            how = "interviewer column; other speakers taken as respondents"
+    else:
+        if interviewer_labels:
+            notes.append(f"the interviewer column ({'; '.join(interviewer_labels)}) matches no speaker label "
+                         f"(labels: {'; '.join(labels[:6])})")
+        roles = {label: role for label in labels
+                 if (role := _code_role(label, interviewer_codes, respondent_codes)) is not None}
+        roles.update({label: RESPONDENT_ROLE for label in named})
+        how, confidence = "speaker label", 0.95
+        undecided = [label for label in labels if label not in roles]
+        if undecided:
+            roles, how, confidence = _infer_labelled(turns, roles, undecided, words)
+    if None in words:
+        # Text before the first label is a header, nobody's answer.
+        roles[None] = UNLABELLED_ROLE
+    return Attribution(turns, [roles[turn.speaker] for turn in turns], how, confidence, matched, notes)
+
+
+def _question_share(turns: list[Turn], labels: Sequence[str]) -> float:
+    own = [turn for turn in turns if turn.speaker in labels]
+    return sum(_is_question(turn.text) for turn in own) / len(own) if own else 0.0
+
+
+def _infer_labelled(turns: list[Turn], roles: dict[str | None, str], undecided: list[str],
+                    words: dict[str | None, int]) -> tuple[dict[str | None, str], str, float]:
+    """Roles of the undecided labels: the one who speaks most answers, unless the evidence says otherwise.
+
+    The confidence counts three signs: the respondent says most of the words, the others ask more
+    questions than the respondent, and the others ask questions at all.
+    """
+    roles = dict(roles)
+    if RESPONDENT_ROLE in roles.values():
+        roles.update({label: INTERVIEWER_ROLE for label in undecided})
+        return roles, "speaker label; other speakers taken as interviewers", 0.8
+    top = max(undecided, key=lambda label: words[label])
+    others = [label for label in words if label is not None and label != top]
+    if not others:
+        roles[top] = RESPONDENT_ROLE
+        return roles, "inferred: the only speaker is the respondent", CONFIDENT
+    total = sum(words[label] for label in words if label is not None)
+    asks_more = _question_share(turns, others) > _question_share(turns, [top])
+    signs = (words[top] / total >= 0.55) + asks_more + (_question_share(turns, others) >= 0.3)
+    for label in undecided:
+        roles[label] = RESPONDENT_ROLE if label == top else INTERVIEWER_ROLE
+    return roles, "inferred: the speaker with the most words is the respondent", 0.4 + 0.15 * signs
+
+
+# ---- unlabelled files ----------------------------------------------------------------------------
+
+
+def _log_emission(turn: Turn, role: str) -> float:
+    question = _QUESTION[role] if _is_question(turn.text) else 1 - _QUESTION[role]
+    mean, sd = _LOG_WORDS[role]
+    z = (math.log(max(count_words(turn.text), 1)) - mean) / sd
+    return math.log(question) - 0.5 * z * z - math.log(sd)
+
+
+def _posteriors(turns: list[Turn]) -> list[dict[str, float]]:
+    """P(role | all turns) per turn, by the forward-backward algorithm of the alternation model."""
+    def step(prev: dict[str, float], emit: dict[str, float]) -> dict[str, float]:
+        out = {s: emit[s] + _logsumexp([prev[r] + math.log(_SWITCH if r != s else 1 - _SWITCH) for r in _STATES])
+               for s in _STATES}
+        return out
+    emits = [{s: _log_emission(turn, s) for s in _STATES} for turn in turns]
+    forward = [{s: math.log(0.5) + emits[0][s] for s in _STATES}]
+    for emit in emits[1:]:
+        forward.append(step(forward[-1], emit))
+    backward = [{s: 0.0 for s in _STATES}]
+    for emit in reversed(emits[1:]):
+        nxt = backward[0]
+        backward.insert(0, {r: _logsumexp([math.log(_SWITCH if r != s else 1 - _SWITCH) + emit[s] + nxt[s]
+                                           for s in _STATES]) for r in _STATES})
+    out = []
+    for f, b in zip(forward, backward):
+        norm = _logsumexp([f[s] + b[s] for s in _STATES])
+        out.append({s: math.exp(f[s] + b[s] - norm) for s in _STATES})
+    return out
+
+
+def _logsumexp(values: list[float]) -> float:
+    top = max(values)
+    return top + math.log(sum(math.exp(v - top) for v in values))
+
+
+def infer_alternation(turns: list[Turn]) -> tuple[list[str], float]:
+    """Roles of an unlabelled interview's paragraphs and the confidence in them (0..1).
+
+    Each paragraph gets its most probable role. The confidence is the mean probability of those roles,
+    capped at 0.4 unless the interviewer's paragraphs are mostly questions (at least two), and the
+    respondent says most of the words.
+    """
+    if not turns:
+        return [], 0.0
+    posteriors = _posteriors(turns)
+    roles = [max(p, key=p.get) for p in posteriors]
+    confidence = sum(p[r] for p, r in zip(posteriors, roles)) / len(roles)
+    asked = [_is_question(t.text) for t, r in zip(turns, roles) if r == INTERVIEWER_ROLE]
+    answer_words = sum(count_words(t.text) for t, r in zip(turns, roles) if r == RESPONDENT_ROLE)
+    all_words = sum(count_words(t.text) for t in turns)
+    if sum(asked) < 2 or sum(asked) < len(asked) / 2 or answer_words < all_words / 2:
+        confidence = min(confidence, 0.4)
+    return roles, round(confidence, 3)
+
+
+# ---- every file ----------------------------------------------------------------------------------
+
+
+def _stated(transcript: Transcript, layout: str) -> Attribution:
+    """Roles from the layout column: strict alternation or a respondent-only file."""
+    turns = [turn for turn in transcript.turns if turn.text.strip()]
+    if layout == "respondent-only":
+        merged = [turns[0]] if turns else []
+        for turn in turns[1:]:
+            merged[-1] = _joined(merged[-1], turn)
+        return Attribution(merged, [RESPONDENT_ROLE] * len(merged), "layout column: respondent only", 1.0)
+    first = 0 if layout == "alternating-interviewer-first" else 1
+    roles = [_STATES[(i + first) % 2] for i in range(len(turns))]
+    return Attribution(turns, roles, f"layout column: {layout}", 1.0)
+
+
+def attribute(transcript: Transcript, participant: dict, interviewer_codes: frozenset[str],
+              respondent_codes: frozenset[str]) -> Attribution:
+    """Every turn of ``transcript`` with its role (see the module docstring); ``participant`` is its row."""
+    layout = str(participant.get("layout") or "").strip().lower()
+    if layout and layout not in LAYOUT_CHOICES:
+        raise InputError(transcript.path, f"layout '{layout}' (participants.csv) is not a layout", fix=LAYOUT_FIX)
+    labelled = any(turn.speaker is not None for turn in transcript.turns)
+    if layout == "labelled" and not labelled:
+        raise InputError(transcript.path, "participants.csv gives layout 'labelled', but no speaker labels were "
+                         "found in the file", fix="check the file, or write the layout of its turns, e.g. "
+                         "alternating-interviewer-first")
+    if layout and layout != "labelled":
+        result = _stated(transcript, layout)
+    elif labelled:
+        interviewers = [x for x in str(participant.get("interviewer") or "").split(";") if x.strip()]
+        result = assign_roles(merge_turns(transcript.turns), interviewers, str(participant.get("name") or ""),
+                              interviewer_codes, respondent_codes)
+    elif transcript.layout == "paragraphs":
+        turns = merge_turns(transcript.turns)
+        roles, confidence = infer_alternation(turns)
+        if confidence >= CONFIDENT:
+            turns, roles = _merge_roles(turns, roles)
+        result = Attribution(turns, roles, "inferred: alternating questions and answers", confidence)
+    else:  # subtitle cues without labels: nothing tells who speaks
+        turns = merge_turns(transcript.turns)
+        merged = [turns[0]]
+        for turn in turns[1:]:
+            merged[-1] = _joined(merged[-1], turn)
+        result = Attribution(merged, [UNKNOWN_ROLE], "inferred: no speaker labels", 0.0)
+    if not result.confident:
+        result.notes.append(f"roles uncertain ({result.how}, confidence {result.confidence:.2f}): "
+                            "nothing in this interview is quoted or coded as the respondent's; "
+                            "state its layout in participants.csv to settle it")
+        result.how = f"{result.how}; roles uncertain"
+        result.roles = [UNKNOWN_ROLE if role != UNLABELLED_ROLE else role for role in result.roles]
+    return result
