@@ -19,7 +19,8 @@ from .tables import ROW, find_table, read_table, require_columns
 
 TRANSCRIPT_SUFFIXES = (".txt", ".docx", ".vtt", ".srt")
 PARTICIPANT_REQUIRED = ("participant_id", "organisation", "role")
-PARTICIPANT_OPTIONAL = ("interview_date", "interviewer", "duration_min", "language", "name", "transcript")
+PARTICIPANT_OPTIONAL = ("interview_date", "interviewer", "duration_min", "language", "name", "transcript", "layout")
+LAYOUT_CHOICES = ("labelled", "alternating-interviewer-first", "alternating-respondent-first", "respondent-only")
 
 
 class StudyConfig(BaseModel):
@@ -132,6 +133,9 @@ def load_participants(root: Path, config: StudyConfig) -> tuple[pd.DataFrame, Pa
                                  where=f"row {row}") from exc
         if rec["language"] and rec["language"] not in ("sv", "en"):
             raise InputError(path, f"language '{rec['language']}' is not 'sv' or 'en'", where=f"row {row}")
+        if rec["layout"] and rec["layout"].strip().lower() not in LAYOUT_CHOICES:
+            raise InputError(path, f"layout '{rec['layout']}' is not a transcript layout", where=f"row {row}",
+                             fix=f"write one of {', '.join(LAYOUT_CHOICES)}, or leave it empty to detect it")
         transcript_paths.append(str(_locate_transcript(interviews, rec, path)))
     df["transcript_path"] = transcript_paths
     df["duration_min"] = pd.to_numeric(df["duration_min"].str.replace(",", "."), errors="coerce")
