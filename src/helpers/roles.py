@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from .errors import InputError
 from .pseudonymise import label_name
 from .study import LAYOUT_CHOICES
+from .textio import strip_invisible
 from .transcripts import Transcript, Turn
 
 INTERVIEWER_ROLE, RESPONDENT_ROLE, UNKNOWN_ROLE, UNLABELLED_ROLE = "interviewer", "respondent", "unknown", "unlabelled"
@@ -44,6 +45,7 @@ _QUESTION = {INTERVIEWER_ROLE: 0.8, RESPONDENT_ROLE: 0.1}
 _LOG_WORDS = {INTERVIEWER_ROLE: (math.log(14), 0.9), RESPONDENT_ROLE: (math.log(60), 1.0)}
 _SWITCH = 0.85
 _STATES = (INTERVIEWER_ROLE, RESPONDENT_ROLE)
+_SPEECH_NUMBER = re.compile(r"^\s*Anf\.\s*\d+\s+")  # "Anf. 116 NAME (M)": the number of a speech in a debate
 
 
 @dataclass
@@ -64,7 +66,7 @@ class Attribution:
 
 def name_key(label: str) -> str:
     """A speaker label or name in the form they are compared in: no title, tag, time or accents, lower case."""
-    name = label_name(label) or label
+    name = label_name(_SPEECH_NUMBER.sub("", strip_invisible(label))) or label
     name = "".join(ch for ch in unicodedata.normalize("NFKD", name) if not unicodedata.combining(ch))
     return " ".join(re.sub(r"[^\w\s-]", " ", name).casefold().split())
 

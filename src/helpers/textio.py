@@ -29,6 +29,15 @@ def normalise_text(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+def strip_invisible(text: str) -> str:
+    """``text`` without invisible format characters (soft hyphens, zero-width spaces and joiners, BOMs).
+
+    Word and PDF conversions leave them inside names ("Mi\u00adkael"); compared or matched, a name is the
+    same without them.
+    """
+    return "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+
+
 def decode_bytes(data: bytes, path: str | Path) -> tuple[str, str]:
     """Decode ``data`` (read from ``path``) and return ``(text, encoding name)``."""
     if data.startswith(codecs.BOM_UTF8):

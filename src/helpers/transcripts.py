@@ -56,7 +56,7 @@ from lxml.etree import XMLSyntaxError
 from webvtt.errors import MalformedCaptionError, MalformedFileError
 
 from .errors import InputError
-from .textio import read_bytes, read_text
+from .textio import read_bytes, read_text, strip_invisible
 
 
 @dataclass
@@ -191,9 +191,10 @@ def _clean_label(candidate: str) -> str | None:
     """Return ``candidate`` as a speaker label if it looks like one, else ``None``.
 
     Short capitalised names, known codes and names with a title or party in parentheses pass;
-    the start of an ordinary sentence ("Det är så här:") does not.
+    the start of an ordinary sentence ("Det är så här:") does not. Soft hyphens and zero-width
+    characters are dropped from it.
     """
-    candidate = " ".join(candidate.split())
+    candidate = " ".join(strip_invisible(candidate).split())
     if speech := _SPEECH_NUMBER.fullmatch(candidate):
         return speech["rest"] if len(speech["rest"].split()) <= 10 else None
     if candidate.lower() in KNOWN_CODES:

@@ -1,0 +1,103 @@
+"""Speaker roles (stage 01): interviewer matching, inference with a confidence, the layout column."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from helpers.errors import InputError
+from helpers.roles import CONFIDENT, attribute, infer_alternation, matching_labels, name_key
+from helpers.segments import CleaningRules
+from helpers.transcripts import Transcript, Turn
+
+RULES = CleaningRules.load()
+QUESTIONS = ["How did the collaboration start?", "And who decided that?", "What happened then?",
+             "How is it organised today?"]
+ANSWERS = ["It started with a shared procurement of an e-service platform, because none of us could afford the "
+           "licences alone and the IT function was already shared between the six of us.",
+           "The municipal directors did, in their own network, but it was never anchored politically and we paid "
+           "for that later when the budget discussions came round.",
+           "The politicians asked why they were paying for something they had never decided on, and it took two "
+           "years of meetings to repair that trust between the councils.",
+           "There is a steering group now, with one director from each member and the head of the IT function, "
+           "and it reports to the councils twice a year."]
+
+
+def _attribute(turns: list[Turn], read_as: str = "paragraphs", **participant) -> object:
+    """Roles of ``turns`` read in layout ``read_as``; ``participant`` holds the participants-file columns."""
+    transcript = Transcript(Path("P01.docx"), "docx", None, turns, layout=read_as)
+    return attribute(transcript, {"participant_id": "P01", **participant}, RULES.interviewer_labels,
+                     RULES.respondent_labels)
+
+
+@pytest.mark.parametrize("label, given", [
+    ("Lina Björk (HIS)", "Lina Björk"),  # Zoom adds the organisation in parentheses
+    ("FIRSTNAME LASTNAME (M)", "Firstname Lastname"),  # Riksdag: capitals and party
+    ("Statsrådet MEHMET KAPLAN (MP)", "Mehmet Kaplan"),  # a title in front
+    ("Åsa Öhman", "Asa Ohman"),  # accents stripped in the participants file
+    ("A\u030asa \u00d6hman", "Åsa Öhman"),  # decomposed letters from Word
+    ("Mi\u00adkael Sand\u00adström", "Mikael Sandström"),  # soft hyphens
+    ("  Lina   Björk  ", "lina björk"),
+    ("Anf. 116 LINA BJÖRK (S)", "Lina Björk"),
+])
+def test_interviewer_names_match_labels_by_normalised_name(label, given):
+    assert matching_labels([label, "Kerstin Holm"], [given]) == [label]
+
+
+def test_one_word_names_match_only_whole_labels():
+    assert matching_labels(["Lina Björk", "I"], ["Lina"]) == []
+    assert matching_labels(["Lina Björk", "I"], ["i"]) == ["I"]
+    assert name_key("Unknown Speaker") == "unknown speaker"
+
+
+def test_interviewer_column_match_is_recorded_and_a_miss_is_a_warning():
+    turns = [Turn("Lina Björk (HIS)", "Hur började det?"), Turn("Kerstin Holm", "Med en upphandling.")]
+    result = _attribute(turns, "cue-label", interviewer="Lina Björk")
+    assert result.roles == ["interviewer", "respondent"] and result.matched == ["Lina Björk (HIS)"]
+    result = _attribute(turns, "cue-label", interviewer="Erik Dahl")
+    assert "matches no speaker label" in result.notes[0] and result.matched == []
+
+
+def test_alternating_questions_and_answers_are_inferred_with_confidence():
+    turns = [Turn(None, t) for pair in zip(QUESTIONS, ANSWERS) for t in pair]
+    roles, confidence = infer_alternation(turns)
+    assert roles == ["interviewer", "respondent"] * 4 and confidence >= 0.8
+
+
+def test_an_answer_over_two_paragraphs_is_one_turn():
+    turns = [Turn(None, QUESTIONS[0]), Turn(None, ANSWERS[0]), Turn(None, ANSWERS[1]), Turn(None, QUESTIONS[1]),
+             Turn(None, ANSWERS[2]), Turn(None, QUESTIONS[2]), Turn(None, ANSWERS[3])]
+    result = _attribute(turns)
+    assert result.roles == ["interviewer", "respondent", "interviewer", "respondent", "interviewer", "respondent"]
+    assert result.turns[1].text == ANSWERS[0] + "\n" + ANSWERS[1] and result.confident
+
+
+def test_paragraphs_without_questions_are_nobodys():
+    turns = [Turn(None, answer) for answer in ANSWERS]
+    result = _attribute(turns)
+    assert set(result.roles) == {"unknown"} and result.confidence < CONFIDENT
+    assert "roles uncertain" in result.notes[-1]
+
+
+@pytest.mark.parametrize("layout, first", [("alternating-interviewer-first", "interviewer"),
+                                           ("alternating-respondent-first", "respondent")])
+def test_the_layout_column_settles_the_roles(layout, first):
+    turns = [Turn(None, answer) for answer in ANSWERS]
+    result = _attribute(turns, layout=layout)  # the participants file's layout column
+    other = "respondent" if first == "interviewer" else "interviewer"
+    assert result.roles == [first, other, first, other] and result.confidence == 1.0
+    assert result.how == f"layout column: {layout}"
+
+
+def test_labelled_layout_without_labels_is_an_error():
+    with pytest.raises(InputError, match="no speaker labels were found"):
+        _attribute([Turn(None, ANSWERS[0])], layout="labelled")
+
+
+def test_a_header_before_the_first_label_stays_unlabelled_when_roles_are_uncertain():
+    turns = [Turn(None, "Intervju i februari."), Turn("A B", "Vad tänker du om det här och hur ser det ut hos er?"),
+             Turn("C D", "Bra."), Turn("A B", "Och hur har ni organiserat arbetet med digitaliseringen?"),
+             Turn("C D", "Vet inte.")]
+    result = _attribute(turns, "colon")
+    assert result.roles == ["unlabelled", "unknown", "unknown", "unknown", "unknown"]
