@@ -14,8 +14,8 @@ from helpers.transcripts import Transcript, Turn
 RULES = CleaningRules.load()
 
 
-def _transcript(turns: list[Turn], fmt: str = "txt") -> Transcript:
-    return Transcript(path=Path("P01.txt"), format=fmt, encoding="utf-8", turns=turns)
+def _transcript(turns: list[Turn], fmt: str = "txt", layout: str = "colon") -> Transcript:
+    return Transcript(path=Path("P01.txt"), format=fmt, encoding="utf-8", turns=turns, layout=layout)
 
 
 def test_clean_removes_timestamps_marks_and_fillers_only():
@@ -126,10 +126,10 @@ def test_text_before_the_first_label_is_not_the_respondent():
 def test_cues_without_labels_are_nobodys_until_the_layout_is_stated():
     turns = [Turn(None, "Första stycket.", 0.0, 1.0), Turn(None, "Andra stycket.", 1.0, 2.0)]
     participant = {"participant_id": "P08", "interviewer": "", "name": "", "language": "sv", "duration_min": None}
-    segs, _, quality = build_segments(_transcript(turns, "srt"), participant, lambda t: t, RULES)
+    segs, _, quality = build_segments(_transcript(turns, "srt", "cues"), participant, lambda t: t, RULES)
     assert set(segs["speaker"]) == {"Unattributed"} and set(segs["speaker_role"]) == {"unknown"}
     assert quality["roles_confident"] is False and "roles uncertain" in quality["warnings"]
-    segs, _, quality = build_segments(_transcript(turns, "srt"), {**participant, "layout": "respondent-only"},
+    segs, _, quality = build_segments(_transcript(turns, "srt", "cues"), {**participant, "layout": "respondent-only"},
                                       lambda t: t, RULES)
     assert list(segs["speaker_role"]) == ["respondent"] and list(segs["text"]) == ["Första stycket. Andra stycket."]
     assert segs["role_source"].iloc[0].startswith("layout column") and quality["roles_confident"] is True

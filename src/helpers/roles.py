@@ -270,14 +270,20 @@ def infer_alternation(turns: list[Turn]) -> tuple[list[str], float]:
 # ---- every file ----------------------------------------------------------------------------------
 
 
+def _one_turn(turns: list[Turn]) -> list[Turn]:
+    """Subtitle cues without labels as one turn: cues break sentences, so they are no units of speech."""
+    merged = turns[:1]
+    for turn in turns[1:]:
+        merged[-1] = _joined(merged[-1], turn)
+    return merged
+
+
 def _stated(transcript: Transcript, layout: str) -> Attribution:
-    """Roles from the layout column: strict alternation or a respondent-only file."""
+    """Roles from the layout column: strict alternation, or a respondent-only file (its cues as one turn)."""
     turns = [turn for turn in transcript.turns if turn.text.strip()]
     if layout == "respondent-only":
-        merged = [turns[0]] if turns else []
-        for turn in turns[1:]:
-            merged[-1] = _joined(merged[-1], turn)
-        return Attribution(merged, [RESPONDENT_ROLE] * len(merged), "layout column: respondent only", 1.0)
+        turns = _one_turn(turns) if transcript.layout == "cues" else merge_turns(turns)
+        return Attribution(turns, [RESPONDENT_ROLE] * len(turns), "layout column: respondent only", 1.0)
     first = 0 if layout == "alternating-interviewer-first" else 1
     roles = [_STATES[(i + first) % 2] for i in range(len(turns))]
     return Attribution(turns, roles, f"layout column: {layout}", 1.0)
@@ -307,11 +313,8 @@ def attribute(transcript: Transcript, participant: dict, interviewer_codes: froz
             turns, roles = _merge_roles(turns, roles)
         result = Attribution(turns, roles, "inferred: alternating questions and answers", confidence)
     else:  # subtitle cues without labels: nothing tells who speaks
-        turns = merge_turns(transcript.turns)
-        merged = [turns[0]]
-        for turn in turns[1:]:
-            merged[-1] = _joined(merged[-1], turn)
-        result = Attribution(merged, [UNKNOWN_ROLE], "inferred: no speaker labels", 0.0)
+        result = Attribution(_one_turn(merge_turns(transcript.turns)), [UNKNOWN_ROLE], "inferred: no speaker labels",
+                             0.0)
     if not result.confident:
         result.notes.append(f"roles uncertain ({result.how}, confidence {result.confidence:.2f}): "
                             "nothing in this interview is quoted or coded as the respondent's; "

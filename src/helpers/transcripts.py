@@ -396,7 +396,11 @@ def _choose_labels(lines: list[_Line]) -> tuple[list[_Line], str | None]:
 
 
 def _is_title(text: str) -> bool:
-    """A title, date or header line at the top of an unlabelled transcript ("Interview 3", "2024-03-05")."""
+    """A title, date or header line at the top of an unlabelled transcript ("Interview 3", "2024-03-05").
+
+    Only lines before the first sentence are tested (see :func:`_drop_title_and_end`), and what is dropped
+    is listed in the warnings.
+    """
     words = text.split()
     if not words or len(words) > 12 or "?" in text:
         return False
@@ -407,8 +411,7 @@ def _is_title(text: str) -> bool:
     key = text.split(":", 1)[0].strip().lower() if ":" in text else ""
     if key in METADATA_KEYS:
         return True
-    capitalised = sum(w[0].isupper() or w[0].isdigit() for w in words)
-    return len(words) <= 8 and text[-1] not in ".!…:,;" and capitalised * 2 >= len(words)
+    return len(words) <= 10 and text[-1] not in ".!…:,;\"'”»"  # a heading: short, not a sentence
 
 
 def _drop_title_and_end(turns: list[Turn]) -> tuple[list[Turn], list[str]]:
