@@ -37,6 +37,7 @@ How each format is read:
 
 from __future__ import annotations
 
+import difflib
 import html
 import io
 import re
@@ -86,6 +87,8 @@ FORMATS_FIX = "save the transcript as .txt, .docx, .vtt or .srt"
 NO_LABELS = "no speaker labels found: each paragraph is read as a turn without a speaker"
 MAX_HEADER_WORDS = 40  # a header block longer than this may be speech, so it is kept
 MIN_LAYOUT_SCORE = 0.25  # a label layout explaining less of a file than this (see _score) is not one
+MIN_TURNS_FOR_TYPO = 5  # a label used once is read as a near spelling of a speaker with this many turns ...
+LABEL_TYPO_RATIO = 0.85  # ... when the two are this similar (difflib ratio, case ignored)
 MAX_TITLE_LINES = 4  # title, date and header lines dropped from the top of an unlabelled transcript
 # How the turns of a transcript were found (Transcript.layout; the quality table shows it).
 LAYOUTS = {
@@ -395,6 +398,27 @@ def _choose_labels(lines: list[_Line]) -> tuple[list[_Line], str | None]:
     return out, "label-line"
 
 
+def _fix_misspelt_labels(lines: list[_Line]) -> tuple[list[_Line], list[str]]:
+    """A label used once that is a near spelling of a speaker who speaks often is that speaker (with a warning).
+
+    Transcribers mistype labels ("Particpant:" among 60 "Participant:"); read as written, the typo would be
+    a speaker of its own (a second respondent). The warning names the line so it can be checked.
+    """
+    counts = Counter(line.speaker for line in lines if line.speaker is not None)
+    frequent = [label for label, n in counts.items() if n >= MIN_TURNS_FOR_TYPO]
+    fixed: dict[str, str] = {}
+    for label, n in counts.items():
+        if n == 1 and label not in frequent:
+            close = difflib.get_close_matches(label.casefold(), [f.casefold() for f in frequent], 1, LABEL_TYPO_RATIO)
+            if close:
+                fixed[label] = next(f for f in frequent if f.casefold() == close[0])
+    if not fixed:
+        return lines, []
+    notes = [f"label '{old}' ({_span([line for line in lines if line.speaker == old])}) is read as '{new}'"
+             for old, new in fixed.items()]
+    return [replace(line, speaker=fixed.get(line.speaker, line.speaker)) for line in lines], notes
+
+
 def _is_title(text: str) -> bool:
     """A title, date or header line at the top of an unlabelled transcript ("Interview 3", "2024-03-05").
 
@@ -430,8 +454,8 @@ def _drop_title_and_end(turns: list[Turn]) -> tuple[list[Turn], list[str]]:
 
 def _turns_from_lines(lines: list[_Line], path: Path) -> tuple[list[Turn], list[str], str]:
     """Turns, warnings and the layout (see :data:`LAYOUTS`) from the parsed lines of a text or Word transcript."""
-    warnings: list[str] = []
     lines, layout = _choose_labels(lines)
+    lines, warnings = _fix_misspelt_labels(lines)
     if layout is None:
         layout = "paragraphs"
         turns, notes = _drop_title_and_end(_assemble(lines, labelled=False))
