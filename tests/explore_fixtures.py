@@ -5,7 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
+from helpers.explore import Workbench
 from helpers.tables import write_table
 
 
@@ -51,19 +53,25 @@ CODINGS = [  # segment_id, code_id, coder
 ]
 
 
-def build_tables() -> dict[str, pd.DataFrame]:
-    """Three Swedish interviews (two organisations), a small codebook and codings by two coders."""
-    meta = {pid: (org, role) for pid, org, role in PARTICIPANTS}
+def segments_table(turns: dict[str, list[str]], participants: list[tuple[str, str, str]],
+                   languages: dict[str, str] | None = None) -> pd.DataFrame:
+    """The segments of interviews whose turns alternate, the interviewer's first (Swedish unless ``languages`` say)."""
+    meta = {pid: (org, role) for pid, org, role in participants}
     rows = []
-    for pid, turns in TURNS.items():
-        for seq, text in enumerate(turns, start=1):
+    for pid, texts in turns.items():
+        for seq, text in enumerate(texts, start=1):
             respondent = seq % 2 == 0
             rows.append({"segment_id": f"{pid}-{seq:03d}", "participant_id": pid, "seq": seq,
                          "speaker": pid if respondent else "Interviewer",
                          "speaker_role": "respondent" if respondent else "interviewer", "text": text,
                          "n_words": len(text.split()), "organisation": meta[pid][0], "role": meta[pid][1],
-                         "language": "sv"})
-    segments = pd.DataFrame(rows)
+                         "language": (languages or {}).get(pid, "sv")})
+    return pd.DataFrame(rows)
+
+
+def build_tables() -> dict[str, pd.DataFrame]:
+    """Three Swedish interviews (two organisations), a small codebook and codings by two coders."""
+    segments = segments_table(TURNS, PARTICIPANTS)
     participants = pd.DataFrame(PARTICIPANTS, columns=["participant_id", "organisation", "role"])
     codebook = pd.DataFrame(CODEBOOK, columns=["code_id", "label", "label_en", "parent_id", "theme_id", "level"])
     theme = dict(zip(codebook["code_id"], codebook["theme_id"]))
@@ -71,6 +79,12 @@ def build_tables() -> dict[str, pd.DataFrame]:
                              "coder": coder, "source": "rules" if coder == "rules" else "manual", "evidence": ""}
                             for s, c, coder in CODINGS])
     return {"segments": segments, "participants": participants, "codebook": codebook, "codings": codings}
+
+
+@pytest.fixture
+def wb() -> Workbench:
+    """The workbench on the fixture tables."""
+    return Workbench(**build_tables())
 
 
 def write_processed(output_dir: Path) -> Path:

@@ -1,4 +1,7 @@
-"""The researcher's workbench (helpers.explore): retrieval, KWIC, rule preview, comparison, display, privacy."""
+"""The researcher's workbench (helpers.explore): retrieval, KWIC, rule preview, comparison, display, privacy.
+
+Co-occurrence queries are tested in test_explore_cooccurrence.py.
+"""
 
 from __future__ import annotations
 
@@ -13,17 +16,12 @@ import pytest
 
 from helpers import explore_display
 from helpers.errors import InputError
-from helpers.explore import (Workbench, compare, kwic, load_workbench, log_odds_dirichlet, people, preview_rule,
-                             resolve_code, retrieve, select, with_context)
+from helpers.explore import (Workbench, compare, kwic, load_workbench, log_odds_dirichlet, matching, people,
+                             preview_rule, resolve_code, retrieve, select, with_context)
 from helpers.tables import write_table
 
 from conftest import ROOT
-from explore_fixtures import CODINGS, TURNS, build_tables, write_processed
-
-
-@pytest.fixture
-def wb() -> Workbench:
-    return Workbench(**build_tables())
+from explore_fixtures import CODINGS, TURNS, build_tables, segments_table, wb, write_processed  # noqa: F401
 
 
 def _words(text: str) -> int:
@@ -63,12 +61,38 @@ def test_codebook_and_codings_are_optional(tmp_path):
         retrieve(wb, theme="prioritisation")
 
 
-def test_select_matches_organisation_whole_and_role_in_part(wb):
+def test_select_matches_organisation_by_name_or_unique_beginning_and_role_in_part(wb):
     assert set(select(wb, organisation="sjömåla kommun")["participant_id"]) == {"P01", "P02"}
+    assert set(select(wb, organisation="Sjömåla")["participant_id"]) == {"P01", "P02"}
+    assert set(select(wb, organisation="SEXAN")["participant_id"]) == {"P03"}
     assert set(select(wb, role=["IT-chef", "chef för IT"])["participant_id"]) == {"P01", "P03"}
     assert set(select(wb, role="chef")["participant_id"]) == {"P01", "P03"}  # not the kommundirektör
-    with pytest.raises(ValueError, match="Sjömåla kommun"):
-        select(wb, organisation="Sjömåla")  # a part of a member's name is not a member
+    with pytest.raises(ValueError, match="no organisation is or begins with 'kommun'"):
+        select(wb, organisation="kommun")  # a later part of a member's name is not a member
+
+
+def test_an_ambiguous_or_unknown_organisation_lists_the_members(wb):
+    with pytest.raises(ValueError) as err:
+        select(wb, organisation="s")
+    assert str(err.value) == ("'s' is the beginning of several organisations (Sexan IT, Sjömåla kommun): "
+                              "give more of the name")
+    with pytest.raises(ValueError) as err:
+        select(wb, organisation="Granvik")
+    assert str(err.value) == "no organisation is or begins with 'Granvik' (the study has: Sexan IT, Sjömåla kommun)"
+
+
+def test_a_whole_organisation_name_wins_over_longer_names_it_begins():
+    names = pd.Series(["Granvik kommun", "Granvik kommun IT", "Bäckeby kommun"])
+    assert matching(names, "granvik kommun", "organisation", how="prefix").tolist() == [True, False, False]
+    assert matching(names, "bäck", "organisation", how="prefix").tolist() == [False, False, True]
+    with pytest.raises(ValueError, match="several organisations"):
+        matching(names, "Granvik", "organisation", how="prefix")
+
+
+def test_kwic_and_compare_select_an_organisation_by_its_beginning(wb):
+    assert set(kwic(wb, "mandat", organisation="sjöm")["participant_id"]) == {"P01", "P02"}
+    result = compare(wb, "Sexan")
+    assert result.sizes.set_index("group")["interviews"].to_dict() == {"Sexan": 1, "everyone else": 2}
 
 
 def test_a_typo_is_an_error_not_an_empty_table(wb):
@@ -182,6 +206,40 @@ def test_kwic_selection_and_bad_queries(wb):
         kwic(wb, "mandat", language="de")
 
 
+ACRONYM_TURNS = {
+    "P01": ["Vad gör IT?",
+            "IT-avdelningen kör en AI-pilot. Det går itu ibland, men IT:s stöd är bra och AI-strategin klar."],
+    "P02": ["And AI?", "It is early. The IT unit says it will take AI slowly; ai is not a word here."],
+}
+ACRONYM_PEOPLE = [("P01", "Granvik kommun", "IT-chef"), ("P02", "Bäckeby kommun", "CIO")]
+
+
+@pytest.fixture
+def acronyms() -> Workbench:
+    """A Swedish and an English interview that use IT and AI, and the words *it*, *itu* and *ai*."""
+    return Workbench(segments=segments_table(ACRONYM_TURNS, ACRONYM_PEOPLE, {"P02": "en"}))
+
+
+def test_kwic_matches_acronyms_in_capitals_only(acronyms):
+    hits = kwic(acronyms, "IT")
+    assert list(zip(hits["segment_id"], hits["match"], hits["right"].str[:10])) == [
+        ("P01-002", "IT", "-avdelning"), ("P01-002", "IT", ":s stöd är"), ("P02-002", "IT", "unit says ")]
+    assert list(kwic(acronyms, "AI*")["match"]) == ["AI", "AI", "AI"]  # AI-pilot, AI-strategin, AI
+    assert list(kwic(acronyms, "AI*")["right"].str[:8]) == ["-pilot. ", "-strateg", "slowly; "]
+    assert list(kwic(acronyms, "IT", match="word")["segment_id"]) == ["P01-002", "P01-002", "P02-002"]
+    assert len(kwic(acronyms, "it")) == 5  # written in lower case: any case, IT as well as it
+    assert list(kwic(acronyms, "IT", organisation="granvik")["segment_id"]) == ["P01-002", "P01-002"]
+
+
+def test_preview_rule_matches_acronyms_as_whole_words_in_capitals(acronyms):
+    preview = preview_rule(acronyms, keywords=["IT"])
+    assert list(zip(preview.hits["segment_id"], preview.hits["matched"])) == [("P01-002", "IT"), ("P02-002", "IT")]
+    english = preview_rule(acronyms, keywords=["it"], language="en")
+    assert list(english.hits["segment_id"]) == ["P01-002", "P02-002"]
+    assert preview_rule(acronyms, keywords=["AI"]).hits["segment_id"].tolist() == ["P01-002", "P02-002"]
+    assert preview_rule(acronyms, keywords=["ITU"]).hits.empty  # "itu" is a word, not the acronym ITU
+
+
 def test_kwic_stems_in_each_segments_language_unless_told():
     segments = pd.DataFrame([
         {"segment_id": "E01-001", "participant_id": "E01", "seq": 1, "speaker": "E01", "speaker_role": "respondent",
@@ -224,6 +282,30 @@ def test_preview_rule_prefixes_regex_and_new_hits(wb):
     assert list(preview.hits["segment_id"]) == ["P01-003", "P01-004"]
     assert list(preview.hits["new"]) == [True, False]
     assert preview_rule(wb, keywords=["beställning*"]).hits["segment_id"].tolist() == ["P03-004"]
+
+
+def test_preview_rule_with_a_phrase_finds_exactly_its_segments(wb):
+    preview = preview_rule(wb, keywords=["vem som bestämmer"])
+    assert list(zip(preview.hits["segment_id"], preview.hits["matched"])) == [("P01-004", "vem som bestämmer")]
+    assert preview.by_participant.set_index("participant_id")["hits"].to_dict() == {"P01": 1, "P02": 0, "P03": 0}
+    assert "matches 1 of 6 segments, in 1 of 3 interviews and 1 of 2 members" in preview.summary()
+    asked = preview_rule(wb, keywords=["vem bestämmer"])  # only the interviewer says it: "Vem bestämmer då?"
+    assert asked.hits.empty
+    assert list(preview_rule(wb, keywords=["vem bestämmer"], include_interviewer=True).hits["segment_id"]) == [
+        "P01-003"]
+
+
+@pytest.mark.parametrize("keyword", ["ingen sådan fras", "xyzzy", "bestämmer då"])
+def test_preview_rule_that_matches_nothing_reports_no_hits(wb, keyword):
+    preview = preview_rule(wb, keywords=[keyword], code="unclear_mandate")
+    assert preview.hits.empty and list(preview.hits.columns) == ["segment_id", "participant_id", "organisation",
+                                                                 "role", "matched", "codes", "new", "text"]
+    assert preview.summary() == (f"The rule (keywords: {keyword}) matches 0 of 6 segments, in 0 of 3 interviews "
+                                 "and 0 of 2 members. 0 of the hits are not yet coded unclear_mandate; of the 3 "
+                                 "segments coded unclear_mandate, the rule finds 0.")
+    assert preview.by_participant["hits"].tolist() == [0, 0, 0] and preview.by_member["hits"].tolist() == [0, 0]
+    assert preview.overlap.empty and preview.n_new == 0
+    assert "<em>none</em>" in preview._repr_html_()
 
 
 def test_preview_rule_renders_a_summary_and_tables(wb):

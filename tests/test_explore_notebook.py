@@ -28,18 +28,20 @@ def _run(tmp_path: Path, **parameters) -> tuple[str, list[dict]]:
     return markdown, outputs
 
 
-def _answers_both_questions(markdown: str) -> None:
+def _answers_the_questions(markdown: str) -> None:
     assert "**2 segments** coded with the theme *Prioritering av gemensamma initiativ*" in markdown
     assert "P01 (Sjömåla kommun, IT-chef), P03 (Sexan IT, chef för IT-organisationen)" in markdown
     assert "> Vi har för många projekt" in markdown  # the IT-chef's answer, quoted
     assert "**4 occurrences** of *mandat*" in markdown
     assert "*mandatet* (1)" in markdown and "*mandaten* (1)" in markdown  # found by stem
+    assert ("3 respondent segments are coded with the code unclear_mandate; 3 of them also carry another code. "
+            "Most often: legacy_systems (1 segment, 33%)") in markdown  # the co-occurrence section
 
 
 def test_explore_notebook_runs_with_offline_interactive_tables(tmp_path):
     markdown, outputs = _run(tmp_path)
     assert not [o for o in outputs if o["output_type"] == "error"]
-    _answers_both_questions(markdown)
+    _answers_the_questions(markdown)
     html = "".join("".join(o.get("data", {}).get("text/html", "")) for o in outputs)
     assert "new ITable" in html  # tables drawn by itables ...
     assert "unpkg" not in html  # ... from the bundle embedded in the notebook, not fetched from the internet
@@ -47,6 +49,7 @@ def test_explore_notebook_runs_with_offline_interactive_tables(tmp_path):
 
 def test_explore_notebook_runs_with_plain_tables(tmp_path):
     markdown, outputs = _run(tmp_path, interactive=False)
-    _answers_both_questions(markdown)
+    _answers_the_questions(markdown)
     html = "".join("".join(o.get("data", {}).get("text/html", "")) for o in outputs)
     assert "new ITable" not in html and "mandatet" in html  # the KWIC table as a plain DataFrame
+    assert "<th>excerpt</th>" in html  # the co-occurring segments, as a plain table

@@ -1,17 +1,19 @@
 """The researcher's workbench: searching, retrieving and comparing the coded interviews in JupyterLab.
 
-Four questions a researcher asks while reading an interview study, each answered by one function that
+Five questions a researcher asks while reading an interview study, each answered by one function that
 returns a DataFrame (or a small result object holding DataFrames):
 
 - :func:`retrieve`: the segments coded with a code or theme, with the turn before and after;
 - :func:`kwic`: keyword in context for a word, stem, phrase, prefix (``digitali*``) or regular expression;
 - :func:`preview_rule`: what a candidate codebook rule would code, and how that overlaps the existing codes;
+- :func:`cooccurrence`: the codes or themes coded on the same segments as a code or theme, with the segments;
 - :func:`compare`: two members or roles side by side (theme shares, distinctive words, example quotes).
 
 The workbench reads only the pseudonymised tables in ``data/processed/`` (docs/architecture.md), never
-the raw transcripts or the re-identification key. Selections by ``organisation`` and ``participant`` match
-whole values, by ``role`` any part of the role (``"IT-chef"`` finds ``"IT-chef"`` and ``"biträdande
-IT-chef"``); all ignore case, and a value that matches nothing is an error rather than an empty table.
+the raw transcripts or the re-identification key. Selections by ``participant`` match whole values, by
+``organisation`` the whole name or a unique beginning of it (``"Granvik"``), by ``role`` any part of the
+role (``"IT-chef"`` finds ``"IT-chef"`` and ``"biträdande IT-chef"``); all ignore case, and a value that
+matches nothing (or several members) is an error rather than an empty table.
 :func:`show` (in :mod:`helpers.explore_display`) draws any of the tables as a sortable, searchable table.
 
 Example::
@@ -20,6 +22,7 @@ Example::
     retrieve(wb, theme="prioritisation", role=["IT-chef", "chef för IT"])
     kwic(wb, "mandat")                             # mandat, mandatet, mandaten ...
     preview_rule(wb, keywords=["mandat*"], regex=[r"vem (som )?bestämmer"])
+    cooccurrence(wb, code="unclear_mandate")      # which codes are coded on the same segments
     compare(wb, "Sexan IT")                        # Sexan IT against everyone else
 """
 
@@ -41,8 +44,9 @@ from .codebook import build_codebook
 from .errors import InputError
 from .outputs import Outputs
 from .language import STEMMERS, stemmer, stop_words
-from .rules import RuleCoder
+from .rules import RuleCoder, Word, parse_keyword
 from .tables import require_columns
+from .themes import trim_quote
 
 Names = str | Sequence[str] | None
 Span = tuple[int, int]
@@ -56,10 +60,11 @@ RETRIEVE_COLUMNS = WHO + ["codes", "coders", "before", "text", "after"]
 KWIC_COLUMNS = WHO + ["speaker_role", "left", "match", "right"]
 HIT_COLUMNS = WHO + ["matched", "codes", "new", "text"]
 DEFAULT_LANGUAGE = "sv"
-SELECTORS = {"organisation": "organisation", "role": "role", "participant": "participant_id"}
+EXCERPT_WORDS = 40  # the length of the text excerpts of co-occurrence segments
+SELECTORS = {"organisation": ("organisation", "prefix"), "role": ("role", "part"),
+             "participant": ("participant_id", "whole")}  # selector -> (column, how values match it)
 _CANDIDATE = "candidate"
 _TOKEN = re.compile(r"\w+")
-_QUERY_WORD = re.compile(r"\w+\*?")
 
 
 # ---- the tables ------------------------------------------------------------------------------------
@@ -156,26 +161,39 @@ def _label(values: Names) -> str:
     return " / ".join(_names(values))
 
 
-def matching(column: pd.Series, values: Names, what: str, partial: bool = False) -> pd.Series:
-    """Rows whose ``column`` equals (``partial``: contains) any of ``values``, ignoring case; all rows if none.
+def matching(column: pd.Series, values: Names, what: str, how: str = "whole") -> pd.Series:
+    """Rows whose ``column`` matches any of ``values``, ignoring case; all rows if there are no values.
 
-    A value that matches no row raises ValueError naming the values that exist, so a typo never
-    passes for "nobody said that".
+    ``how`` is ``"whole"`` (the whole value), ``"part"`` (any part of it) or ``"prefix"`` (the whole
+    value, else the one value that begins so: ``"granvik"`` for ``"Granvik kommun"``). A value that
+    matches no row, or a prefix that fits several values, raises ValueError listing the values that
+    exist, so a typo never passes for "nobody said that".
     """
     wanted = _names(values)
     if not wanted:
         return pd.Series(True, index=column.index)
     folded = column.fillna("").astype(str).str.casefold()
+    known = ", ".join(sorted(set(column.dropna().astype(str)))) or "none"
     mask = pd.Series(False, index=column.index)
     for value in wanted:
         key = value.strip().casefold()
-        hit = folded.str.contains(key, regex=False) if partial else folded == key
+        hit = folded.str.contains(key, regex=False) if how == "part" else folded == key
+        if how == "prefix" and not hit.any():
+            hit = folded.str.startswith(key)
+            if column[hit].nunique() > 1:
+                raise ValueError(f"'{value}' is the beginning of several {what}s "
+                                 f"({', '.join(sorted(set(column[hit])))}): give more of the name")
         if not hit.any():
-            known = ", ".join(sorted(set(column.dropna().astype(str)))) or "none"
-            verb = "contains" if partial else "is"
+            verb = {"whole": "is", "part": "contains", "prefix": "is or begins with"}[how]
             raise ValueError(f"no {what} {verb} '{value}' (the study has: {known})")
         mask |= hit
     return mask
+
+
+def _selected(segments: pd.DataFrame, by: str, values: Names) -> pd.Series:
+    """The rows of ``segments`` that the selector ``by`` (organisation, role, participant) with ``values`` picks."""
+    column, how = SELECTORS[by]
+    return matching(segments[column], values, by, how)
 
 
 def select(wb: Workbench, organisation: Names = None, role: Names = None, participant: Names = None,
@@ -185,12 +203,13 @@ def select(wb: Workbench, organisation: Names = None, role: Names = None, partic
     Example::
 
         select(wb, organisation="Sexan IT")
+        select(wb, organisation="granvik")                 # Granvik kommun, the only member beginning so
         select(wb, role=["IT-chef", "chef för IT"], include_interviewer=True)
     """
     segments = wb.segments if include_interviewer else wb.respondent
     mask = pd.Series(True, index=segments.index)
     for arg, value in (("organisation", organisation), ("role", role), ("participant", participant)):
-        mask &= matching(segments[SELECTORS[arg]], value, arg, partial=arg == "role")
+        mask &= _selected(segments, arg, value)
     return segments.loc[mask]
 
 
@@ -232,6 +251,11 @@ def people(table: pd.DataFrame) -> str:
 
 def _join(values: pd.Series) -> str:
     return ", ".join(dict.fromkeys(str(v) for v in values))
+
+
+def _labels(wb: Workbench) -> dict[str, str]:
+    """Code (and theme) id -> label, from the codebook table."""
+    return dict(zip(wb.codebook["code_id"], wb.codebook["label"]))
 
 
 def _codes_per_segment(codings: pd.DataFrame) -> pd.DataFrame:
@@ -288,18 +312,9 @@ def _check_language(language: str | None) -> None:
         raise ValueError(f"language must be one of {', '.join(STEMMERS)}, not '{language}'")
 
 
-def _word_test(word: str, language: str, stemmed: bool) -> Callable[[str], bool]:
-    """Whether a lower-case token matches one query word (``digitali*`` is a prefix).
-
-    With stems, a token matches when its stem is the word's stem or the word as written, as the
-    codebook's rules do (Swedish cuts ``mandat`` to ``mand`` but ``mandatet`` to ``mandat``).
-    """
-    if word.endswith("*"):
-        return lambda token: token.startswith(word[:-1])
-    if not stemmed:
-        return lambda token: token == word
-    accepted = {stem(word, language), word}
-    return lambda token: stem(token, language) in accepted
+def _reducer(language: str, stemmed: bool) -> Callable[[str], str]:
+    """How a lower-case word is reduced before comparing: its stem in ``language``, or itself."""
+    return (lambda word: stem(word, language)) if stemmed else str
 
 
 @dataclass
@@ -320,21 +335,21 @@ class _Query:
             if self.regex.search(""):
                 raise ValueError(f"the regular expression '{self.text}' matches empty text")
             return
-        self.words = _QUERY_WORD.findall(self.text.lower())
-        if not self.words:
+        if not parse_keyword(self.text, str):
             raise ValueError(f"'{self.text}' has no words to search for")
-        self._tests: dict[str, list[Callable[[str], bool]]] = {}
+        self._words: dict[str, tuple[Word, ...]] = {}
 
     def spans(self, text: str, tokens: list[Span], language: str) -> list[Span]:
         """Character spans of every occurrence in ``text`` (whose word spans are ``tokens``)."""
         if self.how == "regex":
             return [m.span() for m in self.regex.finditer(text) if m.end() > m.start()]
-        if language not in self._tests:
-            self._tests[language] = [_word_test(w, language, self.how == "stem") for w in self.words]
-        tests, n = self._tests[language], len(self.words)
-        words = [text[s:e].lower() for s, e in tokens]
+        reduce = _reducer(language, self.how == "stem")
+        if language not in self._words:
+            self._words[language] = parse_keyword(self.text, reduce)
+        query, n = self._words[language], len(self._words[language])
+        words = [text[s:e] for s, e in tokens]
         return [(tokens[i][0], tokens[i + n - 1][1]) for i in range(len(words) - n + 1)
-                if all(test(words[i + j]) for j, test in enumerate(tests))]
+                if all(w.matches(words[i + j], reduce(words[i + j].lower())) for j, w in enumerate(query))]
 
 
 def _context(text: str, tokens: list[Span], span: Span, window: int) -> tuple[str, str]:
@@ -356,8 +371,9 @@ def kwic(wb: Workbench, query: str, match: str = "stem", window: int = 8, langua
 
     ``match`` is ``"stem"`` (Snowball stems: ``mandat`` finds mandatet, mandaten), ``"word"`` (exact
     words, ignoring case) or ``"regex"``. Several words make a phrase; a word ending in ``*`` is a
-    prefix (``digitali*``). Stems use each segment's language unless ``language`` (``sv``/``en``) is
-    given. Only respondents' turns are searched unless ``include_interviewer``.
+    prefix (``digitali*``); an acronym in capitals (``IT``, ``AI*``) matches only as written, as in the
+    codebook's rules (``IT`` finds IT-chef, not "it"). Stems use each segment's language unless
+    ``language`` (``sv``/``en``) is given. Only respondents' turns are searched unless ``include_interviewer``.
 
     Example::
 
@@ -459,11 +475,13 @@ def preview_rule(wb: Workbench, keywords: Names = None, regex: Names = None, cod
     target = resolve_code(wb, code) if code else None
     coder = _candidate_rule(keywords, regex)
     segments = select(wb, include_interviewer=include_interviewer)
-    matched = pd.Series([coder.code(text, language or lang).get(_CANDIDATE, "")
-                         for text, lang in zip(segments["text"], segments["language"])], index=segments.index,
-                        dtype="string")
+    matched = [coder.code(text, language or lang).get(_CANDIDATE, "")
+               for text, lang in zip(segments["text"], segments["language"])]
     coded = _codes_per_segment(wb.codings)["codes"]
-    hits = segments.loc[matched != ""].assign(matched=matched, codes=lambda h: h["segment_id"].map(coded).fillna(""))
+    # The matches become a column before the rows are filtered: assigning a whole-table Series to the
+    # zero rows of a rule that matches nothing would give them that Series' index, every segment.
+    hits = segments.assign(matched=matched).loc[lambda s: s["matched"] != ""]
+    hits = hits.assign(codes=hits["segment_id"].map(coded).astype("string").fillna(""))  # (float if no codings)
     carrying = set(wb.codings.loc[wb.codings["code_id"] == target, "segment_id"]) if target else set()
     hits["new"] = ~hits["segment_id"].isin(carrying) if target else hits["codes"] == ""
     return RulePreview(
@@ -492,9 +510,97 @@ def _overlap(wb: Workbench, hits: pd.DataFrame) -> pd.DataFrame:
     codings = wb.codings.loc[wb.codings["segment_id"].isin(hits["segment_id"])]
     out = codings.groupby("code_id", sort=False).agg(theme_id=("theme_id", "first"),
                                                      hits=("segment_id", "nunique")).reset_index()
-    out.insert(1, "label", out["code_id"].map(dict(zip(wb.codebook["code_id"], wb.codebook["label"]))).fillna(""))
+    out.insert(1, "label", out["code_id"].map(_labels(wb)).fillna(""))
     out["share_of_hits"] = (out["hits"] / max(len(hits), 1)).round(3)
     return out.sort_values("hits", ascending=False, kind="stable").reset_index(drop=True)
+
+
+# ---- co-occurrence ---------------------------------------------------------------------------------
+
+@dataclass
+class Cooccurrence:
+    """The codes or themes coded on the same segments as a code or theme: ``counts`` and the ``segments``.
+
+    ``counts`` has one row per co-occurring code (``by="code"``) or theme: on how many of the segments
+    and interviews, and which ``share`` of the segments coded with ``of``; ``segments`` the segments on
+    which anything co-occurs, with the co-occurring ids and a text excerpt.
+    """
+
+    of: str  # the id of the code or theme asked about
+    level: str  # "code" or "theme": what ``of`` is
+    by: str  # "code" or "theme": what is counted
+    n_segments: int  # respondent segments coded with ``of``
+    counts: pd.DataFrame
+    segments: pd.DataFrame
+
+    def summary(self) -> str:
+        """One or two sentences: how many segments carry something else, and what most often."""
+        asked = f"the {self.level} {self.of}"
+        if not self.n_segments:
+            return f"No respondent segment in the selection is coded with {asked}."
+        text = (f"{_count(self.n_segments, 'respondent segment')} {'is' if self.n_segments == 1 else 'are'} coded "
+                f"with {asked}; {len(self.segments)} of them also carry another {self.by}.")
+        if len(self.counts):
+            text += " Most often: " + ", ".join(
+                f"{row[f'{self.by}_id']} ({_count(row['segments'], 'segment')}, {row['share']:.0%})"
+                for row in self.counts.head(5).to_dict("records")) + "."
+        return text
+
+    def _repr_html_(self) -> str:
+        return _html_report(self.summary(), [(f"Co-occurring {self.by}s", self.counts),
+                                             ("The segments", self.segments)])
+
+
+def _count(n: int, noun: str) -> str:
+    """``1 segment``, ``3 segments``."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def cooccurrence(wb: Workbench, code: str | None = None, theme: str | None = None, by: str = "code",
+                 organisation: Names = None, role: Names = None, participant: Names = None, coder: Names = None,
+                 excerpt_words: int = EXCERPT_WORDS) -> Cooccurrence:
+    """Which codes (``by="code"``) or themes (``by="theme"``) are coded on the same respondent segments as ``code``
+    or ``theme`` (id, label or unique part of one), and on which segments.
+
+    Two codes co-occur on a segment when both are coded on it, by any coders (``coder=`` keeps some);
+    each segment counts once per code. The code or theme asked about is not counted, nor, when themes
+    are counted or a theme is asked about, its own theme (every segment has it). The selections
+    ``organisation=``, ``role=`` and ``participant=`` work as in :func:`select`. Stage 03's
+    ``code_cooccurrence`` table holds the same counts for every pair of codes in the whole study.
+
+    Example::
+
+        co = cooccurrence(wb, code="unclear_mandate")            # the codes coded with it
+        cooccurrence(wb, theme="prioritisation", by="theme", role="IT-chef")
+        co.segments                                               # the segments, with excerpts
+    """
+    if (code is None) == (theme is None):
+        raise ValueError("give either code= or theme=")
+    if by not in ("code", "theme"):
+        raise ValueError(f"by must be 'code' or 'theme', not '{by}'")
+    level = "code" if theme is None else "theme"
+    wanted = resolve_code(wb, theme, themes_only=True) if theme is not None else resolve_code(wb, code)
+    chosen = select(wb, organisation, role, participant)
+    codings = wb.codings.loc[matching(wb.codings["coder"], coder, "coder")]
+    codings = codings.loc[codings["segment_id"].isin(chosen["segment_id"])]
+    asked = codings[f"{level}_id"] == wanted
+    on_asked = codings["segment_id"].isin(codings.loc[asked, "segment_id"])
+    own = (codings["theme_id"].isin(codings.loc[asked, "theme_id"]) if "theme" in (level, by)
+           else codings["code_id"] == wanted)
+    key = f"{by}_id"
+    others = codings.loc[on_asked & ~own].drop_duplicates(["segment_id", key])
+    counts = others.groupby(key, sort=False).agg(
+        **({"theme_id": ("theme_id", "first")} if by == "code" else {}),
+        segments=("segment_id", "size"), interviews=("participant_id", "nunique")).reset_index()
+    counts.insert(1, "label", counts[key].map(_labels(wb)).fillna(counts[key]))
+    n_segments = int(codings.loc[asked, "segment_id"].nunique())
+    counts["share"] = (counts["segments"] / max(n_segments, 1)).round(3)
+    counts = counts.sort_values(["segments", key], ascending=[False, True], kind="stable").reset_index(drop=True)
+    listed = others.groupby("segment_id", sort=False)[key].agg(_join).rename(f"{by}s")
+    found = chosen.merge(listed, left_on="segment_id", right_index=True)
+    found["excerpt"] = [trim_quote(text, excerpt_words) for text in found["text"]]
+    return Cooccurrence(of=wanted, level=level, by=by, n_segments=n_segments, counts=counts,
+                        segments=found[WHO + [f"{by}s", "excerpt"]].reset_index(drop=True))
 
 
 # ---- comparison ------------------------------------------------------------------------------------
@@ -581,9 +687,8 @@ def compare(wb: Workbench, a: Names, b: Names = None, by: str = "organisation", 
     if by not in SELECTORS:
         raise ValueError(f"by must be one of {', '.join(SELECTORS)}, not '{by}'")
     respondent = wb.respondent
-    column = respondent[SELECTORS[by]]
-    in_a = matching(column, a, by, partial=by == "role")
-    in_b = matching(column, b, by, partial=by == "role") if b is not None else ~in_a
+    in_a = _selected(respondent, by, a)
+    in_b = _selected(respondent, by, b) if b is not None else ~in_a
     both = set(respondent.loc[in_a & in_b, "participant_id"])
     if both:
         raise ValueError(f"{', '.join(sorted(both))} would be in both groups: choose groups that do not overlap")

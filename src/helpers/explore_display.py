@@ -19,7 +19,8 @@ import pandas as pd
 # Wrap long texts (the default "nowrap" makes one very wide line), and never drop rows of large tables.
 ITABLES_OPTIONS: dict[str, Any] = {"classes": "display compact", "maxBytes": 0, "lengthMenu": [10, 25, 100, -1],
                                   "autoWidth": False}
-QUOTE_COLUMNS = {"text": "34%", "before": "17%", "after": "17%"}  # room for the quotes, by share of the width
+QUOTE_COLUMNS = {"text": "34%", "excerpt": "34%", "before": "17%",
+                 "after": "17%"}  # room for the quotes, by share of the width
 _state = {"interactive": False}
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_#<>\[\]|])")
 

@@ -4,6 +4,7 @@ Texts are tokenised into words and stemmed with the Snowball stemmer of their la
 English). A keyword matches a word when their stems are equal or the word's stem equals the keyword
 as written (the Swedish stemmer cuts ``mandat`` to ``mand`` but ``mandatet`` to ``mandat``);
 ``digitali*`` matches every word starting with ``digitali``; a phrase matches consecutive words.
+An acronym written in capitals (``IT``, ``AI*``) is matched as written, case-sensitively: see :func:`is_acronym`.
 Speed (100 000 segments in seconds): stems and keyword hits are cached per distinct word, phrases
 are looked up by their longest word, and a regex runs only on texts holding its literal parts.
 """
@@ -14,22 +15,65 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 from re import _parser  # type: ignore[attr-defined]
+from typing import Callable
 
-from .codebook import Codebook
+from .codebook_model import Codebook
 from .language import stemmer
+
+MIN_PREFIX = 3  # letters before a '*': a shorter wildcard would match a good part of the vocabulary
 _TOKEN = re.compile(r"\w+")
 _KEYWORD_WORD = re.compile(r"\w+\*?")
+_WILDCARD = re.compile(r"(\w+)\*")
+
+
+def is_acronym(word: str) -> bool:
+    """Whether a keyword word is an acronym: two or three letters, all capitals (``IT``, ``AI``, ``HR``).
+
+    In lower case these are ordinary words of Swedish or English (*it*, *itu*, *ai*), and stemming means
+    nothing for them, so an acronym is matched as written, case-sensitively, as a whole word; hyphens
+    and colons separate words, so ``IT`` also finds *IT:s, IT-chef, kommun-IT*, and ``AI*`` finds *AI-pilot*.
+    """
+    return 2 <= len(word) <= 3 and word.isalpha() and word.isupper()
+
+
+def wildcard_too_short(keyword: str) -> bool:
+    """Whether a wildcard in ``keyword`` has fewer than ``MIN_PREFIX`` letters before its ``*`` (``AI*`` may)."""
+    return any(len(word) < MIN_PREFIX and not is_acronym(word) for word in _WILDCARD.findall(keyword))
 
 
 @dataclass(frozen=True)
-class _Word:
-    """One word of a keyword: accepted stems, or a prefix when it ends with ``*``."""
+class Word:
+    """One word of a keyword as written (``text``): accepted stems, a prefix (``digitali*``), or an acronym (``cased``).
 
+    A word of the text is given to :meth:`matches` as written, with the stem of its lower case.
+    """
+
+    text: str
     stems: frozenset[str] = frozenset()
     prefix: str = ""
+    cased: bool = False  # an acronym: compared with the text's words in their own case, never stemmed
+
+    @classmethod
+    def parse(cls, word: str, stem: Callable[[str], str]) -> Word:
+        """``word`` (``mandat``, ``digitali*``, ``IT``, ``AI*``); ``stem`` reduces a lower-case word."""
+        bare = word.removesuffix("*")
+        cased = is_acronym(bare)
+        bare = bare if cased else bare.lower()
+        if word.endswith("*"):
+            return cls(word, prefix=bare, cased=cased)
+        return cls(word, stems=frozenset({bare} if cased else {stem(bare), bare}), cased=cased)
 
     def matches(self, token: str, stem: str) -> bool:
-        return token.startswith(self.prefix) if self.prefix else stem in self.stems
+        """Whether the text's word ``token`` (as written; ``stem``: the stem of its lower case) is this word."""
+        form = token if self.cased else token.lower()
+        if self.prefix:
+            return form.startswith(self.prefix)
+        return (form if self.cased else stem) in self.stems
+
+
+def parse_keyword(text: str, stem: Callable[[str], str]) -> tuple[Word, ...]:
+    """The words of a keyword or phrase (``vem som bestämmer``, ``e-tjänst*``, ``IT-chef``), in order."""
+    return tuple(Word.parse(word, stem) for word in _KEYWORD_WORD.findall(text))
 
 
 @dataclass(frozen=True)
@@ -98,7 +142,7 @@ class _Keyword:
 
     code_id: str
     text: str
-    words: tuple[_Word, ...]
+    words: tuple[Word, ...]
     anchor: int
 
 
@@ -111,39 +155,42 @@ class _LanguageMatcher:
         self._anchors: dict[str, tuple[int, ...]] = {}
         self.keywords = [self._parse(code.id, text) for code in codebook.codes.values() if code.rules
                          for text in code.rules.keywords_for(language)]
+        # Anchor words by what a word of the text is compared with: its stem, or (acronyms) itself as written.
         self._by_stem: dict[str, list[int]] = {}
+        self._by_acronym: dict[str, list[int]] = {}
+        self._prefixed: list[tuple[str, int]] = []
+        self._acronym_prefixed: list[tuple[str, int]] = []
         for i, kw in enumerate(self.keywords):
-            for stem in kw.words[kw.anchor].stems:
-                self._by_stem.setdefault(stem, []).append(i)
-        self._prefixed = [(kw.words[kw.anchor].prefix, i) for i, kw in enumerate(self.keywords)
-                          if kw.words[kw.anchor].prefix]
+            anchor = kw.words[kw.anchor]
+            if anchor.prefix:
+                (self._acronym_prefixed if anchor.cased else self._prefixed).append((anchor.prefix, i))
+            for form in anchor.stems:
+                (self._by_acronym if anchor.cased else self._by_stem).setdefault(form, []).append(i)
 
     def stem(self, token: str) -> str:
+        """The stem of ``token``'s lower case, cached per word as written."""
         stem = self._stems.get(token)
         if stem is None:
-            stem = self._stems[token] = self._stemmer.stemWord(token)
+            stem = self._stems[token] = self._stemmer.stemWord(token.lower())
         return stem
 
     def _parse(self, code_id: str, text: str) -> _Keyword:
-        words, lengths = [], []
-        for word in _KEYWORD_WORD.findall(text.lower()):
-            if word.endswith("*"):
-                words.append(_Word(prefix=word[:-1]))
-            else:
-                words.append(_Word(stems=frozenset({self.stem(word), word})))
-            lengths.append(len(word))
-        return _Keyword(code_id, text, tuple(words), anchor=lengths.index(max(lengths)))
+        words = parse_keyword(text, self._stemmer.stemWord)
+        lengths = [len(word.text) for word in words]
+        return _Keyword(code_id, text, words, anchor=lengths.index(max(lengths)))
 
     def _anchored_at(self, token: str) -> tuple[int, ...]:
         """Indices of the keywords whose anchor word matches ``token``; computed once per distinct word."""
-        found = self._by_stem.get(self.stem(token), []) + [i for p, i in self._prefixed if token.startswith(p)]
+        lower = token.lower()
+        found = (self._by_stem.get(self.stem(token), []) + self._by_acronym.get(token, [])
+                 + [i for prefix, i in self._prefixed if lower.startswith(prefix)]
+                 + [i for prefix, i in self._acronym_prefixed if token.startswith(prefix)])
         hits = self._anchors[token] = tuple(sorted(set(found)))
         return hits
 
     def find(self, text: str) -> list[tuple[_Keyword, str]]:
-        """Every keyword occurrence in ``text`` with the text it matched (the inner loop of coding)."""
-        lower = text.lower()
-        tokens = _TOKEN.findall(lower)
+        """Every keyword occurrence in ``text`` with the text it matched, in lower case (the inner loop of coding)."""
+        tokens = _TOKEN.findall(text)
         anchors, keywords, hits_at = self._anchors, self.keywords, []
         for i, token in enumerate(tokens):
             hits = anchors.get(token)
@@ -156,8 +203,8 @@ class _LanguageMatcher:
                     hits_at.append((kw, start))
         if not hits_at:
             return []
-        spans = [m.span() for m in _TOKEN.finditer(lower)]  # only for texts with hits: keeps the loop lean
-        return [(kw, lower[spans[start][0]:spans[start + len(kw.words) - 1][1]]) for kw, start in hits_at]
+        spans = [m.span() for m in _TOKEN.finditer(text)]  # only for texts with hits: keeps the loop lean
+        return [(kw, text[spans[start][0]:spans[start + len(kw.words) - 1][1]].lower()) for kw, start in hits_at]
 
     def _phrase_at(self, kw: _Keyword, tokens: list[str], start: int) -> bool:
         """Whether all words of the phrase ``kw`` match the tokens from ``start`` on."""
