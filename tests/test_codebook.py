@@ -60,6 +60,7 @@ def test_two_codebook_files_are_an_error(tmp_path):
     ("themes:\n  - id: a\n    label: A\n    inclusions: typo\n", "a", "inclusions"),
     ("themes:\n  - id: a\n    label: A\n    rules:\n      keywords: ['*tion']\n", "a", "not words"),
     ("themes:\n  - id: a\n    label: A\n    rules:\n      keywords: ['di*']\n", "a", "at least 3 letters"),
+    ("themes:\n  - id: a\n    label: A\n    rules:\n      keywords: ['ai*']\n", "a", "at least 3 letters"),
     ("themes:\n  - id: my code\n    label: A\n", "my code", "must not contain spaces"),
     ("themes:\n  - id: a\n    label: ''\n", "a", "label is empty"),
     ("codes:\n  - id: x\n    label: X\n    parent: y\n  - id: y\n    label: Y\n    parent: x\n", "x", "loop"),
@@ -72,6 +73,12 @@ def test_codebook_problems_name_the_file_and_the_code(tmp_path, body, code_id, p
     assert str(path) in message
     assert f"'{code_id}'" in message
     assert problem in message
+
+
+def test_acronyms_in_capitals_may_be_two_letter_wildcards(tmp_path):
+    codebook = read_codebook_yaml(write(tmp_path, "themes:\n  - id: a\n    label: A\n    rules:\n"
+                                                  "      keywords: ['AI*', 'IT-chef', 'IT']\n"))
+    assert codebook.codes["a"].rules.keywords == ("AI*", "IT-chef", "IT")
 
 
 def test_duplicate_id_points_at_the_line_of_the_second_one(tmp_path):

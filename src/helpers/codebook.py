@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 from . import refiqda
 from .codebook_model import CODEBOOK_COLUMNS, Code, Codebook, Rules, codebook_as_dict
 from .errors import InputError
+from .rules import MIN_PREFIX, wildcard_too_short
 from .textio import read_text
 
 __all__ = ["CODEBOOK_COLUMNS", "Code", "Codebook", "Rules", "build_codebook", "codebook_as_dict", "find_codebook",
@@ -215,8 +216,9 @@ def _check_rules(rules: RulesSpec, fail) -> None:
         if not _KEYWORD.match(keyword.strip()):
             fail(f"keyword '{keyword}' is not words separated by spaces (a '*' may end a word)",
                  "write a regular expression under 'regex' for anything else")
-        if any(len(w) < 3 for w in re.findall(r"(\w+)\*", keyword)):
-            fail(f"wildcard '{keyword}' needs at least 3 letters before the '*'")
+        if wildcard_too_short(keyword):
+            fail(f"wildcard '{keyword}' needs at least {MIN_PREFIX} letters before the '*' "
+                 "(two for an acronym in capitals, e.g. AI*)")
     for pattern in rules.regex:
         try:
             compiled = re.compile(pattern, re.IGNORECASE)
