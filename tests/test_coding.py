@@ -1,4 +1,7 @@
-"""Rule-based coding of respondent segments, and manual codings from coding sheets and Taguette exports."""
+"""Rule-based coding of respondent segments, and manual codings from coding sheets and Taguette exports.
+
+How quotes are aligned is tested in test_align.py; here: reading the files, the tables, and bad input.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +11,8 @@ import pandas as pd
 import pytest
 
 from helpers.codebook import load_codebook
-from helpers.coding import CODING_COLUMNS, code_segments, order_codings, read_manual_codings, validate_codings
+from helpers.coding import (CODING_COLUMNS, SOURCES_COLUMNS, UNPLACED_COLUMNS, check_strict, code_segments,
+                            order_codings, read_manual_codings, validate_codings)
 from helpers.errors import InputError
 from helpers.rules import RuleCoder
 from helpers.study import Study, StudyConfig
@@ -24,7 +28,7 @@ def codes_of(codings: pd.DataFrame) -> set[tuple[str, str]]:
 
 def sheet(tmp_path: Path, text: str, name: str = "coder_x.csv", encoding: str = "utf-8-sig") -> Path:
     folder = tmp_path / "codings"
-    folder.mkdir(exist_ok=True)
+    folder.mkdir(parents=True, exist_ok=True)
     (folder / name).write_bytes(text.encode(encoding))
     return folder
 
@@ -103,17 +107,22 @@ def test_coding_sheet_quotes_segment_ids_and_labels(tmp_path, segments, document
                              "T01;\"  DET ÄR oklart\n vem \";;mandate;anna\n"
                              "T01;;T01-004;Fördelning;anna\n"
                              "T02;”tilliten mellan kommunerna”;;trust;\n")
-    codings = read_manual_codings(folder, segments, documents, book)
+    manual = read_manual_codings(folder, segments, documents, book)
+    codings = manual.codings
     assert codes_of(codings) == {("T01-002", "mandate"), ("T01-004", "allocation"), ("T02-004", "trust")}
     assert dict(zip(codings["segment_id"], codings["coder"])) == {"T01-002": "anna", "T01-004": "anna",
                                                                   "T02-004": "coder_x"}  # empty coder: file name
     assert set(codings["source"]) == {"manual"}
-    assert 'coder_x.csv: "”tilliten mellan kommunerna”"' in set(codings["evidence"])
+    assert 'coder_x.csv, row 4: "”tilliten mellan kommunerna”"' in set(codings["evidence"])
+    assert manual.unplaced.empty and list(manual.unplaced.columns) == UNPLACED_COLUMNS
+    assert list(manual.sources.columns) == SOURCES_COLUMNS
+    assert list(manual.sources.itertuples(index=False, name=None)) == [
+        ("coder_x.csv", "sheet", "anna", 2, 2, 0, 1.0), ("coder_x.csv", "sheet", "coder_x", 1, 1, 0, 1.0)]
 
 
 def test_a_quote_also_asked_about_by_the_interviewer_lands_on_the_answer(tmp_path, segments, documents, book):
     folder = sheet(tmp_path, "participant_id,quote,code\nT02,tilliten,trust\n")
-    assert codes_of(read_manual_codings(folder, segments, documents, book)) == {("T02-004", "trust")}
+    assert codes_of(read_manual_codings(folder, segments, documents, book).codings) == {("T02-004", "trust")}
 
 
 def test_excel_coding_sheet(tmp_path, segments, documents, book):
@@ -121,7 +130,7 @@ def test_excel_coding_sheet(tmp_path, segments, documents, book):
     folder.mkdir()
     pd.DataFrame({"participant_id": ["T03"], "quote": ["members is low"], "code": ["Trust"],
                   "coder": ["bo"]}).to_excel(folder / "bo.xlsx", index=False)
-    codings = read_manual_codings(folder, segments, documents, book)
+    codings = read_manual_codings(folder, segments, documents, book).codings
     assert codes_of(codings) == {("T03-004", "trust")}
 
 
@@ -131,31 +140,69 @@ def test_qdpx_evidence_names_the_participant_not_the_source(tmp_path, segments, 
     xml = project_xml(None, "internal://T01.txt", start, start + 20).replace('name="Intervju 1"',
                                                                             'name="Intervju Kerstin Holmberg"')
     write_qdpx(tmp_path / "codings" / "project.qdpx", xml, {"sources/T01.txt": documents["text"][0].encode()})
-    codings = read_manual_codings(tmp_path / "codings", segments, documents, book)
+    codings = read_manual_codings(tmp_path / "codings", segments, documents, book).codings
     [evidence] = codings["evidence"]
     assert "T01" in evidence and "project.qdpx" in evidence
     assert "Kerstin" not in evidence and "Holmberg" not in evidence
 
 
 def test_taguette_highlights(tmp_path, segments, documents, book):
+    """Older Taguette versions export the highlight's HTML; a highlight without a tag is no coding."""
     folder = sheet(tmp_path, "id,document,tag,content\n"
                              '1,T01 intervju.txt,Organ,"<p>Styrgruppen har <b>inget</b> mandat.</p>"\n'
-                             "2,T03.docx,trust,Trust between the members\n", name="taguette_eva.csv")
-    codings = read_manual_codings(folder, segments, documents, book)
-    assert codes_of(codings) == {("T01-002", "bodies"), ("T03-004", "trust")}
-    assert set(codings["coder"]) == {"taguette_eva"}
+                             "2,T03.docx,trust,Trust between the members\n"
+                             "3,T03.docx,,Trust between the members\n", name="taguette_eva.csv")
+    manual = read_manual_codings(folder, segments, documents, book)
+    assert codes_of(manual.codings) == {("T01-002", "bodies"), ("T03-004", "trust")}
+    assert set(manual.codings["coder"]) == {"taguette_eva"}
+    evidence = " ".join(" ".join(e.split()) for e in manual.codings["evidence"])  # the HTML's spaces collapsed
+    assert 'taguette_eva.csv, row 2: "Styrgruppen har inget mandat."' in evidence
+    assert list(manual.sources[["kind", "quotes", "placed"]].itertuples(index=False, name=None)) == [("taguette", 2, 2)]
+
+
+def test_unplaced_quotes_are_listed_with_reason_and_closest_match_not_fatal(tmp_path, segments, documents, book):
+    folder = sheet(tmp_path, "participant_id;quote;code\n"
+                             "T01;oklart vem;Mandat\n"
+                             "T01;inte i texten;mandate\n"  # short and not in the text
+                             "T01;det är;trust\n"  # in two answers
+                             "T01;Hur styrs samverkan i dag;mandate\n"  # the interviewer's question
+                             "T02;Tilliten mellan kommunerna är hög, säger alla här;trust\n")  # too different
+    manual = read_manual_codings(folder, segments, documents, book)
+    assert codes_of(manual.codings) == {("T01-002", "mandate")}
+    got = manual.unplaced.set_index("where")
+    assert list(got.index) == ["row 3", "row 4", "row 5", "row 6"]
+    assert "placed only where it occurs exactly" in got.at["row 3", "reason"]
+    assert got.at["row 4", "reason"].startswith("ambiguous: matches equally well in 2 places in different answers "
+                                                "(T01-002, T01-004)")
+    assert got.at["row 5", "reason"] == "only in the interviewer's turns"
+    assert (got.at["row 5", "closest_segment_id"], got.at["row 5", "closest_score"]) == ("T01-001", 100.0)
+    assert got.at["row 6", "reason"].startswith("not found: the closest passage matches")
+    assert got.at["row 6", "closest_segment_id"] == "T02-004" and got.at["row 6", "closest_score"] < 85
+    assert got.at["row 6", "closest_excerpt"].startswith("Tilliten mellan kommunerna")
+    assert list(got["file"].unique()) == ["coder_x.csv"] and list(got["code_id"]) == ["mandate", "trust", "mandate",
+                                                                                       "trust"]
+    assert manual.sources.iloc[0][["quotes", "placed", "unplaced", "placement_rate"]].tolist() == [5, 1, 4, 0.2]
+
+
+def test_strict_stops_at_an_unplaced_quote_naming_file_where_and_count(tmp_path, segments, documents, book):
+    folder = sheet(tmp_path, "participant_id;quote;code\nT01;oklart vem;mandate\nT01;inte i texten;mandate\n")
+    manual = read_manual_codings(folder, segments, documents, book)
+    placed = sheet(tmp_path / "ok", "participant_id;quote;code\nT01;oklart vem;mandate\n")
+    check_strict(read_manual_codings(placed, segments, documents, book), placed)  # all placed: nothing to say
+    with pytest.raises(InputError) as err:
+        check_strict(manual, folder)
+    assert str(err.value).startswith(f"{folder / 'coder_x.csv'}, row 3: 1 of 2 manual codings could not be placed")
+    assert "--strict" in str(err.value)
 
 
 @pytest.mark.parametrize("body, problem, where", [
     ("participant_id;quote;code\nT01;oklart vem;budget\n", "'budget' is not a code id or label", "row 2"),
-    ("participant_id;quote;code\nT01;oklart vem;Mandat\nT01;inte i texten;mandate\n",
-     "is not in T01's pseudonymised text", "row 3"),
     ("participant_id;segment_id;code\nT01;T01-999;mandate\n", "segment_id 'T01-999' is not a segment", "row 2"),
     ("participant_id;segment_id;code\nT02;T01-002;mandate\n", "belongs to another participant", "row 2"),
     ("participant_id;quote;code\nT09;oklart vem;mandate\n", "unknown participant 'T09'", "row 2"),
-    ("participant_id;quote;code\nT01;;mandate\n", "neither segment_id nor quote", "row 2"),
+    ("participant_id;quote;code\nT01;oklart vem;mandate\nT01;;mandate\n", "neither segment_id nor quote", "row 3"),
+    ("participant_id;quote;code\nT01;;mandate\n", "lacks the required column(s) quote", "header row"),  # empty = absent
     ("participant_id;text;code\nT01;oklart vem;mandate\n", "lacks the required column(s) quote", "header row"),
-    ("participant_id;quote;code\nT01;det är;trust\n", "occurs 2 times", "row 2"),
 ])
 def test_bad_coding_sheets_name_file_and_row(tmp_path, segments, documents, book, body, problem, where):
     folder = sheet(tmp_path, body)
@@ -180,7 +227,7 @@ def test_coding_files_need_a_codebook(tmp_path, segments, documents):
 def test_other_files_in_codings_are_an_error_but_lock_files_are_not(tmp_path, segments, documents, book):
     folder = sheet(tmp_path, "participant_id;quote;code\nT01;oklart vem;mandate\n")
     (folder / "~$coder_x.xlsx").write_bytes(b"lock")
-    assert len(read_manual_codings(folder, segments, documents, book)) == 1
+    assert len(read_manual_codings(folder, segments, documents, book).codings) == 1
     (folder / "notes.docx").write_bytes(b"x")
     with pytest.raises(InputError, match="notes.docx: is not a coding file"):
         read_manual_codings(folder, segments, documents, book)
@@ -237,3 +284,18 @@ def test_notebook_02_runs_on_a_small_study(tmp_path, segments, documents):
     assert set(zip(agreement["coder_a"], agreement["coder_b"])) == {("coder_b", "rules")}
     assert (processed / "study.qdpx").exists() and (processed / "disagreements.parquet").exists()
     assert (tmp_path / "out" / "figures" / "coding_agreement.png").exists()
+    sources = pd.read_parquet(processed / "codings_sources.parquet")
+    assert list(sources.itertuples(index=False, name=None)) == [("coder_x.csv", "sheet", "coder_b", 2, 2, 0, 1.0)]
+    assert pd.read_parquet(processed / "codings_unplaced.parquet").empty
+
+    # With strict, a quote that is not in the interview stops the notebook with an InputError (the runner's exit 2).
+    sheet(study, "participant_id;quote;code;coder\nT01;inget mandat;mandate;coder_b\nT01;inte alls där;trust;coder_b\n")
+    with pytest.raises(papermill.PapermillExecutionError) as err:
+        papermill.execute_notebook(str(notebooks / "02_code_segments.ipynb"), str(tmp_path / "02s.ipynb"),
+                                   parameters={"data_dir": str(study), "output_dir": str(tmp_path / "out"),
+                                               "strict": True},
+                                   cwd=str(notebooks), kernel_name="python3", progress_bar=False)
+    assert err.value.ename == "InputError"
+    assert "coder_x.csv, row 3: 1 of 2 manual codings could not be placed" in err.value.evalue
+    unplaced = pd.read_parquet(processed / "codings_unplaced.parquet")  # written before the run stopped
+    assert list(unplaced["where"]) == ["row 3"]

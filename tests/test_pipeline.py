@@ -179,3 +179,23 @@ def test_study_without_codebook_codings_or_workshop(sample_copy, tmp_path, capsy
     assert "· 04_workshop_outcomes will run" in printed and "· 05_findings_report will run" in printed
     html = (out / "reports" / "findings.html").read_text(encoding="utf-8")
     assert "There is no workshop data" not in html and "Development needs for the next step" in html
+
+
+def test_an_unplaced_quote_is_counted_at_the_end_and_stops_a_strict_run(built, sample_copy, tmp_path, capsys):
+    out, _, _ = built
+    copy = tmp_path / "out"
+    shutil.copytree(out, copy)
+    sheet = sample_copy / "codings" / "second_coder.csv"
+    rows = sheet.read_text(encoding="utf-8-sig")
+    sheet.write_text(rows + "P01;en mening som ingen någonsin sa i intervjun;unclear_mandate;coder_b\n",
+                     encoding="utf-8-sig")
+    row = len(rows.splitlines()) + 1
+    args = ["--data-dir", str(sample_copy), "--output-dir", str(copy), "--only", "code_segments", "--jobs", "1"]
+    assert main(args) == 0
+    printed = capsys.readouterr().out
+    total = len(rows.splitlines())  # the header row plus the sample's rows, less the header, plus the new one
+    assert f"Warning: 1 of {total} manual codings could not be placed" in printed
+    assert "codings_unplaced.csv" in printed
+    assert main(args + ["--strict"]) == 2
+    printed = capsys.readouterr().out
+    assert f"second_coder.csv, row {row}: 1 of {total} manual codings could not be placed" in printed

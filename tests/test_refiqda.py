@@ -40,7 +40,7 @@ def manual_sheet(tmp_path: Path, segments, documents, book) -> pd.DataFrame:
     (folder / "b.csv").write_text("participant_id;quote;code;coder\nT01;inget mandat;mandate;coder_b\n"
                                   "T01;vi och dom;Tillit;coder_b\nT03;steering group;bodies;coder_c\n",
                                   encoding="utf-8")
-    return read_manual_codings(folder, segments, documents, book)
+    return read_manual_codings(folder, segments, documents, book).codings
 
 
 # ---- codebooks ---------------------------------------------------------------------------------
@@ -125,7 +125,7 @@ def test_exported_project_imports_back_with_the_same_manual_codings(tmp_path, se
     folder = tmp_path / "codings"
     folder.mkdir()
     path.rename(folder / "study.qdpx")
-    again = read_manual_codings(folder, segments, documents, book)
+    again = read_manual_codings(folder, segments, documents, book).codings
     manual = codings[codings["source"] == "manual"]
     key = ["segment_id", "participant_id", "code_id", "theme_id", "coder", "source"]
     assert sorted(map(tuple, again[key].to_numpy())) == sorted(map(tuple, manual[key].to_numpy()))
@@ -179,7 +179,7 @@ def test_windows_line_endings_and_decomposed_unicode_are_mapped_onto_segments(tm
     write_qdpx(tmp_path / "codings" / "karin.qdpx",
                project_xml(namespace, "internal://0F000000-0000-4000-8000-0000000000F1.txt", start, start + 20),
                {"sources/0F000000-0000-4000-8000-0000000000F1.txt": raw.encode("utf-8")})
-    codings = read_manual_codings(tmp_path / "codings", segments, documents, book)
+    codings = read_manual_codings(tmp_path / "codings", segments, documents, book).codings
     found = list(zip(codings["segment_id"], codings["code_id"], codings["coder"]))
     assert found == [("T01-004", "allocation", "K")]  # the user "Karin", by initial
 
@@ -189,7 +189,7 @@ def test_source_referenced_by_path_is_found_in_the_archive_by_file_name(tmp_path
     write_qdpx(tmp_path / "codings" / "k.qdpx",
                project_xml(None, r"C:\Users\karin\T01.txt", start, start + 10, code_name="Tillit"),
                {"sources/T01.txt": documents["text"][0].encode("utf-8")})
-    codings = read_manual_codings(tmp_path / "codings", segments, documents, book)
+    codings = read_manual_codings(tmp_path / "codings", segments, documents, book).codings
     assert list(zip(codings["segment_id"], codings["code_id"])) == [("T01-006", "trust")]
 
 
@@ -199,7 +199,7 @@ def test_a_differing_source_text_is_matched_by_the_selected_words(tmp_path, segm
     start = original.index("nyckeln bygger")
     write_qdpx(tmp_path / "codings" / "k.qdpx", project_xml(None, "internal://T01.txt", start, start + 14),
                {"sources/T01.txt": original.encode("utf-8")})
-    codings = read_manual_codings(tmp_path / "codings", segments, documents, book)
+    codings = read_manual_codings(tmp_path / "codings", segments, documents, book).codings
     assert list(codings["segment_id"]) == ["T01-004"]
 
 
@@ -235,7 +235,7 @@ def test_qdpx_user_names_become_unique_initials(tmp_path, segments, documents, b
                two_coder_project('name="Lina Björk"', 'name="Lars Berg"', start, start + 20),
                {"sources/T01.txt": documents["text"][0].encode("utf-8")})
     assert sorted(s.coder for s in refiqda.read_qdpx(tmp_path / "codings" / "project.qdpx")) == ["LB", "LB2"]
-    codings = read_manual_codings(tmp_path / "codings", segments, documents, book)
+    codings = read_manual_codings(tmp_path / "codings", segments, documents, book).codings
     assert sorted(codings["coder"]) == ["LB", "LB2"]
     assert not codings.apply(lambda row: row.str.contains("Lina|Lars|Björk|Berg")).any().any()
 
@@ -255,7 +255,7 @@ def test_a_user_without_name_is_known_by_its_id(tmp_path, documents):
     (lambda p: write_qdpx(p, project_xml(None, "internal://x.txt", 0, 5, code_name="Okänd kod"), SOURCE),
      "'Okänd kod' is not a code"),
     (lambda p: write_qdpx(p, project_xml(None, "internal://x.txt", 0, 5).replace('name="T01"', 'name="Okänd"'),
-                          SOURCE), "names no participant"),
+                          SOURCE), "none of its sources name a participant of the study: 'Intervju 1'"),
     (lambda p: write_qdpx(p, project_xml(None, "internal://s.txt", 5, 500), {"sources/s.txt": b"short"}),
      "outside the source text"),
     (lambda p: write_qdpx(p, project_xml(None, "absolute:///home/k/T01.txt", 0, 5), {}), "is not in the archive"),

@@ -5,6 +5,9 @@ import pandas as pd
 from helpers import provenance as pv
 from helpers import report as rp
 from helpers import report_text as text
+from helpers.codebook import load_codebook
+
+from conftest import SAMPLE
 
 
 def test_figures_and_tables_are_numbered_in_order():
@@ -35,11 +38,11 @@ def test_summary_names_the_widest_themes_and_top_priorities():
     themes = pd.DataFrame({"theme_label": ["Trust", "Mandate", "Money"], "n_participants": [3, 9, 0],
                            "of_participants": 12, "n_organisations": [2, 7, 0], "of_organisations": 7})
     priorities = pd.DataFrame({"challenge": ["Unclear mandate"], "votes": [22], "share_of_voters": [0.7]})
-    summary = " ".join(text.summary_sentences(themes, priorities, top=1))
+    summary = " ".join(text.summary_sentences(themes, priorities, None, top=1))
     assert "mandate (9 of 12 interviewees, 7 of 7 members)" in summary
     assert "No interviewee raised money" in summary
     assert "“Unclear mandate” (22 votes from 70% of the voters)" in summary
-    assert "no workshop data" in " ".join(text.summary_sentences(themes, None))
+    assert "no workshop data" in " ".join(text.summary_sentences(themes, None, None))
 
 
 def test_study_facts_from_the_participants_table():
@@ -92,5 +95,19 @@ def test_agreement_summary_names_each_pair_and_says_when_kappa_is_undefined():
 def test_coding_sentence_counts_people_not_the_rules():
     codings = pd.DataFrame({"segment_id": ["s1", "s2", "s2", "s3"], "source": ["rules", "rules", "manual", "manual"],
                             "coder": ["rules", "rules", "AB", "CD"]})
-    sentence = text.coding_sentence(10, 31, "abc123", codings)
+    sentence = text.coding_sentence(load_codebook(SAMPLE), codings)
+    assert sentence.startswith("The codebook has 10 themes with 31 codes one level below them")
     assert "marked 2 segments; manual coding by 2 coders (AB, CD) marked 2" in sentence
+
+
+def test_placement_sentence_states_the_rate_per_coding_file():
+    from helpers.report_text import placement_sentence
+
+    sources = pd.DataFrame([("coded-segments.txt", "maxqda", "m", 262, 261, 1, 0.996),
+                            ("b.csv", "sheet", "coder_b", 40, 40, 0, 1.0), ("b.csv", "sheet", "coder_c", 3, 2, 1, 0.667)],
+                           columns=["file", "kind", "coder", "quotes", "placed", "unplaced", "placement_rate"])
+    sentence = placement_sentence(sources)
+    assert sentence.startswith("Of the researchers' own codings, 261 of 262 from coded-segments.txt (MAXQDA export, "
+                               "99.6%) and 42 of 43 from b.csv (coding sheet, 97.7%) were placed")
+    assert "the 2 codings not placed" in sentence and "codings_unplaced" in sentence
+    assert placement_sentence(sources.iloc[0:0]) == ""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from helpers.report_text import speaker_roles_sentences
+from helpers.report_text import speaker_roles_text
 from helpers.run_summary import run_warnings
 from helpers.tables import write_table
 
@@ -32,8 +32,9 @@ def test_method_section_states_layouts_inferred_and_uncertain_interviews():
     quality = _quality([True, True, False], ["colon", "paragraphs", "cues"],
                        ["interviewer column", "inferred: alternating questions and answers",
                         "inferred: no speaker labels; roles uncertain"])
-    layouts, inferred, uncertain = speaker_roles_sentences(quality)
-    assert "labels with a colon (1), no labels (paragraphs as turns) (1) and subtitles without labels (1)" in layouts
-    assert inferred.endswith("in 1 interview (P02).")
+    paragraph, uncertain = speaker_roles_text(quality)
+    assert "labels with a colon (1), no labels (paragraphs as turns) (1) and subtitles without labels (1)." in paragraph
+    assert paragraph.endswith("in 1 interview (P02).")
+    assert speaker_roles_text(quality.iloc[:2])[1] == ""
     assert uncertain.startswith("In 1 interview (P03) the speakers' roles could not be established")
     assert "nothing from it is quoted" in uncertain

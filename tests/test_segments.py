@@ -7,8 +7,8 @@ from pathlib import Path
 import pandas as pd
 
 from helpers.roles import assign_roles, merge_turns
-from helpers.segments import (CleaningRules, build_segments, clean_text, segment_study, speaker_replacements,
-                              split_long)
+from helpers.segments import (CleaningRules, build_segments, clean_text, quality_warnings, segment_study,
+                              speaker_replacements, split_long)
 from helpers.transcripts import Transcript, Turn
 
 RULES = CleaningRules.load()
@@ -166,3 +166,22 @@ def test_speaker_labels_become_key_pairs():
     turns = [Turn("Lina Björk", "Hur ser du på mandatet?"), Turn("Per-Olof Nyström", "Det är oklart, helt klart.")]
     pairs = speaker_replacements({"P05": _transcript(turns)}, participants, RULES)
     assert sorted(pairs) == [("Lina Björk", "Interviewer"), ("Per-Olof Nyström", "P05")]
+
+
+def test_quality_record_holds_no_name_from_labels_or_the_interviewer_column():
+    turns = [Turn("Lina Björk (HIS)", "Hur började det?"), Turn("Kerstin Holm", "Med en upphandling, Lina.")]
+    participant = {"participant_id": "P01", "interviewer": "Lina Björk", "name": "Kerstin Holm", "language": "sv"}
+    pseudonymise = lambda t: t.replace("Lina Björk", "Interviewer").replace("Kerstin Holm", "P01").replace("Lina", "[namn]")
+    _, _, quality = build_segments(_transcript(turns, "vtt", "cue-label"), participant, pseudonymise, RULES)
+    assert quality["interviewer_match"] == "Interviewer (HIS)"
+    _, _, quality = build_segments(_transcript(turns, "vtt", "cue-label"), {**participant, "interviewer": "Lina Bjork X"},
+                                   pseudonymise, RULES)
+    assert "matches no speaker label" in quality["warnings"]
+    assert not any("Lina" in str(v) or "Kerstin" in str(v) for v in quality.values())
+
+
+def test_quality_warnings_are_listed_one_per_row():
+    quality = pd.DataFrame({"participant_id": ["P01", "P02"],
+                            "warnings": ["roles uncertain (x, confidence 0.40): ...; only one speaker found", ""]})
+    assert quality_warnings(quality).values.tolist() == [["P01", "roles uncertain (x, confidence 0.40): ..."],
+                                                        ["P01", "only one speaker found"]]

@@ -431,3 +431,9 @@ def test_theme_member_chart_shows_each_member_and_the_average():
     assert [t.get_text() for t in ax.get_yticklabels()] == ["A", "B"]
     assert ax.get_title().startswith("Trust") and ax.get_xlabel() and ax.get_ylabel()
     assert any(t.get_text().strip() == "all members: 10 %" for t in ax.texts)  # 30 of 300 words
+
+
+def test_undated_interviews_are_ordered_by_participant_number():
+    segments = pd.DataFrame({"participant_id": ["P10", "P2", "P1"], "interview_date": "", "organisation": "A",
+                             "role": "r"})
+    assert list(themes.interview_order(segments)["participant_id"]) == ["P1", "P2", "P10"]

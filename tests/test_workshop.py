@@ -154,7 +154,7 @@ def test_challenge_without_text(study_dir: Path) -> None:
 @pytest.mark.parametrize(("file_name", "header", "missing"), [
     ("votes.csv", "participant_id;organisation;challenge_id;votes;", "votes"),
     ("challenges.csv", "challenge_id,challenge,", "challenge"),
-    ("actions.csv", "action_id,action,challenge_id,owner,", "owner"),
+    ("actions.csv", "action_id,action,challenge_id,", "challenge_id"),
 ])
 def test_missing_required_column(study_dir: Path, file_name: str, header: str, missing: str) -> None:
     path = study_dir / "workshop" / file_name

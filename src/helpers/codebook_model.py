@@ -69,7 +69,18 @@ class Codebook:
 
     @property
     def themes(self) -> list[Code]:
+        """The top-level codes; in a flat codebook (Taguette, ATLAS.ti) that is every code."""
         return [c for c in self.codes.values() if c.level == 0]
+
+    @property
+    def depth(self) -> int:
+        """Levels of codes below the themes: 0 when there is no hierarchy, so that every code is a theme."""
+        return max((c.level for c in self.codes.values()), default=0)
+
+    @property
+    def has_rules(self) -> bool:
+        """Whether any code can be found automatically (codebooks from QDA programs carry no rules)."""
+        return any(c.rules for c in self.codes.values())
 
     def children(self, code_id: str | None) -> list[Code]:
         return [c for c in self.codes.values() if c.parent_id == code_id]

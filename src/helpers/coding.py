@@ -1,28 +1,34 @@
 """Stage 02's codings: rule-based coding of respondent segments, and manual codings read from ``codings/``.
 
 Rule-based coding uses :class:`helpers.rules.RuleCoder`. Manual codings come from coding sheets
-(``.csv``/``.xlsx``: a ``segment_id`` or a ``quote`` per row), Taguette highlight exports and REFI-QDA
-projects (``.qdpx``). Both end up in one ``codings`` table (columns in docs/architecture.md).
+(``.csv``/``.xlsx``: a ``segment_id`` or a ``quote`` per row), Taguette highlight exports (CSV or xlsx),
+MAXQDA's coded-segments text export (with its code system) and REFI-QDA projects (``.qdpx``). Every quote,
+highlight, coded segment and selection is placed by one aligner (:mod:`helpers.align`); what cannot be placed
+is listed, not fatal (``codings_unplaced``), and each file's placement rate is counted (``codings_sources``).
+Both kinds of coding end up in one ``codings`` table (columns in docs/architecture.md).
 """
 
 from __future__ import annotations
 
 import difflib
-import html
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import pandas as pd
 
-from . import refiqda
-from .codebook import Codebook
+from . import maxqda, refiqda
+from .align import Aligner, Placement, plain
+from .codebook import Codebook, load_codebook
 from .errors import InputError
 from .language import STEMMERS
 from .rules import RuleCoder
+from .segments import CleaningRules
 from .study import Study
 from .tables import ROW, read_table, require_columns
-from .textio import normalise_text
+from .textio import read_text
 
 CODING_COLUMNS = ["segment_id", "participant_id", "code_id", "theme_id", "coder", "source", "evidence"]
 RULES_CODER = "rules"
@@ -71,27 +77,36 @@ def order_codings(codings: pd.DataFrame, codebook: Codebook | None) -> pd.DataFr
     return out.reset_index(drop=True).astype("string")
 
 
-# ---- manual codings ------------------------------------------------------------------------------
+# ---- manual codings: the files ------------------------------------------------------------------
 
-SHEET_SUFFIXES = (".csv", ".xlsx")
+SHEET, TAGUETTE, MAXQDA, QDPX = "sheet", "taguette", "maxqda", "qdpx"  # the kinds of coding file
+SUFFIXES = (".csv", ".xlsx", ".qdpx", ".txt")
 TAGUETTE_COLUMNS = ("document", "tag", "content")
-_PUNCT_FOLD = str.maketrans({"’": "'", "‘": "'", "´": "'", "“": '"', "”": '"', "„": '"', "»": '"',
-                             "«": '"', "–": "-", "—": "-", "\u00a0": " "})
+UNPLACED_COLUMNS = ["file", "where", "participant_id", "code_id", "coder", "quote", "reason", "closest_segment_id",
+                    "closest_score", "closest_excerpt"]
+SOURCES_COLUMNS = ["file", "kind", "coder", "quotes", "placed", "unplaced", "placement_rate"]
+_TXT_FIX = "a text file in codings/ must be MAXQDA's code-system or coded-segments export; move other files out"
 
 
 @dataclass
 class Mark:
-    """One manual coding before it is placed on segments: by segment id, by quote, or by text span."""
+    """One manual coding before it is placed on segments: by segment id, by quote, or by a selection's span."""
 
     file: Path
     where: str
     participant_id: str
     code_id: str
     coder: str
+    kind: str  # SHEET, TAGUETTE, MAXQDA or QDPX
     segment_id: str = ""
     quote: str = ""
     span: tuple[int, int] | None = None  # a REFI-QDA selection, in the normalised source text
     source_text: str | None = None
+
+    @property
+    def text(self) -> str:
+        """What the coding quotes: its quote, or the selected part of its source's text."""
+        return self.quote if self.span is None else self.source_text[self.span[0]:self.span[1]]
 
 
 def coding_files(codings_dir: str | Path | None) -> list[Path]:
@@ -101,11 +116,41 @@ def coding_files(codings_dir: str | Path | None) -> list[Path]:
     files = [f for f in sorted(Path(codings_dir).iterdir())
              if f.is_file() and not f.name.startswith((".", "~$"))]
     for file in files:
-        if file.suffix.lower() not in SHEET_SUFFIXES + (".qdpx",):
+        if file.suffix.lower() not in SUFFIXES:
             raise InputError(file, f"is not a coding file (unsupported extension '{file.suffix}')",
-                             fix="codings/ takes .csv/.xlsx coding sheets, Taguette CSV exports and .qdpx projects; "
-                                 "move other files out")
+                             fix="codings/ takes .csv/.xlsx coding sheets and Taguette exports, MAXQDA's text "
+                                 "exports (.txt) and .qdpx projects; move other files out")
     return files
+
+
+def maxqda_export(file: Path) -> str:
+    """Which MAXQDA export a ``.txt`` in codings/ is (:data:`helpers.maxqda.CODE_SYSTEM` or ``CODED_SEGMENTS``)."""
+    kind = maxqda.export_kind(read_text(file)[0])
+    if kind is None:
+        raise InputError(file, "is not a MAXQDA export (its first lines are not 'Code System' or 'Coded Segments' "
+                         "with MAXQDA's column header)", fix=_TXT_FIX)
+    return kind
+
+
+def _maxqda_files(files: list[Path], kind: str) -> list[Path]:
+    return [f for f in files if f.suffix.lower() == ".txt" and maxqda_export(f) == kind]
+
+
+def study_codebook(study: Study) -> Codebook | None:
+    """The study's codebook: ``codebook.yml``/``.qdc``, else the MAXQDA code system in ``codings/``, else None.
+
+    A MAXQDA code system is read with the coded-segments exports beside it, which give its codes' names and
+    nesting (see :func:`helpers.maxqda.read_code_system`). With a codebook of its own the study ignores it.
+    """
+    codebook = load_codebook(study.root)
+    files = coding_files(study.codings_dir)
+    systems = _maxqda_files(files, maxqda.CODE_SYSTEM) if codebook is None else []
+    if len(systems) > 1:
+        raise InputError(systems[1], f"is a second MAXQDA code system next to {systems[0].name}",
+                         fix="keep one code system in codings/, or add codebook.yml to the study folder")
+    if systems:
+        return maxqda.read_code_system(systems[0], *_maxqda_files(files, maxqda.CODED_SEGMENTS))
+    return codebook
 
 
 def _resolve_code(codebook: Codebook, name: str, file: Path, where: str) -> str:
@@ -133,9 +178,16 @@ def _check_participant(pid: str, participant_ids: list[str], file: Path, where: 
                          fix=f"use one of the study's participant ids ({', '.join(participant_ids[:6])} ...)")
 
 
+SHEET_OPTIONAL = ("participant_id", "segment_id", "quote", "coder")  # a sheet needs a segment_id or a quote
+
+
 def _sheet_marks(file: Path, codebook: Codebook, participant_ids: list[str]) -> list[Mark]:
-    """A coding sheet (participant_id; segment_id or quote; code; coder) or a Taguette highlight export."""
-    df = read_table(file)
+    """A coding sheet (participant_id; segment_id or quote; code; coder) or a Taguette highlight export.
+
+    Taguette writes one row per highlight and tag (``id, document, tag, content``); a highlight without
+    tag (an empty ``tag``) codes nothing and is skipped.
+    """
+    df = read_table(file, optional=SHEET_OPTIONAL)
     taguette = all(c in df.columns for c in TAGUETTE_COLUMNS)
     if not taguette:
         require_columns(df, file, ["code"] + ([] if "segment_id" in df.columns else ["participant_id", "quote"]))
@@ -144,12 +196,14 @@ def _sheet_marks(file: Path, codebook: Codebook, participant_ids: list[str]) -> 
         where = f"row {rec[ROW]}"
         coder = rec.get("coder", "") or file.stem
         if taguette:
+            if not rec["tag"]:
+                continue
             pid = participant_in(rec["document"], participant_ids)
             if pid is None:
                 raise InputError(file, f"document '{rec['document']}' names no participant of the study",
                                  where=where, fix="name each Taguette document after its participant id, e.g. P01")
-            quote = html.unescape(re.sub(r"<[^>]+>", " ", rec["content"]))
-            marks.append(Mark(file, where, pid, _resolve_code(codebook, rec["tag"], file, where), coder, quote=quote))
+            marks.append(Mark(file, where, pid, _resolve_code(codebook, rec["tag"], file, where), coder, TAGUETTE,
+                              quote=plain(rec["content"])))
             continue
         segment_id, quote = rec.get("segment_id", ""), rec.get("quote", "")
         pid = rec.get("participant_id", "") or segment_id.rsplit("-", 1)[0]
@@ -157,23 +211,41 @@ def _sheet_marks(file: Path, codebook: Codebook, participant_ids: list[str]) -> 
             raise InputError(file, "neither segment_id nor quote is filled in", where=where,
                              fix="give the segment id, or copy a short quote from the segment")
         _check_participant(pid, participant_ids, file, where)
-        marks.append(Mark(file, where, pid, _resolve_code(codebook, rec["code"], file, where), coder,
+        marks.append(Mark(file, where, pid, _resolve_code(codebook, rec["code"], file, where), coder, SHEET,
                           segment_id=segment_id, quote=quote))
     return marks
 
 
+def _maxqda_marks(file: Path, codebook: Codebook, participant_ids: list[str]) -> list[Mark]:
+    """MAXQDA's coded segments; its code system is a codebook, not codings (see :func:`study_codebook`)."""
+    if maxqda_export(file) == maxqda.CODE_SYSTEM:
+        return []
+    coded = maxqda.read_coded_segments(file, codebook, lambda name: participant_in(name, participant_ids))
+    return [Mark(file, f"line {seg.line}", seg.participant_id, seg.code_id, file.stem, MAXQDA, quote=seg.text)
+            for seg in coded]
+
+
 def _qdpx_marks(file: Path, codebook: Codebook, participant_ids: list[str]) -> list[Mark]:
-    """The coded selections of a REFI-QDA project; codings by this pipeline's rule coder are skipped."""
-    marks = []
-    for sel in refiqda.read_qdpx(file):
+    """The coded selections of a REFI-QDA project; codings by this pipeline's rule coder are skipped.
+
+    Every source with coded selections must name a participant (by its name, file name or case); the
+    sources that do not are listed in one error. A project without any coded text selection is an error too:
+    its sources are PDFs or pictures, or it holds no codings.
+    """
+    selections = refiqda.read_qdpx(file)
+    if not selections:
+        raise InputError(file, "holds no coded text passage (PlainTextSelection): there is nothing to import",
+                         fix="code the interviews as text sources (not PDF or pictures) and export the project with "
+                             "its sources")
+    marks, unknown = [], []
+    for sel in selections:
         if sel.automatic:
             continue
         names = (sel.source_name, Path(sel.source_path.replace("\\", "/")).name) + sel.case_names
         pid = next((p for p in (participant_in(n, participant_ids) for n in names) if p), None)
         if pid is None:
-            raise InputError(file, f"source '{sel.source_name}' names no participant of the study",
-                             where=f"PlainTextSelection {sel.guid}",
-                             fix="name each source (or its case) after its participant id, e.g. P01")
+            unknown.append(sel.source_name or sel.source_path)
+            continue
         # The participant id, not the source's name: sources are often named after the interviewee, and
         # ``where`` ends up in the evidence column.
         where = f"PlainTextSelection {sel.guid} in the source of {pid}"
@@ -181,8 +253,17 @@ def _qdpx_marks(file: Path, codebook: Codebook, participant_ids: list[str]) -> l
             raise InputError(file, f"the text of source '{sel.source_name}' is not in the archive", where=where,
                              fix="export the project again with its sources included")
         code_id = sel.code_id if sel.code_id in codebook.codes else _resolve_code(codebook, sel.code_name, file, where)
-        marks.append(Mark(file, where, pid, code_id, sel.coder, span=(sel.start, sel.end), source_text=sel.source_text))
+        marks.append(Mark(file, where, pid, code_id, sel.coder, QDPX, span=(sel.start, sel.end),
+                          source_text=sel.source_text))
+    if unknown:
+        names = ", ".join(f"'{n}'" for n in dict.fromkeys(unknown))
+        share = "none of its sources" if not marks else "some of its sources"
+        raise InputError(file, f"{share} name a participant of the study: {names}",
+                         fix="name each source (or its case) after its participant id, e.g. P01")
     return marks
+
+
+_READERS = {".csv": _sheet_marks, ".xlsx": _sheet_marks, ".txt": _maxqda_marks, ".qdpx": _qdpx_marks}
 
 
 def read_marks(codings_dir: str | Path | None, codebook: Codebook | None, participant_ids: list[str]) -> list[Mark]:
@@ -190,96 +271,50 @@ def read_marks(codings_dir: str | Path | None, codebook: Codebook | None, partic
     files = coding_files(codings_dir)
     if files and codebook is None:
         raise InputError(files[0], "is a coding file, but the study has no codebook",
-                         fix="add codebook.yml (see docs/codebook.md) or codebook.qdc to the study folder")
-    marks: list[Mark] = []
-    for file in files:
-        read = _qdpx_marks if file.suffix.lower() == ".qdpx" else _sheet_marks
-        marks += read(file, codebook, participant_ids)
-    return marks
+                         fix="add codebook.yml (see docs/codebook.md) or codebook.qdc to the study folder, or "
+                             "MAXQDA's code-system export to codings/")
+    return [mark for file in files for mark in _READERS[file.suffix.lower()](file, codebook, participant_ids)]
 
 
 def validate_codings(study: Study, codebook: Codebook | None) -> None:
     """Check the coding files before any notebook runs: readable, known codes and participants.
 
-    Whether quotes and segment ids exist is checked in stage 02, which has the segments.
+    Whether quotes and segment ids are in the interviews is checked in stage 02, which has the segments.
     """
     read_marks(study.codings_dir, codebook, list(study.participants["participant_id"]))
 
 
-class ParticipantTexts:
-    """The participants' pseudonymised documents and their segments, for placing manual codings."""
-
-    def __init__(self, segments: pd.DataFrame, documents: pd.DataFrame) -> None:
-        self.segments = segments.set_index("segment_id", drop=False)
-        self.docs = dict(zip(documents["participant_id"], documents["text"]))
-        self.by_participant = {pid: g for pid, g in segments.groupby("participant_id", sort=False)}
-        self._folded: dict[str, tuple[str, list[int]]] = {}
-
-    def folded(self, pid: str) -> tuple[str, list[int]]:
-        if pid not in self._folded:
-            self._folded[pid] = fold(self.docs.get(pid, ""))
-        return self._folded[pid]
-
-    def overlapping(self, pid: str, start: int, end: int, respondent_only: bool = False) -> list[str]:
-        segs = self.by_participant.get(pid, self.segments.iloc[0:0])
-        hit = (segs["char_start"].astype(int) < end) & (segs["char_end"].astype(int) > start)
-        if respondent_only:
-            hit &= segs["speaker_role"] == "respondent"
-        return list(segs.loc[hit, "segment_id"])
-
-    def occurrences(self, pid: str, quote: str) -> list[tuple[int, int]]:
-        """Where ``quote`` occurs in the participant's document (whitespace, case and typographic quotes ignored)."""
-        text, index = self.folded(pid)
-        needle = fold(quote)[0].strip().strip("\"'").strip()  # quote marks around a pasted quote
-        spans, pos = [], text.find(needle) if needle else -1
-        while pos >= 0:
-            spans.append((index[pos], index[pos + len(needle) - 1] + 1))
-            pos = text.find(needle, pos + 1)
-        return spans
+# ---- manual codings: placing them -----------------------------------------------------------------
 
 
-def fold(text: str) -> tuple[str, list[int]]:
-    """``text`` NFC, lower case, with one space for any whitespace run; and each folded char's position."""
-    chars, index = [], []
-    for i, ch in enumerate(normalise_text(text).translate(_PUNCT_FOLD)):
-        if ch.isspace():
-            if chars and chars[-1] == " ":
-                continue
-            ch = " "
-        low = ch.lower()
-        chars.append(low if len(low) == 1 else ch)
-        index.append(i)
-    return "".join(chars), index
+class ManualCodings(NamedTuple):
+    """Stage 02's manual codings: the ``codings`` rows, the codings not placed, and the placement per file."""
+
+    codings: pd.DataFrame  # CODING_COLUMNS, source "manual"
+    unplaced: pd.DataFrame  # UNPLACED_COLUMNS
+    sources: pd.DataFrame  # SOURCES_COLUMNS
 
 
-def place_quote(mark: Mark, texts: ParticipantTexts) -> list[str]:
-    """The segments a manual coding lands on; InputError when its segment or quote is not there."""
-    if mark.segment_id:
-        if mark.segment_id not in texts.segments.index:
-            raise InputError(mark.file, f"segment_id '{mark.segment_id}' is not a segment of the study",
-                             where=mark.where, fix="segment ids look like P01-007; see data/processed/segments.csv")
-        if texts.segments.at[mark.segment_id, "participant_id"] != mark.participant_id:
-            raise InputError(mark.file, f"segment '{mark.segment_id}' belongs to another participant than "
-                             f"'{mark.participant_id}'", where=mark.where, fix="check participant_id or segment_id")
-        return [mark.segment_id]
-    if mark.span is not None and mark.source_text == texts.docs.get(mark.participant_id):
-        return texts.overlapping(mark.participant_id, *mark.span)
-    quote = mark.quote or mark.source_text[mark.span[0]:mark.span[1]]
-    if not quote.strip():
-        return []
-    spans = texts.occurrences(mark.participant_id, quote)
-    if mark.span is not None and spans:  # a selection in a differing source text: the nearest occurrence
-        spans = [min(spans, key=lambda s: abs(s[0] - mark.span[0]))]
-    if not spans:
-        raise InputError(mark.file, f"quote \"{_excerpt(quote)}\" is not in {mark.participant_id}'s pseudonymised "
-                         "text", where=mark.where,
-                         fix="copy the quote from data/processed/segments.csv, where names are replaced")
-    placed = {tuple(texts.overlapping(mark.participant_id, *s, respondent_only=True)) for s in spans} - {()}
-    if len(placed) > 1:
-        raise InputError(mark.file, f"quote \"{_excerpt(quote)}\" occurs {len(spans)} times in "
-                         f"{mark.participant_id}'s answers", where=mark.where,
-                         fix="make the quote longer so it occurs once, or give the segment_id")
-    return list(placed.pop()) if placed else texts.overlapping(mark.participant_id, *spans[0])
+def _by_offsets(mark: Mark, segments: pd.DataFrame) -> Placement:
+    """A selection in the very text stage 01 wrote (``documents``): the segments its positions overlap."""
+    segs = segments[segments["participant_id"] == mark.participant_id]
+    hit = segs[(segs["char_start"].astype(int) < mark.span[1]) & (segs["char_end"].astype(int) > mark.span[0])]
+    answers = hit[hit["speaker_role"] == "respondent"]
+    if len(answers):
+        return Placement(tuple(answers["segment_id"]), 100.0)
+    if len(hit):
+        return Placement((), 100.0, "only in the interviewer's turns", hit["segment_id"].iloc[0],
+                         _excerpt(hit["text"].iloc[0], 160))
+    return Placement((), 0.0, "the selection covers no segment's text (only a speaker label or blank lines)")
+
+
+def _check_segment(mark: Mark, segments: pd.DataFrame) -> None:
+    if mark.segment_id not in segments.index:
+        raise InputError(mark.file, f"segment_id '{mark.segment_id}' is not a segment of the study",
+                         where=mark.where, fix="segment ids look like P01-007; see data/processed/segments.csv")
+    if segments.at[mark.segment_id, "participant_id"] != mark.participant_id:
+        raise InputError(mark.file, f"segment '{mark.segment_id}' belongs to another participant than "
+                         f"'{mark.participant_id}'", where=mark.where, fix="check participant_id or segment_id")
 
 
 def _excerpt(text: str, length: int = 60) -> str:
@@ -288,15 +323,60 @@ def _excerpt(text: str, length: int = 60) -> str:
 
 
 def read_manual_codings(codings_dir: str | Path | None, segments: pd.DataFrame, documents: pd.DataFrame,
-                        codebook: Codebook | None) -> pd.DataFrame:
-    """The manual rows of the codings table: every coding file in ``codings/`` placed on segments."""
+                        codebook: Codebook | None, pseudonymise: Callable[[str], str] = str,
+                        rules: CleaningRules | None = None) -> ManualCodings:
+    """Place every coding in ``codings/`` on stage 01's ``segments``.
+
+    ``pseudonymise`` (stage 01's key, see :func:`helpers.privacy.study_key`) is applied to every quote first:
+    QDA programs quote the transcripts with their real names. ``rules`` are stage 01's cleaning rules (default:
+    the package's). A selection in a text that is the participant's ``documents`` text (a project exported by
+    notebook 02) is placed by its positions; everything else through :class:`helpers.align.Aligner`. A wrong
+    segment id is an InputError; a quote that cannot be placed is a row of ``unplaced``.
+    """
     marks = read_marks(codings_dir, codebook, list(dict.fromkeys(segments["participant_id"])))
-    texts = ParticipantTexts(segments, documents)
-    rows = []
+    aligner = Aligner(segments, rules or CleaningRules.load())
+    by_id = segments.set_index("segment_id", drop=False)
+    docs = dict(zip(documents["participant_id"], documents["text"]))
+    rows, unplaced, tally = [], [], []
     for mark in marks:
-        evidence = (f"{mark.file.name}: \"{_excerpt(mark.quote, 120)}\"" if mark.quote
-                    else f"{mark.file.name}, {mark.where}")
-        for segment_id in place_quote(mark, texts):
-            rows.append((segment_id, mark.participant_id, mark.code_id, codebook.codes[mark.code_id].theme_id,
-                         mark.coder, "manual", evidence))
-    return order_codings(pd.DataFrame(rows, columns=CODING_COLUMNS), codebook)
+        quote = pseudonymise(mark.text)
+        if mark.segment_id:
+            _check_segment(mark, by_id)
+            placement = Placement((mark.segment_id,), 100.0)
+        elif mark.span is not None and mark.source_text == docs.get(mark.participant_id):
+            placement = _by_offsets(mark, segments)
+        else:
+            hint = mark.span[0] / max(1, len(mark.source_text)) if mark.span else None
+            placement = aligner.place(mark.participant_id, quote, hint)
+        tally.append((mark.file.name, mark.kind, mark.coder, placement.placed))
+        evidence = f"{mark.file.name}, {mark.where}" + (f': "{_excerpt(quote, 120)}"' if mark.quote else "")
+        rows += [(segment_id, mark.participant_id, mark.code_id, codebook.codes[mark.code_id].theme_id, mark.coder,
+                  "manual", evidence) for segment_id in placement.segment_ids]
+        if not placement.placed:
+            unplaced.append((mark.file.name, mark.where, mark.participant_id, mark.code_id, mark.coder,
+                             _excerpt(quote, 200), placement.reason, placement.closest_segment_id, placement.score,
+                             placement.closest_excerpt))
+    codings = order_codings(pd.DataFrame(rows, columns=CODING_COLUMNS), codebook)
+    return ManualCodings(codings, pd.DataFrame(unplaced, columns=UNPLACED_COLUMNS), _sources(tally))
+
+
+def _sources(tally: list[tuple[str, str, str, bool]]) -> pd.DataFrame:
+    """One row per coding file and coder: how many of its codings were placed."""
+    df = pd.DataFrame(tally, columns=["file", "kind", "coder", "placed"])
+    out = (df.groupby(["file", "kind", "coder"], sort=False)["placed"].agg(quotes="size", placed="sum")
+           .reset_index())
+    out["unplaced"] = out["quotes"] - out["placed"]
+    out["placement_rate"] = (out["placed"] / out["quotes"]).round(3)
+    return out[SOURCES_COLUMNS].astype({"quotes": int, "placed": int, "unplaced": int})
+
+
+def check_strict(manual: ManualCodings, codings_dir: str | Path) -> None:
+    """With ``strict``: an InputError naming the first unplaced coding (its file and where) and how many there are."""
+    if manual.unplaced.empty:
+        return
+    first = manual.unplaced.iloc[0]
+    total = int(manual.sources["quotes"].sum())
+    raise InputError(Path(codings_dir) / first["file"], f"{len(manual.unplaced)} of {total} manual codings could not "
+                     f"be placed (this one: {first['reason']})", where=first["where"],
+                     fix="see codings_unplaced.csv in the outputs of the failed run for every one and why, or run "
+                         "without --strict")

@@ -16,45 +16,46 @@ that no coded segment uses (nor any code below it) cannot be split that way: it 
 label (or only the first words it shares with a coded sibling) and becomes a sibling of the code listed
 before it.
 
-:func:`read_coded_segments` places each coded segment on the study's segments as stage 02 places the
-quotes of a coding sheet (:func:`helpers.coding.place_quote`): speaker labels dropped, cleaned like stage 01
-cleans turns, matched ignoring case and line breaks. Segments that cannot be placed are returned in a
-list with the reason, never dropped silently.
+:func:`read_coded_segments` splits the coded-segments export into its coded segments: document, code and
+text (with the print's line breaks and the speaker labels of segments over several turns). Stage 02 places
+them on the study's segments like every other quote (:mod:`helpers.align`); :func:`export_kind` tells the two
+exports apart by their content, whatever their file names.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NamedTuple
-
-import pandas as pd
 
 from .codebook import Codebook, build_codebook
-from .coding import CODING_COLUMNS, Mark, participant_in, place_quote, ParticipantTexts, order_codings
 from .errors import InputError
 from .refiqda import code_slug
-from .segments import CleaningRules, clean_text
 from .textio import read_text
-from .transcripts import split_label
 
-__all__ = ["CODER", "UNLOCATED_COLUMNS", "CodedSegments", "read_code_system", "read_coded_segments"]
+__all__ = ["CODE_SYSTEM", "CODED_SEGMENTS", "CodedSegment", "export_kind", "read_code_system", "read_coded_segments"]
 
-CODER = "maxqda"
-UNLOCATED_COLUMNS = ["line", "document", "participant_id", "code_id", "problem"]
+CODE_SYSTEM, CODED_SEGMENTS = "code system", "coded segments"  # the two exports (see export_kind)
 MAX_DOCUMENT_WORDS = 6  # a document name before the code path has at most this many words
 PATH_SEPARATOR = " > "
 _ROOT = re.compile(r"Code System\s+(\d+)")
 _CODE_LINE = re.compile(r"(?P<text>\S.*?)\s+(?P<frequency>\d+)")
-_HYPHEN_END = re.compile(r"\w-$")  # a word broken over two lines of the print: "cross-" + "eyed"
 # A code path ends at a space, at the end of the line, or at a capital right after a small letter: where
 # the print wrapped the code column, its last word is glued to the segment ("handling overfittingI think").
 _PATH_END = r"(?= |$|(?<=[a-zß-ÿ])[A-ZÀ-Þ])"
 _CODE_SYSTEM_FIX = "export the code system from MAXQDA as a list with each code's frequency, without aggregation"
-_SEGMENTS_FIX = ("export 'Coded Segments' from MAXQDA together with this code system; name each document after "
-                 "its participant id (e.g. P04) or pass the documents mapping")
+_SEGMENTS_FIX = ("export 'Coded Segments' from MAXQDA together with its code system; name each document after "
+                 "its participant id (e.g. P04)")
+_TITLES = {CODE_SYSTEM: re.compile(r"code system(?: memo frequency)?|code system \d+", re.IGNORECASE),
+           CODED_SEGMENTS: re.compile(r"(?:coded|retrieved) segments|document name code segment", re.IGNORECASE)}
+
+
+def export_kind(text: str) -> str | None:
+    """:data:`CODE_SYSTEM` or :data:`CODED_SEGMENTS` when ``text`` reads as that export (its title or column header
+    in the first lines), else None."""
+    first = [" ".join(line.split()) for line in text.split("\n")[:10] if line.strip()][:3]
+    return next((kind for kind, title in _TITLES.items() if any(title.fullmatch(line) for line in first)), None)
 
 
 # ---- the code system -----------------------------------------------------------------------------
@@ -77,15 +78,15 @@ class _Placed:
     labels: tuple[str, ...]
 
 
-def read_code_system(path: str | Path, coded_segments: str | Path) -> Codebook:
-    """Read MAXQDA's code system into a Codebook, with names and nesting taken from ``coded_segments``.
+def read_code_system(path: str | Path, *coded_segments: str | Path) -> Codebook:
+    """Read MAXQDA's code system into a Codebook, with names and nesting taken from the ``coded_segments`` exports.
 
     Ids are the code's name as a slug (``PDP/ICE`` -> ``pdp_ice``), prefixed with the parent's id when two
     codes share a name, as for REFI-QDA codebooks. Codes have no rules: MAXQDA codes by hand.
     """
     path = Path(path)
     lines = _code_lines(path)
-    tails = _line_tails(read_text(coded_segments)[0])
+    tails = _line_tails("\n".join(read_text(export)[0] for export in coded_segments))
     nodes: list[dict] = []
     chain: list[_Placed] = []  # the previous code and its ancestors, outermost first
     for line in lines:
@@ -173,18 +174,9 @@ def _unique_id(name: str, parent_id: str | None, line: int, used: set[str]) -> s
 # ---- coded segments ------------------------------------------------------------------------------
 
 
-class CodedSegments(NamedTuple):
-    """The codings table (``source`` manual, coder ``maxqda``), the coded segments that were not placed, and
-    how many coded segments the export holds (for "n of total placed")."""
-
-    codings: pd.DataFrame
-    unlocated: pd.DataFrame  # UNLOCATED_COLUMNS: line in the export, document, participant, code, why
-    total: int
-
-
 @dataclass
-class _Coded:
-    """One coded segment of the export: where it starts, whose it is, its code and its printed lines."""
+class CodedSegment:
+    """One coded segment of the export: the line where it starts, whose it is, its code and its text as printed."""
 
     line: int
     document: str
@@ -192,58 +184,36 @@ class _Coded:
     code_id: str
     lines: list[str] = field(default_factory=list)
 
+    @property
+    def text(self) -> str:
+        return "\n".join(self.lines)
 
-def read_coded_segments(path: str | Path, segments: pd.DataFrame, codebook: Codebook,
-                        documents: Mapping[str, str] | None = None,
-                        rules: CleaningRules | None = None) -> CodedSegments:
-    """Place MAXQDA's coded segments (``path``) on the study's ``segments`` (stage 01's table).
 
-    A document is the participant whose id its name contains as a whole token (``Interview P4``), or the
-    one ``documents`` maps its name to. A line that starts with such a document name and a code path of
-    ``codebook`` (read by :func:`read_code_system`) starts a coded segment; the lines after it continue it.
-    ``rules`` must be the cleaning rules stage 01 used (default: the package's). A coded segment that
-    cannot be placed (its text is not in the participant's segments, or is there more than once) is listed
-    in ``unlocated``, with the line where it starts in the export.
+def read_coded_segments(path: str | Path, codebook: Codebook,
+                        participant: Callable[[str], str | None]) -> list[CodedSegment]:
+    """The coded segments of MAXQDA's export ``path``, for the codes of ``codebook`` (see :func:`read_code_system`).
+
+    A line that starts with a document name that ``participant`` maps to a participant id (``Interview P4``)
+    and a code path of ``codebook`` starts a coded segment; the lines after it continue it. Lines before
+    the first may only be the export's title and column header.
     """
     path = Path(path)
-    rules = rules or CleaningRules.load()
-    participant_ids = list(dict.fromkeys(segments["participant_id"]))
-    coded = _coded_segments(path, codebook, _document_reader(path, documents or {}, participant_ids))
-    texts = _speech(segments)
-    languages = _languages(segments)
-    rows, unlocated = [], []
-    for seg in coded:
-        quote = _speech_of(seg.lines, rules, languages.get(seg.participant_id, ""))
-        mark = Mark(path, f"line {seg.line}", seg.participant_id, seg.code_id, CODER, quote=quote)
-        try:
-            placed = place_quote(mark, texts)
-        except InputError as exc:
-            unlocated.append((seg.line, seg.document, seg.participant_id, seg.code_id, exc.problem))
-            continue
-        if not placed:
-            unlocated.append((seg.line, seg.document, seg.participant_id, seg.code_id,
-                              "nothing is left of the segment after cleaning (only filler words or marks)"))
-            continue
-        theme_id = codebook.codes[seg.code_id].theme_id
-        rows += [(segment_id, seg.participant_id, seg.code_id, theme_id, CODER, "manual",
-                  f"{path.name}, line {seg.line}") for segment_id in placed]
-    codings = order_codings(pd.DataFrame(rows, columns=CODING_COLUMNS), codebook)
-    return CodedSegments(codings, pd.DataFrame(unlocated, columns=UNLOCATED_COLUMNS), len(coded))
-
-
-_Participant = Callable[[str, int], str | None]  # document name, line -> participant id, or None
-
-
-def _document_reader(path: Path, documents: Mapping[str, str], participant_ids: list[str]) -> _Participant:
-    """A function from a document name (and its line) to its participant id, or None for no participant."""
-    def participant(name: str, line: int) -> str | None:
-        if name not in documents:
-            return participant_in(name, participant_ids)
-        if documents[name] not in participant_ids:
-            raise InputError(path, f"document '{name}' is mapped to '{documents[name]}', which is not a participant "
-                             "of the study", where=f"line {line}", fix="map it to a participant id of the study")
-        return documents[name]
-    return participant
+    pattern, ids = _header_pattern(codebook)
+    coded: list[CodedSegment] = []
+    preamble = 0
+    for number, line in enumerate(read_text(path)[0].split("\n"), start=1):
+        match = pattern.fullmatch(line.rstrip())
+        pid = participant(match["document"]) if match else None
+        if pid:
+            coded.append(CodedSegment(number, match["document"], pid, ids[match["code"]], [match["text"]]))
+        elif coded:
+            coded[-1].lines.append(line)
+        elif line.strip() and (preamble := preamble + 1) > 2:
+            raise InputError(path, "the line does not start with a document of the study and a code path of the "
+                             "code system", where=f"line {number}", fix=_SEGMENTS_FIX)
+    if not coded:
+        raise InputError(path, "holds no coded segment of the study's documents", fix=_SEGMENTS_FIX)
+    return coded
 
 
 def _header_pattern(codebook: Codebook) -> tuple[re.Pattern[str], dict[str, str]]:
@@ -256,60 +226,3 @@ def _header_pattern(codebook: Codebook) -> tuple[re.Pattern[str], dict[str, str]
     pattern = re.compile(rf"(?P<document>\S+(?: \S+){{0,{MAX_DOCUMENT_WORDS - 1}}}?) "
                          rf"(?P<code>{alternatives}){_PATH_END} ?(?P<text>.*)")
     return pattern, ids
-
-
-def _coded_segments(path: Path, codebook: Codebook, participant: _Participant) -> list[_Coded]:
-    """The coded segments of the export; lines before the first may only be its title and column header."""
-    pattern, ids = _header_pattern(codebook)
-    coded: list[_Coded] = []
-    preamble = 0
-    for number, line in enumerate(read_text(path)[0].split("\n"), start=1):
-        match = pattern.fullmatch(line.rstrip())
-        pid = participant(match["document"], number) if match else None
-        if pid:
-            coded.append(_Coded(number, match["document"], pid, ids[match["code"]], [match["text"]]))
-        elif coded:
-            coded[-1].lines.append(line)
-        elif line.strip() and (preamble := preamble + 1) > 2:
-            raise InputError(path, "the line does not start with a document of the study and a code path of the "
-                             "code system", where=f"line {number}", fix=_SEGMENTS_FIX)
-    if not coded:
-        raise InputError(path, "holds no coded segment of the study's documents", fix=_SEGMENTS_FIX)
-    return coded
-
-
-def _speech(segments: pd.DataFrame) -> ParticipantTexts:
-    """Each participant's segments as one text without speaker labels, with their offsets in it.
-
-    A coded segment that spans several turns (``Dan: ... Participant: ...``) or a split long turn is then
-    one stretch of that text.
-    """
-    ordered = segments.sort_values(["participant_id", "seq"], kind="stable")
-    lengths = ordered["text"].str.len() + 1  # each text and a "\n"
-    ends = lengths.groupby(ordered["participant_id"], sort=False).cumsum() - 1
-    speech = ordered.assign(char_start=ends - lengths + 1, char_end=ends)
-    documents = ordered.groupby("participant_id", sort=False)["text"].agg("\n".join).reset_index()
-    return ParticipantTexts(speech, documents)
-
-
-def _languages(segments: pd.DataFrame) -> dict[str, str]:
-    """Each participant's language ("" when unknown: every language's filler words are removed)."""
-    if "language" not in segments.columns:
-        return {}
-    return segments.groupby("participant_id")["language"].first().fillna("").astype(str).to_dict()
-
-
-def _speech_of(lines: list[str], rules: CleaningRules, language: str) -> str:
-    """A coded segment's words as stage 01 cleans them: print line breaks undone, speaker labels dropped."""
-    turns: list[str] = []
-    for line in (line.strip() for line in lines):
-        if not line:
-            continue
-        label = split_label(line)
-        if label or not turns:
-            turns.append(label[2].strip() if label else line)
-        elif _HYPHEN_END.search(turns[-1]):
-            turns[-1] += line
-        else:
-            turns[-1] = f"{turns[-1]} {line}".strip()
-    return " ".join(clean_text(turn, rules, language) for turn in turns)

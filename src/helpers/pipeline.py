@@ -38,6 +38,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="run only this stage (repeatable); its inputs must already exist")
     parser.add_argument("--check", action="store_true", help="validate the study folder and stop")
     parser.add_argument("--force", action="store_true", help="re-run every stage, even those up to date")
+    parser.add_argument("--strict", action="store_true",
+                        help="stop with exit 2 when a manual coding in codings/ cannot be placed (default: list it)")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
                         help="how many notebooks run at the same time (default: the number of cores)")
     parser.add_argument("--pipeline", type=Path, default=PROJECT_ROOT / "pipeline.yml", help=argparse.SUPPRESS)
@@ -97,6 +99,8 @@ def main(argv: list[str] | None = None) -> int:
             say(f"Study folder {data_dir} is valid.")
             return 0
         all_jobs = jobs_mod.plan(spec, PROJECT_ROOT, data_dir, out_root)
+        if args.strict:
+            all_jobs = jobs_mod.with_parameter(all_jobs, "strict", True)
         state = jobs_mod.load_state(out_root)
         selected = [j for j in all_jobs if not args.only or j.stage in args.only]
         unknown = set(args.only or []) - {j.stage for j in all_jobs}
@@ -154,6 +158,10 @@ def main(argv: list[str] | None = None) -> int:
     _swap_in(out_root, staging)
     jobs_mod.save_state(out_root, state, results)
     say(f"Done in {time.perf_counter() - started:.1f} s. Report: {out_root / 'reports' / 'findings.html'}")
+    from .run_summary import run_warnings
+
+    for line in run_warnings(out_root / "data" / "processed"):  # what did not stop the run, said out loud
+        say(line)
     return 0
 
 

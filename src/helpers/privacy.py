@@ -40,7 +40,7 @@ import pyarrow.parquet as pq
 from .errors import InputError, PrivacyError
 from .outputs import Outputs
 from .pseudonymise import IDENTIFIER_RULES, KEY_FILE, NameMatcher, build_key, extend_key, fold
-from .study import load_study
+from .study import Study, load_study
 from .textio import decode_bytes
 
 KEYS_FOLDER = "keys"  # where the key and review list live: never scanned (see pseudonymise.key_dir)
@@ -406,6 +406,16 @@ def privacy_message(findings: Sequence[Finding], root: Path | None = None) -> st
     return "\n".join(lines + [" ".join(advice)])
 
 
+def study_key(study: Study, output_dir: str | Path) -> pd.DataFrame:
+    """The study's key: from participants.csv and pseudonyms.csv, extended by the key stage 01 wrote to ``keys/``
+    in ``output_dir`` (which also holds the names used as speaker labels), when it is there."""
+    key = build_key(study)
+    written = Path(output_dir) / KEYS_FOLDER / KEY_FILE
+    if written.exists():
+        key = extend_key(key, pd.read_csv(written, dtype=str, keep_default_na=False, encoding="utf-8-sig"))
+    return key
+
+
 def check_outputs(output_dir: str | Path, key: pd.DataFrame | None = None, keep: Iterable[str] = (),
                   data_dir: str | Path | None = None) -> None:
     """Raise :class:`PrivacyError` listing files and masked terms when any output holds a name or identifier.
@@ -417,10 +427,7 @@ def check_outputs(output_dir: str | Path, key: pd.DataFrame | None = None, keep:
         if data_dir is None:
             raise TypeError("check_outputs needs the key or the study folder (data_dir)")
         study = load_study(data_dir)
-        key, keep = build_key(study), study.organisations
-        written = Path(output_dir) / "keys" / KEY_FILE  # stage 01's key: also the names used as speaker labels
-        if written.exists():
-            key = extend_key(key, pd.read_csv(written, dtype=str, keep_default_na=False, encoding="utf-8-sig"))
+        key, keep = study_key(study, output_dir), study.organisations
     if not Path(output_dir).is_dir():
         raise InputError(output_dir, "is not a folder",
                          fix="pass the folder that holds data/processed, figures and reports")

@@ -135,6 +135,10 @@ def _code_nodes(codes: ET.Element, parent: str | None, used: set[str], path: Pat
 def read_qdc(path: str | Path) -> list[dict]:
     """Read a REFI-QDA codebook (``.qdc``) into code nodes (any namespace; ``<Sets>`` ignored)."""
     path = Path(path)
+    if zipfile.is_zipfile(path):  # a MAXQDA or NVivo project (.qdpx) saved or renamed as .qdc
+        raise InputError(path, "is a REFI-QDA project file (a .qdpx zip archive), not a codebook",
+                         fix="export the codebook alone as REFI-QDA codebook (.qdc) from the QDA program, or put "
+                             "the project in codings/ as a .qdpx to import its codings")
     root = _parse_xml(path.read_bytes(), path)
     if _local(root.tag) != "CodeBook":
         raise InputError(path, f"the root element is <{_local(root.tag)}>, not <CodeBook>",

@@ -104,6 +104,11 @@ def paragraph(text: str) -> HTMLBlock:
     return HTMLBlock(f"<p>{html.escape(text)}</p>")
 
 
+def note(text: str) -> HTMLBlock:
+    """A paragraph the reader must not miss (escaped): a limit of the data that changes how to read the report."""
+    return HTMLBlock(f'<p class="note"><strong>Note.</strong> {html.escape(text)}</p>')
+
+
 def quote_block(text: str, attribution: str) -> HTMLBlock:
     """A quote in its original language with its pseudonymous attribution."""
     return HTMLBlock(f"<blockquote>{html.escape(text)}<br/><small>— {html.escape(attribution)}</small></blockquote>")

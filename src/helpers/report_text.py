@@ -10,6 +10,10 @@ import math
 
 import pandas as pd
 
+from .codebook_model import Codebook
+from .run_summary import uncertain_roles
+from .tables import drop_empty_columns
+
 
 def study_facts(participants: pd.DataFrame) -> dict[str, object]:
     """Counts for the title block: interviews, members, roles, dates, words and hours."""
@@ -31,8 +35,54 @@ def enumerate_words(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1] if items else ""
 
 
-def summary_sentences(themes: pd.DataFrame | None, priorities: pd.DataFrame | None, top: int = 3) -> list[str]:
-    """The summary in generated sentences: the most widely shared themes and the top workshop priorities."""
+def _count(n: int, noun: str) -> str:
+    """'1 code', '3 codes'."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def codebook_description(codebook: Codebook | None) -> str:
+    """The codebook's shape, in the words the method, Appendix A and COREQ item 25 share.
+
+    Without hierarchy (Taguette, ATLAS.ti) every code is a theme; in a tree (MAXQDA, codebook.yml) the
+    themes are the top level and every deeper code counts for the theme it is under.
+    """
+    if codebook is None:
+        return "No codebook exists yet."
+    n_themes = len(codebook.themes)
+    if codebook.depth == 0:
+        return f"The codebook has {_count(n_themes, 'code')} and no hierarchy, so every code is a theme."
+    levels = "one level" if codebook.depth == 1 else f"up to {codebook.depth} levels"
+    return (f"The codebook has {_count(n_themes, 'theme')} with {_count(len(codebook.codes) - n_themes, 'code')} "
+            f"{levels} below them; each code counts for the theme it is under.")
+
+
+def codebook_appendix(table: pd.DataFrame) -> pd.DataFrame:
+    """Appendix A: the ``codebook`` table in the columns that say something about this codebook.
+
+    A tree shows each code's theme and level (how it rolls up); a flat codebook does not need them. English
+    labels and definitions are left out when no code has one (Taguette exports no descriptions).
+    """
+    columns = ["code_id", "label", "label_en"] + (["theme_id", "level"] if (table["level"] != 0).any() else [])
+    return drop_empty_columns(table[columns + ["definition"]], ["label_en", "definition"])
+
+
+def no_themes_sentence(codebook: Codebook | None) -> str:
+    """Why the report has no themes: there is no codebook, or nothing is coded with it yet."""
+    if codebook is None:
+        return ("No codebook exists yet, so the interviews have not been coded into themes; the inductive topics in "
+                "the thematic-analysis notebook show what they are about.")
+    why = ("neither its rules nor a manual coding marked one" if codebook.has_rules
+           else "its codes carry no rules, and there is no manual coding")
+    return (f"No respondent segment is coded with the codebook yet ({why}), so there are no themes to report; the "
+            "inductive topics in the thematic-analysis notebook show what the interviews are about.")
+
+
+def summary_sentences(themes: pd.DataFrame | None, priorities: pd.DataFrame | None, codebook: Codebook | None,
+                      top: int = 3) -> list[str]:
+    """The summary in generated sentences: the most widely shared themes and the top workshop priorities.
+
+    ``themes`` is the theme prevalence, None when nothing is coded (then ``codebook`` says why).
+    """
     sentences = []
     if themes is not None and len(themes):
         ranked = themes.sort_values(["n_organisations", "n_participants"], ascending=False).head(top)
@@ -44,10 +94,9 @@ def summary_sentences(themes: pd.DataFrame | None, priorities: pd.DataFrame | No
             sentences.append(f"{len(universal)} of {len(themes)} themes were raised in every member organisation.")
         absent = themes.loc[themes["n_participants"] == 0, "theme_label"].tolist()
         if absent:
-            sentences.append(f"No interviewee raised {enumerate_words([a.lower() for a in absent])}.")
+            sentences.append(f"No interviewee raised {enumerate_words([a.lower().rstrip('.') for a in absent])}.")
     else:
-        sentences.append("No codebook exists yet, so the interviews have not been coded into themes; the inductive "
-                         "topics in the thematic-analysis notebook show what they are about.")
+        sentences.append(no_themes_sentence(codebook))
     if priorities is not None and len(priorities):
         best = priorities.head(top)
         parts = [f"“{r.challenge}” ({r.votes} votes from {r.share_of_voters:.0%} of the voters)"
@@ -58,8 +107,8 @@ def summary_sentences(themes: pd.DataFrame | None, priorities: pd.DataFrame | No
     return sentences
 
 
-def coreq_checklist(facts: dict[str, object], participants: pd.DataFrame, coders: list[str],
-                    has_codebook: bool, saturation: str, n_quotes: int) -> pd.DataFrame:
+def coreq_checklist(facts: dict[str, object], participants: pd.DataFrame, codings: pd.DataFrame,
+                    codebook: Codebook | None, saturation: str, n_quotes: int) -> pd.DataFrame:
     """The COREQ items the data can answer, each answered or marked for the researchers to fill in."""
     todo = "For the researchers to fill in."
     minutes = pd.to_numeric(participants["duration_min"], errors="coerce").dropna()
@@ -78,18 +127,32 @@ def coreq_checklist(facts: dict[str, object], participants: pd.DataFrame, coders
          + "." if "format" in participants else todo),
         ("21", "Duration", durations),
         ("22", "Data saturation", saturation),
-        ("24", "Number of data coders", f"{len(coders)}: " + ", ".join(coders) + " (plus the rule-based coding)."
-         if coders else "No manual coding: rule-based coding only, or none."),
-        ("25", "Description of the coding tree", "The codebook is in Appendix A." if has_codebook
-         else "No codebook exists yet."),
-        ("26", "Derivation of themes", "Themes were defined in advance in the codebook and complemented by an "
-         "inductive topic model (see Method)." if has_codebook else "Inductive topic model only."),
+        *_coding_items(codings, codebook),
         ("27", "Software", "This pipeline (see Provenance): Python, pandas, scikit-learn, papermill."),
         ("28", "Participant checking", todo),
         ("29", "Quotations presented", f"{n_quotes} quotations, each identified by participant id, organisation "
          "and role."),
     ]
     return pd.DataFrame(rows, columns=["COREQ item", "topic", "answer"])
+
+
+def _coding_items(codings: pd.DataFrame, codebook: Codebook | None) -> list[tuple[str, str, str]]:
+    """COREQ items 24-26 from the codings and the codebook, which they describe as the method and Appendix A do."""
+    coders = sorted(codings.loc[codings["source"] != "rules", "coder"].unique())
+    by_rules = bool((codings["source"] == "rules").any())
+    if coders:
+        answer = f"{len(coders)}: {', '.join(coders)} ({'plus' if by_rules else 'no'} rule-based coding)."
+    else:
+        answer = "No manual coding: " + ("rule-based coding only." if by_rules else "nothing is coded yet.")
+    if codebook is None or codings.empty:
+        derivation = "Inductive topic model only" + (
+            "." if codebook is None else ": no respondent segment is coded with the codebook yet.")
+    else:
+        themes = "the codebook's top level" if codebook.depth else "every code of the codebook (it has no hierarchy)"
+        derivation = f"Themes are {themes}, complemented by an inductive topic model (see Method)."
+    tree = codebook_description(codebook) + (" It is listed in Appendix A." if codebook is not None else "")
+    return [("24", "Number of data coders", answer), ("25", "Description of the coding tree", tree),
+            ("26", "Derivation of themes", derivation)]
 
 
 def collection_sentence(facts: dict[str, object], formats: pd.Series, workshop_date: object = None) -> str:
@@ -103,16 +166,17 @@ def collection_sentence(facts: dict[str, object], formats: pd.Series, workshop_d
     return text
 
 
-def coding_sentence(n_themes: int, n_codes: int, version: str, codings: pd.DataFrame) -> str:
+def coding_sentence(codebook: Codebook, codings: pd.DataFrame) -> str:
     """How the interviews were coded: the codebook, the rule-based and the manual coding."""
     segments = codings.groupby("source")["segment_id"].nunique()
     people = sorted(codings.loc[codings["source"] != "rules", "coder"].unique())
-    manual = (f"manual coding by {len(people)} coder{'s' if len(people) != 1 else ''} ({', '.join(people)}) marked "
+    manual = (f"manual coding by {_count(len(people), 'coder')} ({', '.join(people)}) marked "
               f"{segments.get('manual', 0)}" if people else "there was no manual coding")
-    return (f"Respondent segments were coded with a codebook of {n_themes} themes and {n_codes} codes (version "
-            f"{version}). Rule-based coding (stemmed keywords, phrases and patterns, each match recorded for audit) "
-            f"marked {segments.get('rules', 0)} segments; {manual}. Themes are counted per interviewee and per member "
-            "organisation.")
+    rules = (f"rule-based coding (stemmed keywords, phrases and patterns, each match recorded for audit) marked "
+             f"{_count(segments.get('rules', 0), 'segment')}" if codebook.has_rules
+             else "its codes carry no rules, so there was no rule-based coding")
+    return (f"{codebook_description(codebook)} Respondent segments were coded with it (version {codebook.version}): "
+            f"{rules}; {manual}. Themes are counted per interviewee and per member organisation.")
 
 
 def _fmt(value: float) -> str:
@@ -138,3 +202,57 @@ def agreement_summary(agreement: pd.DataFrame, english_labels: dict[str, str]) -
     table = themes[["theme", "coders", "n_units", "n_both", "percent_agreement", "kappa", "alpha"]].rename(
         columns={"n_units": "segments", "n_both": "coded by both", "percent_agreement": "agreement"})
     return sentences, table.round(2)
+
+
+# The transcript layouts of helpers.transcripts.LAYOUTS, as the method section names them.
+LAYOUT_WORDS = {
+    "colon": "labels with a colon", "label-line": "labels on a line of their own", "bracket": "bracketed labels",
+    "bold": "bold labels in Word", "table": "speaker tables in Word", "cue-voice": "subtitle voice tags",
+    "cue-label": "labels in subtitle cues", "paragraphs": "no labels (paragraphs as turns)",
+    "cues": "subtitles without labels",
+}
+
+
+def speaker_roles_text(quality: pd.DataFrame) -> tuple[str, str]:
+    """How the speaker turns and roles were found (a paragraph), and a note naming the interviews whose roles
+    are uncertain ("" when there are none): those are left out of coding and quotes, which the reader must see.
+    """
+    sentences = []
+    layouts = quality["layout"].value_counts() if "layout" in quality.columns else pd.Series(dtype=int)
+    if len(layouts):
+        parts = [f"{LAYOUT_WORDS.get(layout, layout)} ({n})" for layout, n in layouts.items()]
+        sentences.append(f"Speaker turns were found in each transcript by the layout that explained it best: "
+                         f"{enumerate_words(parts)}.")
+    if "roles" in quality.columns:
+        inferred = quality.loc[quality["roles"].str.startswith("inferred") & quality["roles_confident"].astype(bool),
+                               "participant_id"].astype(str).tolist()
+        if inferred:
+            sentences.append(f"Interviewer and respondent were inferred from who speaks most and who asks the questions "
+                             f"in {_count(len(inferred), 'interview')} ({enumerate_words(inferred)}).")
+    uncertain = uncertain_roles(quality)
+    note = (f"In {_count(len(uncertain), 'interview')} ({enumerate_words(uncertain)}) the speakers' roles could not be "
+            f"established with confidence, so nothing from {'it' if len(uncertain) == 1 else 'them'} is quoted or "
+            "coded as a respondent's words." if uncertain else "")
+    return " ".join(sentences), note
+
+
+SOURCE_KINDS = {"sheet": "coding sheet", "taguette": "Taguette export", "maxqda": "MAXQDA export",
+                "qdpx": "REFI-QDA project"}
+
+
+def placement_sentence(sources: pd.DataFrame) -> str:
+    """How many of the researchers' own codings were placed on the segments, per coding file (``codings_sources``).
+
+    Empty when there is no manual coding. The codings not placed are in ``codings_unplaced``, with their reasons.
+    """
+    if sources is None or sources.empty:
+        return ""
+    files = sources.groupby(["file", "kind"], sort=False)[["quotes", "placed"]].sum().reset_index()
+    parts = [f"{r.placed} of {r.quotes} from {r.file} ({SOURCE_KINDS.get(r.kind, r.kind)}, "
+             f"{f'{r.placed / r.quotes:.1%}'.replace('.0%', '%')})" for r in files.itertuples()]
+    missing = int(files["quotes"].sum() - files["placed"].sum())
+    rest = (f"; the {_count(missing, 'coding')} not placed (a quote not found in the interview, found equally well in "
+            f"two answers, or only in the interviewer's turns) {'is' if missing == 1 else 'are'} listed with the "
+            "reason in the table codings_unplaced" if missing else "")
+    return (f"Of the researchers' own codings, {enumerate_words(parts)} were placed on the interview segments by "
+            f"aligning each quote with the pseudonymised text{rest}.")

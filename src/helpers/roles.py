@@ -166,8 +166,8 @@ def assign_roles(turns: list[Turn], interviewer_labels: list[str], respondent_na
             how = "interviewer column; other speakers taken as respondents"
     else:
         if interviewer_labels:
-            notes.append(f"the interviewer column ({'; '.join(interviewer_labels)}) matches no speaker label "
-                         f"(labels: {'; '.join(labels[:6])})")
+            notes.append(f"the interviewer column ({', '.join(interviewer_labels)}) matches no speaker label "
+                         f"(labels: {', '.join(labels[:6])})")
         roles = {label: role for label in labels
                  if (role := _code_role(label, interviewer_codes, respondent_codes)) is not None}
         roles.update({label: RESPONDENT_ROLE for label in named})

@@ -31,4 +31,8 @@ def run_warnings(processed: Path) -> list[str]:
         lines.append(f"Warning: speaker roles uncertain in {len(uncertain)} interview(s) ({', '.join(uncertain)}): "
                      "nothing in them is quoted or coded as a respondent's words. State each one's layout (or "
                      "interviewer) in the participants file; see the quality table in reports/html/01_clean_interviews.html")
+    sources = _table(processed, "codings_sources")  # stage 02: the manual codings placed per coding file
+    if sources is not None and (unplaced := int(sources["unplaced"].sum())):
+        lines.append(f"Warning: {unplaced} of {int(sources['quotes'].sum())} manual codings could not be placed "
+                     f"(see {processed / 'codings_unplaced.csv'})")
     return lines

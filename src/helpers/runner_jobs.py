@@ -171,6 +171,11 @@ def plan(spec: Spec, project: Path, data_dir: Path, out_root: Path) -> list[Job]
     return jobs
 
 
+def with_parameter(jobs: list[Job], name: str, value: object) -> list[Job]:
+    """The jobs with parameter ``name`` set to ``value`` where their stage has it (pipeline.yml), e.g. ``strict``."""
+    return [replace(j, parameters=dict(j.parameters, **{name: value})) if name in j.parameters else j for j in jobs]
+
+
 def _hash_path(h: "hashlib._Hash", path: Path, root: Path) -> None:
     if path.is_dir():
         for child in sorted(p for p in path.rglob("*") if p.is_file()):

@@ -155,7 +155,11 @@ def build_segments(transcript: Transcript, participant: dict, pseudonymise: Call
         doc_parts.append(prefix + " ".join(pieces))
         offset += len(doc_parts[-1]) + 2
     segments = pd.DataFrame(rows, columns=SEGMENT_COLUMNS)
+    # Warnings quote labels, title lines and the interviewer column, and the label the interviewer column
+    # matched is shown too: as every output, with names replaced ("Interviewer (HIS)").
     quality = _quality(transcript, participant, segments, attribution)
+    quality["warnings"] = pseudonymise(quality["warnings"])
+    quality["interviewer_match"] = "; ".join(pseudonymise(" ".join(label.split())) for label in attribution.matched)
     return segments, "\n\n".join(doc_parts), quality
 
 
@@ -205,9 +209,17 @@ def _quality(transcript: Transcript, participant: dict, segments: pd.DataFrame, 
             "turns": len(attribution.turns), "segments": len(segments), "words": words,
             "respondent_share": round(share, 3), "duration_min": duration,
             "roles": attribution.how, "role_confidence": attribution.confidence,
-            "roles_confident": attribution.confident,
-            "interviewer_match": "; ".join(" ".join(label.split()) for label in attribution.matched),
-            "warnings": "; ".join(warnings)}
+            "roles_confident": attribution.confident, "interviewer_match": "", "warnings": WARNING_SEPARATOR.join(warnings)}
+
+
+WARNING_SEPARATOR = "; "  # between the warnings of one transcript in the quality table
+
+
+def quality_warnings(quality: pd.DataFrame) -> pd.DataFrame:
+    """The quality table's warnings one per row (participant_id, warning), for reading them as a list."""
+    rows = [(pid, warning) for pid, text in zip(quality["participant_id"], quality["warnings"])
+            for warning in str(text).split(WARNING_SEPARATOR) if warning.strip()]
+    return pd.DataFrame(rows, columns=["participant_id", "warning"])
 
 
 @dataclass

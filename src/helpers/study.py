@@ -100,7 +100,7 @@ def load_participants(root: Path, config: StudyConfig) -> tuple[pd.DataFrame, Pa
     if path is None:
         raise InputError(root / "participants.csv", "is missing",
                          fix="every study folder needs participants.csv (or .xlsx); see docs/data.md")
-    df = read_table(path)
+    df = read_table(path, optional=PARTICIPANT_OPTIONAL)
     require_columns(df, path, PARTICIPANT_REQUIRED)
     if df.empty:
         raise InputError(path, "has no participant rows", fix="add one row per interviewed participant")

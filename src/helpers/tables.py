@@ -25,11 +25,13 @@ def find_table(folder: Path, stem: str) -> Path | None:
     return None
 
 
-def read_table(path: str | Path) -> pd.DataFrame:
+def read_table(path: str | Path, optional: Iterable[str] = ()) -> pd.DataFrame:
     """Read a CSV (comma or semicolon, UTF-8 with/without BOM or Windows-1252) or the first sheet of an .xlsx.
 
     Every cell comes back as a stripped string ("" when empty); column names are lower-cased and
-    stripped; column ``_row`` holds the row number a spreadsheet program shows (header = 1).
+    stripped; column ``_row`` holds the row number a spreadsheet program shows (header = 1). Of the
+    ``optional`` columns of the file's contract, one that is present but wholly empty is dropped
+    (see :func:`drop_empty_columns`), so that readers treat it exactly as an absent column.
     """
     path = Path(path)
     if not path.exists():
@@ -63,7 +65,19 @@ def read_table(path: str | Path) -> pd.DataFrame:
     df = df.fillna("").astype(str).apply(lambda col: col.str.strip())
     df = df.loc[~(df == "").all(axis=1)].copy()
     df[ROW] = df.index + 2
-    return df.reset_index(drop=True)
+    return drop_empty_columns(df.reset_index(drop=True), optional)
+
+
+def drop_empty_columns(df: pd.DataFrame, columns: Iterable[str]) -> pd.DataFrame:
+    """``df`` without those of ``columns`` that are present but have no filled cell.
+
+    A spreadsheet keeps a header whose cells nobody filled in; for an optional column that means the same
+    as no column (docs/data.md). A table without rows keeps its columns: no row says they are empty.
+    """
+    if df.empty:
+        return df
+    empty = [c for c in columns if c in df.columns and df[c].fillna("").astype(str).str.strip().eq("").all()]
+    return df.drop(columns=empty)
 
 
 def _excel_cell(value: object) -> str:

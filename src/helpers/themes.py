@@ -320,13 +320,20 @@ class SaturationPoint:
         return text
 
 
+def natural_key(participant_id: str) -> str:
+    """A sort key that puts P2 before P10 (numbers zero-padded)."""
+    return re.sub(r"\d+", lambda m: m.group().zfill(8), str(participant_id))
+
+
 def interview_order(segments: pd.DataFrame) -> pd.DataFrame:
-    """One row per interview in the order they were held (interview_date; undated last; ties by participant_id)."""
+    """One row per interview in the order they were held (interview_date; undated last; ties by participant_id,
+    its numbers compared as numbers)."""
     interviews = segments.groupby("participant_id", sort=True).agg(
         interview_date=("interview_date", "first"), organisation=("organisation", "first"), role=("role", "first"))
     interviews = interviews.reset_index()
     interviews["_date"] = pd.to_datetime(interviews["interview_date"].astype(str), errors="coerce", format="mixed")
-    interviews = interviews.sort_values(["_date", "participant_id"], na_position="last").drop(columns="_date")
+    interviews["_id"] = interviews["participant_id"].map(natural_key)
+    interviews = interviews.sort_values(["_date", "_id"], na_position="last").drop(columns=["_date", "_id"])
     interviews.insert(0, "position", range(1, len(interviews) + 1))
     return interviews.reset_index(drop=True)
 

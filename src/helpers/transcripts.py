@@ -448,7 +448,7 @@ def _drop_title_and_end(turns: list[Turn]) -> tuple[list[Turn], list[str]]:
         last -= 1
     dropped = [turn.text for turn in turns[:first] + turns[last:]]
     notes = [f"{len(dropped)} title, date or end line(s) are not turns: "
-             + "; ".join(f"'{text}'" for text in dropped)] if dropped else []
+             + ", ".join(f"'{text}'" for text in dropped)] if dropped else []
     return turns[first:last], notes
 
 

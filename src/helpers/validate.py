@@ -13,14 +13,13 @@ def check_study(data_dir: str | Path) -> Study:
 
     Raises :class:`helpers.errors.InputError` naming the file, the row or line, and what to do.
     """
-    from .codebook import load_codebook
-    from .coding import validate_codings
+    from .coding import study_codebook, validate_codings
     from .workshop import load_workshop
 
     study = load_study(data_dir)
     for path in study.participants["transcript_path"]:
         read_transcript(path)
-    codebook = load_codebook(study.root)
+    codebook = study_codebook(study)
     validate_codings(study, codebook)
     load_workshop(study, theme_ids={theme.id for theme in codebook.themes} if codebook else None)
     return study

@@ -5,7 +5,9 @@ Files in ``workshop/`` (each .csv or .xlsx; see docs/data.md):
 - ``challenges``: ``challenge_id``, ``challenge``, optional ``theme_id`` (a theme of the codebook) and ``description``;
 - ``votes``: ``challenge_id``, ``organisation``, ``votes`` (dots, integer >= 0; empty = 0), optional
   ``importance`` and ``feasibility`` (1-5), optional ``participant_id``;
-- ``actions`` (optional): ``action_id``, ``action``, ``challenge_id``, ``owner``, ``horizon``.
+- ``actions`` (optional): ``action_id``, ``action``, ``challenge_id``, optional ``owner`` and ``horizon``.
+
+An optional column that is present but wholly empty counts as absent (:func:`helpers.tables.read_table`).
 
 A *voter* is a ``participant_id``; without that column each organisation's rows are pooled and the
 organisation counts as one voter. Members vote with different numbers of people, so comparisons between
@@ -29,7 +31,7 @@ from .tables import ROW, find_table, read_table, require_columns, write_table
 
 CHALLENGE_COLUMNS = (("challenge_id", "challenge"), ("theme_id", "description"))
 VOTE_COLUMNS = (("challenge_id", "organisation", "votes"), ("importance", "feasibility", "participant_id"))
-ACTION_COLUMNS = (("action_id", "action", "challenge_id", "owner", "horizon"), ())
+ACTION_COLUMNS = (("action_id", "action", "challenge_id"), ("owner", "horizon"))
 RATINGS = ("importance", "feasibility")
 NO_VOTERS = "no voters"
 QUADRANTS = {(True, True): "Quick wins", (True, False): "Strategic bets",
@@ -89,11 +91,10 @@ def load_workshop(study: Study, theme_ids: set[str] | None = None) -> Workshop |
     actions, a_path = _read(folder, "actions", ACTION_COLUMNS, required_file=False)
     if actions is not None:
         _check_actions(actions, a_path, known, c_path.name)
-        actions = actions[list(ACTION_COLUMNS[0])]
+        actions = _all_columns(actions, ACTION_COLUMNS)
     organisations = members or list(study.organisations)
     organisations += [o for o in dict.fromkeys(votes["organisation"]) if o not in organisations]
-    challenges = challenges.reindex(columns=[*CHALLENGE_COLUMNS[0], *CHALLENGE_COLUMNS[1]], fill_value="")
-    return Workshop(challenges, votes, actions, organisations,
+    return Workshop(_all_columns(challenges, CHALLENGE_COLUMNS), votes, actions, organisations,
                     "participants" if has_ids else "organisations")
 
 
@@ -105,11 +106,16 @@ def _read(folder: Path, stem: str, columns: tuple, required_file: bool) -> tuple
             raise InputError(folder / f"{stem}.csv", "is missing",
                              fix=f"a workshop folder needs {stem}.csv (or .xlsx); see docs/data.md")
         return None, folder / f"{stem}.csv"
-    df = read_table(path)
+    df = read_table(path, optional=columns[1])
     require_columns(df, path, columns[0])
     if df.empty and required_file:
         raise InputError(path, "has a header but no rows", fix=f"add the {stem}, or remove the workshop folder")
     return df, path
+
+
+def _all_columns(df: pd.DataFrame, columns: tuple) -> pd.DataFrame:
+    """The required then the optional ``columns`` of a workshop file, an absent optional one as empty cells."""
+    return df.reindex(columns=[*columns[0], *columns[1]], fill_value="")
 
 
 def _require_cells(rec: dict, path: Path, columns: tuple[str, ...]) -> None:
@@ -213,7 +219,7 @@ def _parse_votes(df: pd.DataFrame, path: Path, known: set[str], challenges_file:
 
 def _check_actions(df: pd.DataFrame, path: Path, known: set[str], challenges_file: str) -> None:
     for rec in df.to_dict("records"):
-        _require_cells(rec, path, ("action_id", "action", "challenge_id"))
+        _require_cells(rec, path, ACTION_COLUMNS[0])
         _check_known(rec, path, known, challenges_file)
     _check_unique(df["action_id"], df[ROW], path, "action_id")
 
@@ -368,7 +374,7 @@ def load_interview_codings(processed_dir: str | Path) -> tuple[pd.DataFrame, int
             if c in segments.columns]
     coded = codings.merge(segments[keep], on="segment_id", how="inner")
     if "speaker_role" in coded.columns:
-        coded = coded.loc[coded["speaker_role"] != "interviewer"]
+        coded = coded.loc[coded["speaker_role"] == "respondent"]  # never an interviewer's or an unattributed turn
     # several codes or coders on one segment make it a stronger example of the theme
     coded = (coded.groupby(["theme_id", "segment_id"], as_index=False)
              .agg(n_codings=("text", "size"), **{c: (c, "first") for c in keep if c != "segment_id"}))
