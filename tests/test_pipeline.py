@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 import re
 import shutil
+from html import unescape
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from helpers.pipeline import main
@@ -199,3 +201,64 @@ def test_an_unplaced_quote_is_counted_at_the_end_and_stops_a_strict_run(built, s
     assert main(args + ["--strict"]) == 2
     printed = capsys.readouterr().out
     assert f"second_coder.csv, row {row}: 1 of {total} manual codings could not be placed" in printed
+
+
+UNLABELLED_INTERVIEW = [
+    "Intervju med verksamhetsutvecklare, Bäckeby", "2026-03-05",
+    "Hur började samarbetet mellan kommunerna?",
+    "Det började med en gemensam upphandling av en e-tjänsteplattform, eftersom ingen av oss hade råd med "
+    "licenserna själv och IT-funktionen redan var gemensam för alla sex.",
+    "Vem fattade det beslutet?",
+    "Kommundirektörerna gjorde det i sitt nätverk, men det förankrades aldrig politiskt, och det fick vi betala för "
+    "senare när budgetdiskussionerna kom.",
+    "Vad hände då?",
+    "Politikerna frågade varför de betalade för något de aldrig hade beslutat om, och det tog två år av möten att "
+    "reparera det förtroendet mellan fullmäktige.",
+    "Slut på intervjun",
+]
+STATEMENTS = [
+    "Den gemensamma IT-organisationen har vuxit snabbt och har nu ett fyrtiotal anställda som arbetar för alla "
+    "medlemmarna med drift, support och utveckling av de gemensamma systemen.",
+    "Styrgruppen träffas varannan vecka och har tre stående punkter på dagordningen, där läget i de gemensamma "
+    "projekten alltid kommer först och budgeten sist.",
+    "Kompetensförsörjningen är den största utmaningen framåt, eftersom det är svårt att rekrytera arkitekter och "
+    "säkerhetsspecialister till mindre kommuner på landsbygden.",
+    "Informationssäkerheten har fått mer uppmärksamhet efter den senaste incidenten, och nu finns en gemensam "
+    "rutin för hur avvikelser rapporteras till ledningen.",
+]
+
+
+def _paragraphs_docx(path: Path, paragraphs: list[str]) -> None:
+    import docx
+
+    document = docx.Document()
+    for text in paragraphs:
+        document.add_paragraph(text)
+    document.save(path)
+
+
+def test_unlabelled_interviews_are_inferred_or_never_quoted_and_the_report_says_so(sample_copy, tmp_path, capsys):
+    """P10 as a Word file without labels that alternates questions and answers (roles inferred), P12 as one whose
+    paragraphs are all statements (roles uncertain): P12 is quoted and coded nowhere, and the run and report say so."""
+    (sample_copy / "interviews" / "P10.vtt").unlink()
+    _paragraphs_docx(sample_copy / "interviews" / "P10.docx", UNLABELLED_INTERVIEW)
+    _paragraphs_docx(sample_copy / "interviews" / "P12.docx", STATEMENTS)
+    out = tmp_path / "out"
+    code = main(["--data-dir", str(sample_copy), "--output-dir", str(out), "--jobs", "2"])
+    printed = capsys.readouterr().out
+    assert code == 0, printed
+    assert "Warning: speaker roles uncertain in 1 interview(s) (P12)" in printed
+    processed = out / "data" / "processed"
+    quality = pd.read_parquet(processed / "quality.parquet").set_index("participant_id")
+    assert quality.loc["P10", "layout"] == "paragraphs" and quality.loc["P10", "roles_confident"]
+    assert not quality.loc["P12", "roles_confident"] and "roles uncertain" in quality.loc["P12", "warnings"]
+    segments = pd.read_parquet(processed / "segments.parquet")
+    p10 = segments[segments["participant_id"] == "P10"]
+    assert list(p10["speaker_role"]) == ["interviewer", "respondent"] * 3
+    assert not p10["text"].str.contains("Slut på intervjun|2026-03-05").any()  # date and end lines are no turns
+    assert set(segments.loc[segments["participant_id"] == "P12", "speaker_role"]) == {"unknown"}
+    for table in ("codings", "quotes"):
+        assert "P12" not in set(pd.read_parquet(processed / f"{table}.parquet")["participant_id"]), table
+    page = unescape((out / "reports" / "findings.html").read_text(encoding="utf-8"))
+    assert ('<p class="note"><strong>Note.</strong> In 1 interview (P12) the speakers\' roles could not be established '
+            "with confidence, so nothing from it is quoted or coded as a respondent's words.</p>") in page

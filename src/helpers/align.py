@@ -43,9 +43,8 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import Indel
 
 from .pseudonymise import ROLE_LABELS
-from .segments import CleaningRules, clean_text
+from .segments import TIMESTAMP_IN_TEXT, CleaningRules, clean_text
 from .textio import normalise_text
-from .transcripts import TIMESTAMP
 
 __all__ = ["ACCEPT", "MIN_RUN", "TIE", "Aligner", "Normaliser", "Placement", "plain"]
 
@@ -60,7 +59,6 @@ CONTEXT_WORDS = 4  # with this many words before and after the matched words
 
 _TAG = re.compile(r"</?[A-Za-z][^<>\n]{0,80}>")  # HTML of older Taguette exports; WebVTT's <v Name>, <c>
 _FOLD = str.maketrans({"\u00ad": "", "\u2010": "-", "\u2011": "-", "\u00a0": " "})
-_TIMESTAMP = re.compile(rf"[\[(]?\b{TIMESTAMP}\b[\])]?")
 _NAME_WORD = r"(?:[A-ZÀ-Þ0-9][\w.'’-]*|speaker|von|van|af|de|der|den|la|le|da|di|du|al|el)"
 # A label before a colon, at the start of a line or after a sentence: 1 to 5 words that read as a name or id
 # ("Dan", "Lina Björk (LB)", "Speaker 2", "P01 speaker 2", "Anf. 116 FIRSTNAME LASTNAME (M)").
@@ -98,7 +96,7 @@ class Normaliser:
     def clean(self, text: str, language: str = "") -> str:
         """``text`` without markup, timestamps, speaker labels, filler words and transcription marks."""
         text = plain(normalise_text(text).translate(_FOLD))
-        text = _TIMESTAMP.sub("\n", text)  # a cue's label follows its timestamp: it then starts a line
+        text = TIMESTAMP_IN_TEXT.sub("\n", text)  # a cue's label follows its timestamp: it then starts a line
         text = self._bare_label.sub("\n", _COLON_LABEL.sub("\n", text))
         return clean_text(text, self.rules, language)
 

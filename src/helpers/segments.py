@@ -27,7 +27,7 @@ INTERVIEWER = "Interviewer"
 UNLABELLED = "Unlabelled"  # speaker label of text before the first speaker label
 UNATTRIBUTED = "Unattributed"  # speaker label of turns whose role could not be established
 
-_TIMESTAMP = re.compile(rf"[\[(]?\b{TIMESTAMP}\b[\])]?")
+TIMESTAMP_IN_TEXT = re.compile(rf"[\[(]?\b{TIMESTAMP}\b[\])]?")  # "[00:12:31]", "(12:31)", "00:00:19.600"
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[A-ZÅÄÖÉ0-9\"'”»])")
 _SPACES = re.compile(r"[ \t]+")
 _SPACE_BEFORE_PUNCT = re.compile(r"\s+([,.!?;:…])")
@@ -80,7 +80,7 @@ def _filler_pattern(fillers: tuple[str, ...]) -> re.Pattern[str]:
 def clean_text(text: str, rules: CleaningRules, language: str = "sv") -> str:
     """Remove timestamps, transcription marks and filler words; tidy the spaces and punctuation left."""
     text = _mark_pattern(rules.marks).sub(" ", text)
-    text = _TIMESTAMP.sub(" ", text)
+    text = TIMESTAMP_IN_TEXT.sub(" ", text)
     fillers = rules.fillers.get(language, ()) or tuple(w for ws in rules.fillers.values() for w in ws)
     text = _filler_pattern(fillers).sub(_REMOVED, text)
     # A sentence that began with a filler ("Ja. Eh, jag är") begins with its next word, capitalised.
