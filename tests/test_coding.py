@@ -299,3 +299,22 @@ def test_notebook_02_runs_on_a_small_study(tmp_path, segments, documents):
     assert "coder_x.csv, row 3: 1 of 2 manual codings could not be placed" in err.value.evalue
     unplaced = pd.read_parquet(processed / "codings_unplaced.parquet")  # written before the run stopped
     assert list(unplaced["where"]) == ["row 3"]
+
+
+def test_a_segment_id_of_an_interviewer_or_unsure_turn_is_unplaced(tmp_path, segments, documents, book):
+    unsure = segments.assign(speaker_role=segments["speaker_role"].where(segments["participant_id"] != "T02",
+                                                                         "unknown"))
+    folder = sheet(tmp_path, "participant_id;segment_id;code\nT01;T01-001;mandate\nT02;T02-004;trust\n")
+    manual = read_manual_codings(folder, unsure, documents, book)
+    assert manual.codings.empty
+    reasons = dict(zip(manual.unplaced["where"], manual.unplaced["reason"]))
+    assert reasons == {"row 2": "only in the interviewer's turns",
+                       "row 3": "in an interview whose speaker roles are uncertain: state its layout (or interviewer) "
+                                "in participants.csv"}
+
+
+def test_a_quote_from_an_interview_with_unsure_roles_says_why(tmp_path, segments, documents, book):
+    unsure = segments.assign(speaker_role="unknown")
+    folder = sheet(tmp_path, "participant_id;quote;code\nT01;Styrgruppen har inget mandat;mandate\n")
+    (reason,) = read_manual_codings(folder, unsure, documents, book).unplaced["reason"]
+    assert reason.startswith("in an interview whose speaker roles are uncertain")

@@ -45,10 +45,21 @@ def test_interviewer_names_match_labels_by_normalised_name(label, given):
     assert matching_labels([label, "Kerstin Holm"], [given]) == [label]
 
 
-def test_one_word_names_match_only_whole_labels():
-    assert matching_labels(["Lina Björk", "I"], ["Lina"]) == []
+def test_one_word_names_match_the_one_label_holding_them():
+    assert matching_labels(["Lina Björk", "Kerstin Holm"], ["Lina"]) == ["Lina Björk"]
+    assert matching_labels(["Lina Björk", "Kerstin Holm"], ["björk"]) == ["Lina Björk"]
+    assert matching_labels(["Lina Björk", "Lina Berg"], ["Lina"]) == []  # two Linas: no guess
     assert matching_labels(["Lina Björk", "I"], ["i"]) == ["I"]
+    assert matching_labels(["Lina Björk", "Kerstin Holm"], ["Björk, Lina"]) == ["Lina Björk"]
+    assert matching_labels(["Anna Bergström"], ["Anna Berg"]) == []
     assert name_key("Unknown Speaker") == "unknown speaker"
+
+
+def test_subtitle_cues_cannot_be_stated_to_alternate():
+    transcript = Transcript(Path("P01.vtt"), "vtt", "utf-8", [Turn(None, "Hello.", 0.0, 1.0)] * 3, layout="cues")
+    with pytest.raises(InputError, match="cues break sentences"):
+        attribute(transcript, {"participant_id": "P01", "layout": "alternating-interviewer-first"},
+                  RULES.interviewer_labels, RULES.respondent_labels)
 
 
 def test_interviewer_column_match_is_recorded_and_a_miss_is_a_warning():
@@ -101,3 +112,21 @@ def test_a_header_before_the_first_label_stays_unlabelled_when_roles_are_uncerta
              Turn("C D", "Vet inte.")]
     result = _attribute(turns, "colon")
     assert result.roles == ["unlabelled", "unknown", "unknown", "unknown", "unknown"]
+
+
+def test_rhetorical_questions_in_answers_and_prompts_without_question_marks():
+    turns = [Turn(None, "Tell me about how you started."), Turn(None, ANSWERS[0] + " Who would have thought it?"),
+             Turn(None, "Please describe the hardest part."), Turn(None, ANSWERS[1] + " Why change what works?"),
+             Turn(None, "What about today?"), Turn(None, ANSWERS[2]), Turn(None, "And the future?"),
+             Turn(None, "Honestly? " + ANSWERS[3])]
+    roles, confidence = infer_alternation(turns)
+    assert roles == ["interviewer", "respondent"] * 4 and confidence >= CONFIDENT
+
+
+def test_a_short_answer_and_a_bare_okay_do_not_break_the_alternation():
+    turns = [Turn(None, QUESTIONS[0]), Turn(None, "In 2015."), Turn(None, QUESTIONS[1]), Turn(None, ANSWERS[1]),
+             Turn(None, "Okay"), Turn(None, QUESTIONS[2]), Turn(None, ANSWERS[2])]
+    roles, confidence = infer_alternation(turns)
+    assert roles[:4] == ["interviewer", "respondent", "interviewer", "respondent"] and roles[5:] == [
+        "interviewer", "respondent"]
+    assert confidence >= CONFIDENT

@@ -173,7 +173,7 @@ def test_quality_record_holds_no_name_from_labels_or_the_interviewer_column():
     participant = {"participant_id": "P01", "interviewer": "Lina Björk", "name": "Kerstin Holm", "language": "sv"}
     pseudonymise = lambda t: t.replace("Lina Björk", "Interviewer").replace("Kerstin Holm", "P01").replace("Lina", "[namn]")
     _, _, quality = build_segments(_transcript(turns, "vtt", "cue-label"), participant, pseudonymise, RULES)
-    assert quality["interviewer_match"] == "Interviewer (HIS)"
+    assert quality["interviewer_match"] == "Interviewer"  # the "(tag)" may be initials
     _, _, quality = build_segments(_transcript(turns, "vtt", "cue-label"), {**participant, "interviewer": "Lina Bjork X"},
                                    pseudonymise, RULES)
     assert "matches no speaker label" in quality["warnings"]

@@ -498,7 +498,8 @@ def test_real_pdpilot_interviews(number):
     check_sensible(t, len(counts))
     # P5 has the label misspelt once: read as the speaker it nearly spells, with a warning naming the line.
     assert alternation(t) > 0.9
-    assert t.warnings == (["label 'Particpant' (line 201) is read as 'Participant'"] if number == 5 else [])
+    assert t.warnings == (["a label used once (line 201) is read as 'Participant', the speaker it nearly spells"]
+                          if number == 5 else [])
 
 
 def test_real_qualcoder_bracket_ids():
@@ -528,10 +529,49 @@ def test_txt_a_label_misspelt_once_is_the_speaker_it_nearly_spells(tmp_path):
     pairs = "".join(f"Intervjuare: Fråga {n}?\nRespondent: Svar {n}.\n" for n in range(5))
     t = read_transcript(write(tmp_path, "p.txt", pairs + "Repsondent: Ett sista svar.\nIntervjuare: Tack.\n"))
     assert [turn.speaker for turn in t.turns][-2:] == ["Respondent", "Intervjuare"]
-    assert t.warnings == ["label 'Repsondent' (line 11) is read as 'Respondent'"]
+    assert t.warnings == ["a label used once (line 11) is read as 'Respondent', the speaker it nearly spells"]
 
 
 def test_txt_a_third_speaker_with_another_name_is_kept(tmp_path):
     pairs = "".join(f"Intervjuare: Fråga {n}?\nRespondent: Svar {n}.\n" for n in range(5))
     t = read_transcript(write(tmp_path, "p.txt", pairs + "Kollega: Får jag lägga till något?\n"))
     assert t.turns[-1].speaker == "Kollega" and t.warnings == []
+
+
+def test_txt_short_replies_alone_on_a_line_are_not_speakers(tmp_path):
+    text = ("How did you start?\n\nI started in 2015, when the municipality hired me to build the first services.\n\n"
+            "Okay\n\nWhat was hardest?\n\nTrust. Many colleagues preferred paper for a long time.\n\nRight\n\n"
+            "And today?\n\nToday most services are digital and people ask for more.\n\nOkay\n")
+    t = read_transcript(write(tmp_path, "p.txt", text))
+    assert t.layout == "paragraphs" and {turn.speaker for turn in t.turns} == {None}
+
+
+def test_txt_words_that_open_two_answers_are_not_a_label_layout(tmp_path):
+    text = ("Interview 9\n\nHow did you start?\n\nIn 2015.\n\nWhat were the main problems?\n\n"
+            "Budget: we never had enough money for the projects we were asked to run.\n\nAnd the other problem?\n\n"
+            "Staff: two people. Nobody applied.\n")
+    t = read_transcript(write(tmp_path, "p.txt", text))
+    assert t.layout == "paragraphs"  # the title "Interview 9" is no turn; "Budget:" opens an answer
+    assert [turn.text.split(":")[0] for turn in t.turns] == ["How did you start?", "In 2015.",
+                                                             "What were the main problems?", "Budget",
+                                                             "And the other problem?", "Staff"]
+
+
+def test_txt_q_and_a_codes_with_a_full_stop(tmp_path):
+    t = read_transcript(write(tmp_path, "p.txt", "Q. What is your role?\nA. I plan roads.\nQ. Since when?\nA. 2012.\n"))
+    assert t.layout == "colon"
+    assert speakers_and_texts(t) == [("Q", "What is your role?"), ("A", "I plan roads."), ("Q", "Since when?"),
+                                     ("A", "2012.")]
+
+
+def test_txt_without_blank_lines_reads_each_whole_line_as_a_paragraph(tmp_path):
+    text = "How did you start?\nIn 2015, with a shared procurement.\nWho decided?\nThe directors did, in their network.\n"
+    t = read_transcript(write(tmp_path, "p.txt", text))
+    assert [turn.text for turn in t.turns] == text.strip().split("\n")
+
+
+def test_txt_a_header_that_reads_like_speech_is_warned_about(tmp_path):
+    text = "Thanks for coming in today, I will record this.\nI: How did it start?\nR: With a procurement.\n"
+    t = read_transcript(write(tmp_path, "p.txt", text))
+    assert t.warnings == ["1 line(s) before the first speaker label (line 1) read like speech but are taken as a "
+                          "header, not as a turn; check them"]

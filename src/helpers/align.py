@@ -46,7 +46,7 @@ from .pseudonymise import ROLE_LABELS
 from .segments import TIMESTAMP_IN_TEXT, CleaningRules, clean_text
 from .textio import normalise_text
 
-__all__ = ["ACCEPT", "MIN_RUN", "TIE", "Aligner", "Normaliser", "Placement", "plain"]
+__all__ = ["ACCEPT", "MIN_RUN", "TIE", "Aligner", "Normaliser", "Placement", "outside_answers", "plain"]
 
 ACCEPT = 85.0  # least score (% of the quote's normalised characters found, in order) to place a quote
 MIN_RUN = 5  # an approximate match counts runs of at least this many shared characters
@@ -125,6 +125,7 @@ def _word(match: re.Match[str]) -> str:
 
 
 def _follows(previous: str, word: str) -> bool:
+    """Whether ``word`` is the number after ``previous`` (a PDF's line numbers run 1 2 3 ...)."""
     return previous.isdecimal() and word.isdecimal() and int(word) == int(previous) + 1
 
 
@@ -165,6 +166,7 @@ class _Speech:
     ends: list[int]
     ids: list[str]
     respondent: list[bool]
+    roles: list[str]  # each segment's speaker_role
     texts: list[str]  # the segments' (pseudonymised) texts, for excerpts
     language: str
 
@@ -183,7 +185,7 @@ class Aligner:
         if participant_id not in self._speech:
             group = self._groups.get(participant_id, self._segments.iloc[0:0])
             language = str(group["language"].iloc[0] or "") if "language" in group and len(group) else ""
-            parts, starts, ends, ids, respondent, texts = [], [], [], [], [], []
+            parts, starts, ends, ids, respondent, roles, texts = [], [], [], [], [], [], []
             pos = 0
             for seg_id, role, text in zip(group["segment_id"], group["speaker_role"], group["text"]):
                 norm = self.normalise(str(text), language)
@@ -196,8 +198,10 @@ class Aligner:
                 ends.append(pos)
                 ids.append(seg_id)
                 respondent.append(role == "respondent")
+                roles.append(str(role))
                 texts.append(str(text))
-            self._speech[participant_id] = _Speech(" ".join(parts), starts, ends, ids, respondent, texts, language)
+            self._speech[participant_id] = _Speech(" ".join(parts), starts, ends, ids, respondent, roles, texts,
+                                                   language)
         return self._speech[participant_id]
 
     def place(self, participant_id: str, quote: str, hint: float | None = None) -> Placement:
@@ -230,7 +234,8 @@ class Aligner:
                                         f"({ACCEPT:.0f} % needed)", **placement)
         answers = [c for c in candidates if any(speech.respondent[i] for i in c.segments)]
         if not answers:
-            return Placement((), reason="only in the interviewer's turns", **placement)
+            roles = {speech.roles[i] for c in candidates for i in c.segments}
+            return Placement((), reason=outside_answers(roles), **placement)
         places = {tuple(_respondent(c, speech)): None for c in answers}
         if len(places) > 1:
             if hint is None:
@@ -242,7 +247,16 @@ class Aligner:
         return Placement(tuple(_respondent(answers[0], speech)), **placement)
 
 
+def outside_answers(roles: set[str]) -> str:
+    """Why a quote found only in segments that are no answers (of these ``roles``) is not placed."""
+    if "unknown" in roles:
+        return ("in an interview whose speaker roles are uncertain: state its layout (or interviewer) in "
+                "participants.csv")
+    return "only in the interviewer's turns"
+
+
 def _respondent(candidate: _Candidate, speech: _Speech) -> list[str]:
+    """The ids of the respondent segments among those a candidate place covers."""
     return [speech.ids[i] for i in candidate.segments if speech.respondent[i]]
 
 
@@ -290,6 +304,7 @@ def _candidate(needle: str, text: str, start: int, end: int) -> _Candidate:
 
 
 def _overlap(runs: list[tuple[int, int]], speech: _Speech, i: int) -> int:
+    """How many characters of segment ``i`` the matched runs cover."""
     return sum(max(0, min(b, speech.ends[i]) - max(a, speech.starts[i])) for a, b in runs)
 
 

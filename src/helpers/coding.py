@@ -20,7 +20,7 @@ from typing import NamedTuple
 import pandas as pd
 
 from . import maxqda, refiqda
-from .align import Aligner, Placement, plain
+from .align import Aligner, Placement, outside_answers, plain
 from .codebook import Codebook, load_codebook
 from .errors import InputError
 from .language import STEMMERS
@@ -303,7 +303,7 @@ def _by_offsets(mark: Mark, segments: pd.DataFrame) -> Placement:
     if len(answers):
         return Placement(tuple(answers["segment_id"]), 100.0)
     if len(hit):
-        return Placement((), 100.0, "only in the interviewer's turns", hit["segment_id"].iloc[0],
+        return Placement((), 100.0, outside_answers(set(hit["speaker_role"])), hit["segment_id"].iloc[0],
                          _excerpt(hit["text"].iloc[0], 160))
     return Placement((), 0.0, "the selection covers no segment's text (only a speaker label or blank lines)")
 
@@ -315,6 +315,16 @@ def _check_segment(mark: Mark, segments: pd.DataFrame) -> None:
     if segments.at[mark.segment_id, "participant_id"] != mark.participant_id:
         raise InputError(mark.file, f"segment '{mark.segment_id}' belongs to another participant than "
                          f"'{mark.participant_id}'", where=mark.where, fix="check participant_id or segment_id")
+
+
+def _by_segment_id(mark: Mark, segments: pd.DataFrame) -> Placement:
+    """A coding by segment id: that segment, if it is an answer (no coding lands on an interviewer's turn)."""
+    _check_segment(mark, segments)
+    role = segments.at[mark.segment_id, "speaker_role"]
+    if role == "respondent":
+        return Placement((mark.segment_id,), 100.0)
+    return Placement((), 100.0, outside_answers({role}), mark.segment_id,
+                     _excerpt(str(segments.at[mark.segment_id, "text"]), 160))
 
 
 def _excerpt(text: str, length: int = 60) -> str:
@@ -341,8 +351,7 @@ def read_manual_codings(codings_dir: str | Path | None, segments: pd.DataFrame, 
     for mark in marks:
         quote = pseudonymise(mark.text)
         if mark.segment_id:
-            _check_segment(mark, by_id)
-            placement = Placement((mark.segment_id,), 100.0)
+            placement = _by_segment_id(mark, by_id)
         elif mark.span is not None and mark.source_text == docs.get(mark.participant_id):
             placement = _by_offsets(mark, segments)
         else:

@@ -345,7 +345,7 @@ class _Query:
             return [m.span() for m in self.regex.finditer(text) if m.end() > m.start()]
         reduce = _reducer(language, self.how == "stem")
         if language not in self._words:
-            self._words[language] = parse_keyword(self.text, reduce)
+            self._words[language] = parse_keyword(self.text, reduce, stop_words(language))
         query, n = self._words[language], len(self._words[language])
         words = [text[s:e] for s, e in tokens]
         return [(tokens[i][0], tokens[i + n - 1][1]) for i in range(len(words) - n + 1)

@@ -12,6 +12,7 @@ import pandas as pd
 
 from .codebook_model import Codebook
 from .run_summary import uncertain_roles
+from .transcripts import LAYOUTS
 from .tables import drop_empty_columns
 
 
@@ -204,13 +205,6 @@ def agreement_summary(agreement: pd.DataFrame, english_labels: dict[str, str]) -
     return sentences, table.round(2)
 
 
-# The transcript layouts of helpers.transcripts.LAYOUTS, as the method section names them.
-LAYOUT_WORDS = {
-    "colon": "labels with a colon", "label-line": "labels on a line of their own", "bracket": "bracketed labels",
-    "bold": "bold labels in Word", "table": "speaker tables in Word", "cue-voice": "subtitle voice tags",
-    "cue-label": "labels in subtitle cues", "paragraphs": "no labels (paragraphs as turns)",
-    "cues": "subtitles without labels",
-}
 
 
 def speaker_roles_text(quality: pd.DataFrame) -> tuple[str, str]:
@@ -220,7 +214,7 @@ def speaker_roles_text(quality: pd.DataFrame) -> tuple[str, str]:
     sentences = []
     layouts = quality["layout"].value_counts() if "layout" in quality.columns else pd.Series(dtype=int)
     if len(layouts):
-        parts = [f"{LAYOUT_WORDS.get(layout, layout)} ({n})" for layout, n in layouts.items()]
+        parts = [f"{LAYOUTS.get(layout, layout)} ({n})" for layout, n in layouts.items()]
         sentences.append(f"Speaker turns were found in each transcript by the layout that explained it best: "
                          f"{enumerate_words(parts)}.")
     if "roles" in quality.columns:
@@ -252,7 +246,7 @@ def placement_sentence(sources: pd.DataFrame) -> str:
              f"{f'{r.placed / r.quotes:.1%}'.replace('.0%', '%')})" for r in files.itertuples()]
     missing = int(files["quotes"].sum() - files["placed"].sum())
     rest = (f"; the {_count(missing, 'coding')} not placed (a quote not found in the interview, found equally well in "
-            f"two answers, or only in the interviewer's turns) {'is' if missing == 1 else 'are'} listed with the "
+            f"two answers, or not in a respondent's answer) {'is' if missing == 1 else 'are'} listed with the "
             "reason in the table codings_unplaced" if missing else "")
     return (f"Of the researchers' own codings, {enumerate_words(parts)} were placed on the interview segments by "
             f"aligning each quote with the pseudonymised text{rest}.")

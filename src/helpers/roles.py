@@ -32,20 +32,18 @@ from dataclasses import dataclass, field
 
 from .errors import InputError
 from .pseudonymise import label_name
-from .study import LAYOUT_CHOICES
 from .textio import strip_invisible
-from .transcripts import Transcript, Turn
+from .transcripts import REPLY_WORDS, SPEECH_NUMBER, Transcript, Turn
 
 INTERVIEWER_ROLE, RESPONDENT_ROLE, UNKNOWN_ROLE, UNLABELLED_ROLE = "interviewer", "respondent", "unknown", "unlabelled"
 CONFIDENT = 0.6  # roles decided with less confidence than this are not used: every turn is "unknown"
-LAYOUT_FIX = f"write one of {', '.join(LAYOUT_CHOICES)} in the layout column, or leave it empty"
 
 # The alternation model: P(question | role), the typical length of a turn (words, log-normal), P(switch).
-_QUESTION = {INTERVIEWER_ROLE: 0.8, RESPONDENT_ROLE: 0.1}
-_LOG_WORDS = {INTERVIEWER_ROLE: (math.log(14), 0.9), RESPONDENT_ROLE: (math.log(60), 1.0)}
-_SWITCH = 0.85
+_QUESTION = {INTERVIEWER_ROLE: 0.8, RESPONDENT_ROLE: 0.2}  # answers may end in a rhetorical question
+_LOG_WORDS = {INTERVIEWER_ROLE: (math.log(14), 0.7), RESPONDENT_ROLE: (math.log(60), 0.7)}
+_SWITCH = 0.9
+_MAX_Z = 2.5
 _STATES = (INTERVIEWER_ROLE, RESPONDENT_ROLE)
-_SPEECH_NUMBER = re.compile(r"^\s*Anf\.\s*\d+\s+")  # "Anf. 116 NAME (M)": the number of a speech in a debate
 
 
 @dataclass
@@ -61,12 +59,19 @@ class Attribution:
 
     @property
     def confident(self) -> bool:
+        """Whether the roles may be used: a confidence of at least :data:`CONFIDENT`."""
         return self.confidence >= CONFIDENT
 
 
 def name_key(label: str) -> str:
     """A speaker label or name in the form they are compared in: no title, tag, time or accents, lower case."""
-    name = label_name(_SPEECH_NUMBER.sub("", strip_invisible(label))) or label
+    label = strip_invisible(label).strip()
+    if speech := SPEECH_NUMBER.fullmatch(label):  # "Anf. 116 NAME (M)": the number of a speech in a debate
+        label = speech["rest"]
+    if label.count(",") == 1:  # "Björk, Lina" as a register writes it
+        last, first = label.split(",")
+        label = f"{first.strip()} {last.strip()}"
+    name = label_name(label) or label
     name = "".join(ch for ch in unicodedata.normalize("NFKD", name) if not unicodedata.combining(ch))
     return " ".join(re.sub(r"[^\w\s-]", " ", name).casefold().split())
 
@@ -80,9 +85,21 @@ def _names_match(label_key: str, given_key: str) -> bool:
 
 
 def matching_labels(labels: Sequence[str], names: Sequence[str]) -> list[str]:
-    """The labels that one of ``names`` (the interviewer column, or the respondent's name) matches."""
-    keys = [name_key(n) for n in names if n.strip()]
-    return [label for label in labels if any(_names_match(name_key(label), k) for k in keys if k)]
+    """The labels that one of ``names`` (the interviewer column, or the respondent's name) matches.
+
+    A one-word name ("Lina") also matches the one label that has it as a word ("Lina Björk"), when no
+    other label does: the same first name on two labels is no match at all.
+    """
+    found = []
+    for key in (name_key(n) for n in names if n.strip()):
+        if not key:
+            continue
+        hits = [label for label in labels if _names_match(name_key(label), key)]
+        if not hits and len(key.split()) == 1:
+            hits = [label for label in labels if key in name_key(label).split()]
+            hits = hits if len(hits) == 1 else []
+        found += [label for label in hits if label not in found]
+    return [label for label in labels if label in found]
 
 
 def merge_turns(turns: list[Turn]) -> list[Turn]:
@@ -129,9 +146,14 @@ def count_words(text: str) -> int:
 
 
 def _is_question(text: str) -> bool:
-    """A turn that asks: it ends with a question mark, or is short and holds one."""
-    text = text.strip().rstrip("\"'”») ")
-    return text.endswith("?") or ("?" in text and count_words(text) <= 40)
+    """A turn that asks: its last sentence is a question ("Honestly? I think ..." is an answer)."""
+    return text.strip().rstrip("\"'”») ").endswith("?")
+
+
+def _is_reply(text: str) -> bool:
+    """A paragraph of nothing but short replies ("Okay", "Right", "Mm"): either speaker says those."""
+    words = re.findall(r"[^\W\d_]+", text.lower())
+    return bool(words) and all(word in REPLY_WORDS for word in words)
 
 
 def words_per_speaker(turns: list[Turn]) -> dict[str | None, int]:
@@ -146,6 +168,7 @@ def words_per_speaker(turns: list[Turn]) -> dict[str | None, int]:
 
 
 def _code_role(label: str, interviewer_codes: frozenset[str], respondent_codes: frozenset[str]) -> str | None:
+    """The role a well-known code names ("I", "Intervjuare", "R", "IP"), or None for any other label."""
     key = " ".join(label.split()).strip(":").lower()
     return INTERVIEWER_ROLE if key in interviewer_codes else RESPONDENT_ROLE if key in respondent_codes else None
 
@@ -182,6 +205,7 @@ def assign_roles(turns: list[Turn], interviewer_labels: list[str], respondent_na
 
 
 def _question_share(turns: list[Turn], labels: Sequence[str]) -> float:
+    """The share of the turns of ``labels`` that ask a question."""
     own = [turn for turn in turns if turn.speaker in labels]
     return sum(_is_question(turn.text) for turn in own) / len(own) if own else 0.0
 
@@ -214,9 +238,13 @@ def _infer_labelled(turns: list[Turn], roles: dict[str | None, str], undecided: 
 
 
 def _log_emission(turn: Turn, role: str) -> float:
+    """log P(turn | role): whether it asks, and its length (log-normal, clipped); a bare reply tells nothing."""
+    if _is_reply(turn.text):
+        return 0.0
     question = _QUESTION[role] if _is_question(turn.text) else 1 - _QUESTION[role]
     mean, sd = _LOG_WORDS[role]
-    z = (math.log(max(count_words(turn.text), 1)) - mean) / sd
+    # Clipped: a one-line answer ("In 2015.") or a long question is unusual, not impossible.
+    z = max(-_MAX_Z, min(_MAX_Z, (math.log(max(count_words(turn.text), 1)) - mean) / sd))
     return math.log(question) - 0.5 * z * z - math.log(sd)
 
 
@@ -243,6 +271,7 @@ def _posteriors(turns: list[Turn]) -> list[dict[str, float]]:
 
 
 def _logsumexp(values: list[float]) -> float:
+    """log(sum(exp(values))), without overflow."""
     top = max(values)
     return top + math.log(sum(math.exp(v - top) for v in values))
 
@@ -251,18 +280,20 @@ def infer_alternation(turns: list[Turn]) -> tuple[list[str], float]:
     """Roles of an unlabelled interview's paragraphs and the confidence in them (0..1).
 
     Each paragraph gets its most probable role. The confidence is the mean probability of those roles,
-    capped at 0.4 unless the interviewer's paragraphs are mostly questions (at least two), and the
-    respondent says most of the words.
+    capped at 0.4 unless the interviewer asks at least two questions and at least half of all questions
+    (answers may hold rhetorical ones; an interviewer also says "Okay"), and the respondent says most of
+    the words.
     """
     if not turns:
         return [], 0.0
     posteriors = _posteriors(turns)
     roles = [max(p, key=p.get) for p in posteriors]
     confidence = sum(p[r] for p, r in zip(posteriors, roles)) / len(roles)
-    asked = [_is_question(t.text) for t, r in zip(turns, roles) if r == INTERVIEWER_ROLE]
+    asked = {role: sum(_is_question(t.text) for t, r in zip(turns, roles) if r == role) for role in _STATES}
     answer_words = sum(count_words(t.text) for t, r in zip(turns, roles) if r == RESPONDENT_ROLE)
     all_words = sum(count_words(t.text) for t in turns)
-    if sum(asked) < 2 or sum(asked) < len(asked) / 2 or answer_words < all_words / 2:
+    if (asked[INTERVIEWER_ROLE] < 2 or asked[INTERVIEWER_ROLE] < asked[RESPONDENT_ROLE]
+            or answer_words < all_words / 2):
         confidence = min(confidence, 0.4)
     return roles, round(confidence, 3)
 
@@ -284,6 +315,11 @@ def _stated(transcript: Transcript, layout: str) -> Attribution:
     if layout == "respondent-only":
         turns = _one_turn(turns) if transcript.layout == "cues" else merge_turns(turns)
         return Attribution(turns, [RESPONDENT_ROLE] * len(turns), "layout column: respondent only", 1.0)
+    if transcript.layout == "cues":
+        raise InputError(transcript.path, f"participants.csv gives layout '{layout}', but the file is subtitle cues "
+                         "without speaker labels: cues break sentences, so they cannot alternate between speakers",
+                         fix="write respondent-only if one person speaks, or label the speakers in the file")
+    turns = merge_turns(turns)  # labelled turns of one speaker are one turn before they alternate
     first = 0 if layout == "alternating-interviewer-first" else 1
     roles = [_STATES[(i + first) % 2] for i in range(len(turns))]
     return Attribution(turns, roles, f"layout column: {layout}", 1.0)
@@ -292,9 +328,7 @@ def _stated(transcript: Transcript, layout: str) -> Attribution:
 def attribute(transcript: Transcript, participant: dict, interviewer_codes: frozenset[str],
               respondent_codes: frozenset[str]) -> Attribution:
     """Every turn of ``transcript`` with its role (see the module docstring); ``participant`` is its row."""
-    layout = str(participant.get("layout") or "").strip().lower()
-    if layout and layout not in LAYOUT_CHOICES:
-        raise InputError(transcript.path, f"layout '{layout}' (participants.csv) is not a layout", fix=LAYOUT_FIX)
+    layout = str(participant.get("layout") or "").strip().lower()  # checked by helpers.study
     labelled = any(turn.speaker is not None for turn in transcript.turns)
     if layout == "labelled" and not labelled:
         raise InputError(transcript.path, "participants.csv gives layout 'labelled', but no speaker labels were "

@@ -18,7 +18,7 @@ from re import _parser  # type: ignore[attr-defined]
 from typing import Callable
 
 from .codebook_model import Codebook
-from .language import stemmer
+from .language import stemmer, stop_words
 
 MIN_PREFIX = 3  # letters before a '*': a shorter wildcard would match a good part of the vocabulary
 _TOKEN = re.compile(r"\w+")
@@ -29,9 +29,10 @@ _WILDCARD = re.compile(r"(\w+)\*")
 def is_acronym(word: str) -> bool:
     """Whether a keyword word is an acronym: two or three letters, all capitals (``IT``, ``AI``, ``HR``).
 
-    In lower case these are ordinary words of Swedish or English (*it*, *itu*, *ai*), and stemming means
-    nothing for them, so an acronym is matched as written, case-sensitively, as a whole word; hyphens
-    and colons separate words, so ``IT`` also finds *IT:s, IT-chef, kommun-IT*, and ``AI*`` finds *AI-pilot*.
+    Stemming means nothing for an acronym, so it is matched as a whole word as written; hyphens and colons
+    separate words, so ``IT`` also finds *IT:s, IT-chef, kommun-IT*. Where its lower case is a common word
+    of the text's language (English *it*; not Swedish, which writes *it-chef*), it matches only in
+    capitals; an acronym with a wildcard (``AI*``: *AI-pilot*, never *aim*) always does.
     """
     return 2 <= len(word) <= 3 and word.isalpha() and word.isupper()
 
@@ -54,10 +55,11 @@ class Word:
     cased: bool = False  # an acronym: compared with the text's words in their own case, never stemmed
 
     @classmethod
-    def parse(cls, word: str, stem: Callable[[str], str]) -> Word:
-        """``word`` (``mandat``, ``digitali*``, ``IT``, ``AI*``); ``stem`` reduces a lower-case word."""
+    def parse(cls, word: str, stem: Callable[[str], str], common: frozenset[str] = frozenset()) -> Word:
+        """``word`` (``mandat``, ``digitali*``, ``IT``, ``AI*``); ``stem`` reduces a lower-case word; ``common``
+        are the text language's common words (its stop words), which an acronym must not be taken for."""
         bare = word.removesuffix("*")
-        cased = is_acronym(bare)
+        cased = is_acronym(bare) and (word.endswith("*") or bare.lower() in common)
         bare = bare if cased else bare.lower()
         if word.endswith("*"):
             return cls(word, prefix=bare, cased=cased)
@@ -71,9 +73,10 @@ class Word:
         return (form if self.cased else stem) in self.stems
 
 
-def parse_keyword(text: str, stem: Callable[[str], str]) -> tuple[Word, ...]:
-    """The words of a keyword or phrase (``vem som bestämmer``, ``e-tjänst*``, ``IT-chef``), in order."""
-    return tuple(Word.parse(word, stem) for word in _KEYWORD_WORD.findall(text))
+def parse_keyword(text: str, stem: Callable[[str], str], common: frozenset[str] = frozenset()) -> tuple[Word, ...]:
+    """The words of a keyword or phrase (``vem som bestämmer``, ``e-tjänst*``, ``IT-chef``), in order
+    (``common``: see :meth:`Word.parse`)."""
+    return tuple(Word.parse(word, stem, common) for word in _KEYWORD_WORD.findall(text))
 
 
 @dataclass(frozen=True)
@@ -151,6 +154,7 @@ class _LanguageMatcher:
 
     def __init__(self, codebook: Codebook, language: str) -> None:
         self._stemmer = stemmer(language)
+        self._common = stop_words(language)
         self._stems: dict[str, str] = {}
         self._anchors: dict[str, tuple[int, ...]] = {}
         self.keywords = [self._parse(code.id, text) for code in codebook.codes.values() if code.rules
@@ -175,7 +179,7 @@ class _LanguageMatcher:
         return stem
 
     def _parse(self, code_id: str, text: str) -> _Keyword:
-        words = parse_keyword(text, self._stemmer.stemWord)
+        words = parse_keyword(text, self._stemmer.stemWord, self._common)
         lengths = [len(word.text) for word in words]
         return _Keyword(code_id, text, words, anchor=lengths.index(max(lengths)))
 

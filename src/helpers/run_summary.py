@@ -12,6 +12,7 @@ import pandas as pd
 
 
 def _table(processed: Path, name: str) -> pd.DataFrame | None:
+    """A table the run wrote, or None when its stage did not write it."""
     path = processed / f"{name}.parquet"
     return pd.read_parquet(path) if path.exists() else None
 

@@ -27,6 +27,7 @@ INTERVIEWER = "Interviewer"
 UNLABELLED = "Unlabelled"  # speaker label of text before the first speaker label
 UNATTRIBUTED = "Unattributed"  # speaker label of turns whose role could not be established
 
+_TAG = re.compile(r"\s*\([^()]*\)")  # "(HIS)", "(LB)" in a speaker label
 TIMESTAMP_IN_TEXT = re.compile(rf"[\[(]?\b{TIMESTAMP}\b[\])]?")  # "[00:12:31]", "(12:31)", "00:00:19.600"
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[A-ZÅÄÖÉ0-9\"'”»])")
 _SPACES = re.compile(r"[ \t]+")
@@ -155,11 +156,12 @@ def build_segments(transcript: Transcript, participant: dict, pseudonymise: Call
         doc_parts.append(prefix + " ".join(pieces))
         offset += len(doc_parts[-1]) + 2
     segments = pd.DataFrame(rows, columns=SEGMENT_COLUMNS)
-    # Warnings quote labels, title lines and the interviewer column, and the label the interviewer column
-    # matched is shown too: as every output, with names replaced ("Interviewer (HIS)").
+    # Warnings quote labels and the interviewer column, and the label the interviewer column matched is shown
+    # too: as every output, with names replaced, and without the label's "(tag)", which may be initials.
     quality = _quality(transcript, participant, segments, attribution)
     quality["warnings"] = pseudonymise(quality["warnings"])
-    quality["interviewer_match"] = "; ".join(pseudonymise(" ".join(label.split())) for label in attribution.matched)
+    quality["interviewer_match"] = "; ".join(pseudonymise(_TAG.sub("", " ".join(label.split())))
+                                             for label in attribution.matched)
     return segments, "\n\n".join(doc_parts), quality
 
 
@@ -193,11 +195,12 @@ def _quality(transcript: Transcript, participant: dict, segments: pd.DataFrame, 
     respondent = int(segments.loc[segments["speaker_role"] == RESPONDENT_ROLE, "n_words"].sum())
     warnings = list(transcript.warnings) + attribution.notes
     if attribution.how.startswith("inferred") and attribution.confident:
-        warnings.append("speaker roles inferred (no interviewer column)")
+        given = str(participant.get("interviewer") or "").strip()
+        warnings.append("speaker roles inferred" + ("" if given else " (no interviewer column)"))
     share = respondent / words if words else 0.0
     if words and share < 0.5 and attribution.confident:
         warnings.append(f"respondent speaks only {share:.0%} of the words")
-    if segments["speaker"].nunique() < 2:
+    if segments["speaker"].nunique() < 2 and attribution.confident:
         warnings.append("only one speaker found")
     duration = participant.get("duration_min")
     if (duration is None or pd.isna(duration)) and segments["end_s"].notna().any():

@@ -89,18 +89,15 @@ MAX_HEADER_WORDS = 40  # a header block longer than this may be speech, so it is
 MIN_LAYOUT_SCORE = 0.25  # a label layout explaining less of a file than this (see _score) is not one
 MIN_TURNS_FOR_TYPO = 5  # a label used once is read as a near spelling of a speaker with this many turns ...
 LABEL_TYPO_RATIO = 0.85  # ... when the two are this similar (difflib ratio, case ignored)
+LINE_PARAGRAPH_SHARE = 0.8  # lines ending a sentence: in a text without blank lines, each line is a paragraph
 MAX_TITLE_LINES = 4  # title, date and header lines dropped from the top of an unlabelled transcript
-# How the turns of a transcript were found (Transcript.layout; the quality table shows it).
+# How the turns of a transcript were found (Transcript.layout; the quality table shows it, the report's
+# method section names it in these words; docs/data.md describes each).
 LAYOUTS = {
-    "colon": "a label and a colon at the start of a line (Name: text)",
-    "label-line": "a label alone on its line, the text below (with or without colon or time: Otter's Name  0:21)",
-    "bracket": "a bracketed label at the start of a line ([id1] text)",
-    "bold": "a bold label at the start of a Word paragraph",
-    "table": "a Word table with a speaker column",
-    "cue-voice": "subtitle cues with WebVTT voice tags (<v Name>)",
-    "cue-label": "subtitle cues starting with Name:",
-    "paragraphs": "no labels: each paragraph is a turn",
-    "cues": "subtitle cues without labels",
+    "colon": "labels with a colon", "label-line": "labels on a line of their own", "bracket": "bracketed labels",
+    "bold": "bold labels in Word", "table": "speaker tables in Word", "cue-voice": "subtitle voice tags",
+    "cue-label": "labels in subtitle cues", "paragraphs": "no labels (paragraphs as turns)",
+    "cues": "subtitles without labels",
 }
 
 # Codes interviewers use for speakers; accepted as labels in any case.
@@ -108,6 +105,15 @@ KNOWN_CODES = frozenset({
     "i", "r", "ip", "int", "intervjuare", "intervjuaren", "respondent", "respondenten", "resp", "informant",
     "interviewer", "interviewee", "moderator", "mod", "facilitator", "q", "a", "f", "s", "fråga", "svar",
 })
+# Short replies a speaker gives alone on a line ("Okay", "Right", "Ja precis"): text, never a bare label.
+REPLY_WORDS = frozenset({
+    "okay", "ok", "okej", "right", "alright", "yes", "yeah", "yep", "no", "nope", "sure", "great", "good", "fine",
+    "exactly", "absolutely", "indeed", "true", "thanks", "thank", "you", "mm", "mhm", "hmm", "uh", "um", "ah", "oh",
+    "ja", "nej", "jo", "jaha", "aha", "precis", "exakt", "absolut", "visst", "javisst", "sant", "bra", "tack", "nä",
+    "nja", "jättebra", "toppen", "kanon", "japp", "mhm", "okay.", "wow", "really", "interesting", "intressant",
+})
+# Codes also written with a full stop instead of a colon ("Q. text", "A. text", "F. text", "S. text").
+DOT_CODES = frozenset({"q", "a", "f", "s", "i", "r", "ip"})
 # Keys of header lines and notes: "Datum: 2024-03-01" is metadata, not a speaker.
 METADATA_KEYS = frozenset({
     "note", "notes", "obs", "nb", "ps", "tips", "example", "exempel", "datum", "date", "tid", "time",
@@ -134,7 +140,8 @@ _COLON_LABEL = re.compile(rf"(?P<label>[^:\[\]]{{1,60}}?)\s*(?:[\[(]?(?P<time>{T
 _LABEL_THEN_TIME = re.compile(rf"(?P<label>[^:\[\]()]{{1,60}}?)\s+[\[(]?(?P<time>{TIMESTAMP})[\])]?")
 _BRACKET_LABEL = re.compile(r"\[(?P<label>[^\[\]]{1,30})\](?P<colon>\s*:)?(?:\s+|$)")
 _BRACKET_ID = re.compile(r"[^\W\d_]{1,12} ?\d{1,4}")
-_SPEECH_NUMBER = re.compile(r"Anf\.\s*\d+\s+(?P<rest>.+)")
+SPEECH_NUMBER = re.compile(r"Anf\.\s*\d+\s+(?P<rest>.+)")  # "Anf. 115 NAME (MP)": a speech's number in a debate
+_CODE_DOT = re.compile(r"(?P<label>[^\W\d_]{1,2})\.(?:\s+|$)")  # "Q. text", "A. text"
 _TRAILING_PAREN = re.compile(r"\s*\([^()]{1,40}\)$")
 _NAME_WORD = re.compile(r"[^\W_][\w'’\-]*|[^\W\d_]{1,4}\.")
 _MARKDOWN_HEADER = re.compile(r"#{1,6}\s")
@@ -198,7 +205,7 @@ def _clean_label(candidate: str) -> str | None:
     characters are dropped from it.
     """
     candidate = " ".join(strip_invisible(candidate).split())
-    if speech := _SPEECH_NUMBER.fullmatch(candidate):
+    if speech := SPEECH_NUMBER.fullmatch(candidate):
         return speech["rest"] if len(speech["rest"].split()) <= 10 else None
     if candidate.lower() in KNOWN_CODES:
         return candidate
@@ -229,6 +236,9 @@ def _split_label(text: str) -> tuple[str, str | None, str, str] | None:
         if not _TIME.fullmatch(match["label"]):
             label = _bracket_label(match["label"], bool(match["colon"]))
             return (label, None, text[match.end():], "bracket") if label else None
+    if (match := _CODE_DOT.match(text)) and match["label"].lower() in DOT_CODES:
+        rest = text[match.end():]
+        return match["label"], None, rest, "colon" if rest.strip() else "label-line"
     if match := _COLON_LABEL.match(text):
         label = _clean_label(match["label"])
         rest = text[match.end():]
@@ -313,13 +323,15 @@ def _bare_label(line: _Line) -> str | None:
     text = _TRAILING_TIME.sub("", line.text).strip()
     if not text or len(text) > 40 or text[-1] in ".,;:!?…\"'”»)":
         return None
+    if all(word in REPLY_WORDS for word in text.lower().split()):  # "Okay", "Right": a reply, not a speaker
+        return None
     return _clean_label(text)
 
 
-def _units(lines: list[_Line], labels: dict[int, str]) -> int:
-    """Paragraphs from the first label on; a label alone on its line and the text below it are one."""
+def _units(lines: list[_Line], labels: dict[int, str], start: int) -> int:
+    """Paragraphs from line ``start`` on; a label alone on its line and the text below it are one."""
     units, after_label = 0, False
-    for i in range(min(labels), len(lines)):
+    for i in range(start, len(lines)):
         units += lines[i].new_paragraph and not after_label
         after_label = i in labels and not (lines[i].text if lines[i].speaker else "")
     return max(units, 1)
@@ -330,20 +342,27 @@ def _score(labels: dict[int, str], lines: list[_Line], strong: bool) -> float:
 
     A layout that explains the file starts most of its paragraphs with a label (from the first label
     on: text above it is a header), its labels recur (a speaker speaks more than once) and alternate
-    (speakers take turns). Weak candidates (bare label lines) must recur to count at all; strong ones
-    (``Name:``, ``[id1]``, bold, table) get half credit without it.
+    (speakers take turns). A label counts as *supported* when it recurs or is a known code (``I``,
+    ``Intervjuare``); weak candidates (bare label lines) must recur, strong ones (``Name:``, ``[id1]``,
+    bold, table) without support must start every paragraph: two words that happen to open answers
+    ("Budget: ...", "Staff: ...") are not a layout.
     """
     if not labels:
         return 0.0
     order = [labels[i] for i in sorted(labels)]
     counts = Counter(order)
-    recurring = sum(c for c in counts.values() if c > 1) / len(order)
+    supported = sum(c for label, c in counts.items() if c > 1 or (strong and label.lower() in KNOWN_CODES))
+    supported /= len(order)
     if len(order) == 1:
         # One label explains a file only when the file starts with it (a one-speaker statement).
         return 0.5 if strong and min(labels) == 0 else 0.0
     changes = sum(a != b for a, b in zip(order, order[1:])) / (len(order) - 1)
-    density = min(1.0, 2 * len(order) / _units(lines, labels))  # half the paragraphs labelled is plenty
-    credit = 0.5 + 0.5 * recurring if strong else recurring
+    # Half the paragraphs from the first label on is plenty for supported labels; labels that neither recur
+    # nor are codes must start every paragraph of the file ("Anna: ... Bo: ..."), or they are words that
+    # happen to open a sentence.
+    units = _units(lines, labels, min(labels) if supported else 0)
+    density = min(1.0, (1 + (supported > 0)) * len(order) / units)
+    credit = 0.5 + 0.5 * supported if strong else supported
     many = 1.0 if len(counts) <= max(8, len(order) // 3) else 0.3  # every "label" different: not labels
     return density * credit * (0.5 + 0.5 * changes) * many
 
@@ -414,8 +433,9 @@ def _fix_misspelt_labels(lines: list[_Line]) -> tuple[list[_Line], list[str]]:
                 fixed[label] = next(f for f in frequent if f.casefold() == close[0])
     if not fixed:
         return lines, []
-    notes = [f"label '{old}' ({_span([line for line in lines if line.speaker == old])}) is read as '{new}'"
-             for old, new in fixed.items()]
+    # The misspelt label is not quoted: it may be a misspelt name, which the pseudonymisation key does not hold.
+    notes = [f"a label used once ({_span([line for line in lines if line.speaker == old])}) is read as '{new}', "
+             "the speaker it nearly spells" for old, new in fixed.items()]
     return [replace(line, speaker=fixed.get(line.speaker, line.speaker)) for line in lines], notes
 
 
@@ -446,10 +466,19 @@ def _drop_title_and_end(turns: list[Turn]) -> tuple[list[Turn], list[str]]:
     last = len(turns)
     while last > first + 1 and _END_LINE.fullmatch(turns[last - 1].text.strip()):
         last -= 1
-    dropped = [turn.text for turn in turns[:first] + turns[last:]]
-    notes = [f"{len(dropped)} title, date or end line(s) are not turns: "
-             + ", ".join(f"'{text}'" for text in dropped)] if dropped else []
+    dropped = [turn.line for turn in turns[:first] + turns[last:]]
+    # Line numbers, not the lines: a title may hold a name ("Transcribed by ...") that the key does not know.
+    notes = [f"{len(dropped)} title, date or end line(s) are not turns (line {_numbers(dropped)})"] if dropped else []
     return turns[first:last], notes
+
+
+def _line_paragraphs(lines: list[_Line]) -> bool:
+    """True for a text without blank lines whose lines are whole paragraphs (Word's "Save as plain text"):
+    nearly every line ends a sentence. Lines broken inside sentences (a PDF's print) are one paragraph."""
+    if len(lines) < 3 or any(line.new_paragraph for line in lines[1:]):
+        return False
+    ends = sum(line.raw.rstrip("\"'”»)").endswith((".", "?", "!", "…")) for line in lines)
+    return ends >= LINE_PARAGRAPH_SHARE * len(lines)
 
 
 def _turns_from_lines(lines: list[_Line], path: Path) -> tuple[list[Turn], list[str], str]:
@@ -458,6 +487,8 @@ def _turns_from_lines(lines: list[_Line], path: Path) -> tuple[list[Turn], list[
     lines, warnings = _fix_misspelt_labels(lines)
     if layout is None:
         layout = "paragraphs"
+        if _line_paragraphs(lines):
+            lines = [replace(line, new_paragraph=True) for line in lines]
         turns, notes = _drop_title_and_end(_assemble(lines, labelled=False))
         warnings += [NO_LABELS] + notes if turns else notes
     else:
@@ -471,6 +502,9 @@ def _turns_from_lines(lines: list[_Line], path: Path) -> tuple[list[Turn], list[
             turns = _assemble(plain, labelled=False) + turns
             warnings.append(f"the {words} words before the first speaker label ({_span(header)}) "
                             "are kept as turns without a speaker")
+        elif speech := [line for line in header if not line.only_time and not _is_title(line.raw)]:
+            warnings.append(f"{len(speech)} line(s) before the first speaker label ({_span(speech)}) read like speech "
+                            "but are taken as a header, not as a turn; check them")
     empty = [turn.line for turn in turns if not turn.text.strip()]
     if empty:
         where = f"line {empty[0]}" if len(empty) == 1 else f"lines {_numbers(empty)}"
