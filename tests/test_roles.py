@@ -130,3 +130,40 @@ def test_a_short_answer_and_a_bare_okay_do_not_break_the_alternation():
     assert roles[:4] == ["interviewer", "respondent", "interviewer", "respondent"] and roles[5:] == [
         "interviewer", "respondent"]
     assert confidence >= CONFIDENT
+
+
+def test_a_paragraph_whose_speaker_is_unclear_is_left_out_and_said():
+    turns = [Turn(None, QUESTIONS[0], line=1), Turn(None, ANSWERS[0], line=2),
+             Turn(None, "The second year we basically ran it on goodwill. A colleague in revenues tested "
+                        "everything herself.", line=3),
+             Turn(None, "Tell me about the relationship with the shared service.", line=4),
+             Turn(None, ANSWERS[1], line=5), Turn(None, QUESTIONS[1], line=6), Turn(None, ANSWERS[2], line=7)]
+    result = _attribute(turns)
+    assert result.confident and result.roles[2] == "unknown" and "respondent" in result.roles
+    assert result.notes == ["1 paragraph(s) whose speaker is unclear (line 3) are left out of coding and quotes"]
+
+
+def test_a_stated_alternation_that_contradicts_the_text_is_not_trusted():
+    # An answer over two paragraphs: strict alternation flips every turn after it.
+    turns = [Turn(None, QUESTIONS[0], line=1), Turn(None, ANSWERS[0], line=2), Turn(None, ANSWERS[1], line=3),
+             Turn(None, QUESTIONS[1], line=4), Turn(None, ANSWERS[2], line=5), Turn(None, QUESTIONS[2], line=6),
+             Turn(None, ANSWERS[3], line=7)]
+    result = _attribute(turns, layout="alternating-interviewer-first")
+    assert not result.confident and set(result.roles) == {"unknown"}
+    assert "contradicts the text at line 4, 5, 6, 7" in result.notes[0]  # from the question read as an answer
+
+
+def test_check_finds_a_stated_alternation_on_unlabelled_cues_before_any_notebook_runs(sample_copy):
+    from helpers.validate import check_study
+
+    (sample_copy / "interviews" / "P02.vtt").write_text(
+        "WEBVTT\n\n00:00:01.000 --> 00:00:03.000\nHur började det?\n\n00:00:03.500 --> 00:00:09.000\n"
+        "Med en gemensam upphandling.\n", encoding="utf-8")
+    participants = sample_copy / "participants.csv"
+    rows = participants.read_text(encoding="utf-8-sig").splitlines()
+    rows[0] += ";layout"
+    rows = [rows[0]] + [row + (";alternating-interviewer-first" if row.startswith("P02;") else ";") for row in rows[1:]]
+    participants.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    with pytest.raises(InputError, match="cues break sentences") as error:
+        check_study(sample_copy)
+    assert error.value.path.name == "P02.vtt" and "respondent-only" in str(error.value)

@@ -16,8 +16,8 @@ def _quality(confident: list[bool], layouts: list[str], roles: list[str]) -> pd.
 
 def test_the_end_of_the_run_names_interviews_with_uncertain_roles(tmp_path):
     write_table(_quality([True, False, False], ["colon", "cues", "paragraphs"],
-                         ["interviewer column", "inferred: no speaker labels; roles uncertain",
-                          "inferred: alternating questions and answers; roles uncertain"]), tmp_path, "quality")
+                         ["interviewer column", "inferred: no speaker labels, roles uncertain",
+                          "inferred: alternating questions and answers, roles uncertain"]), tmp_path, "quality")
     (line,) = run_warnings(tmp_path)
     assert line.startswith("Warning: speaker roles uncertain in 2 interview(s) (P02, P03)")
 
@@ -31,7 +31,7 @@ def test_no_warning_when_every_role_is_settled_or_no_tables(tmp_path):
 def test_method_section_states_layouts_inferred_and_uncertain_interviews():
     quality = _quality([True, True, False], ["colon", "paragraphs", "cues"],
                        ["interviewer column", "inferred: alternating questions and answers",
-                        "inferred: no speaker labels; roles uncertain"])
+                        "inferred: no speaker labels, roles uncertain"])
     paragraph, uncertain = speaker_roles_text(quality)
     assert "labels with a colon (1), no labels (paragraphs as turns) (1) and subtitles without labels (1)." in paragraph
     assert paragraph.endswith("in 1 interview (P02).")

@@ -93,12 +93,16 @@ class Normaliser:
         return re.compile(rf"(?:^|(?<=[.!?…]))[ \t]*(?i:(?:unknown )?speaker(?: \d+)?|interviewer \d+|{names})"
                           r"(?=[ \t]*(?:\n|$)|[ \t]+[A-ZÀ-Þ])", re.MULTILINE)
 
-    def clean(self, text: str, language: str = "") -> str:
-        """``text`` without markup, timestamps, speaker labels, filler words and transcription marks."""
+    def readable(self, text: str) -> str:
+        """``text`` without markup, timestamps and speaker labels, on one line: a quote as the outputs show it
+        (a Zoom label's "(initials)" and a cue's time are no part of what was said)."""
         text = plain(normalise_text(text).translate(_FOLD))
         text = TIMESTAMP_IN_TEXT.sub("\n", text)  # a cue's label follows its timestamp: it then starts a line
-        text = self._bare_label.sub("\n", _COLON_LABEL.sub("\n", text))
-        return clean_text(text, self.rules, language)
+        return self._bare_label.sub("\n", _COLON_LABEL.sub("\n", text))
+
+    def clean(self, text: str, language: str = "") -> str:
+        """``text`` without markup, timestamps, speaker labels, filler words and transcription marks."""
+        return clean_text(self.readable(text), self.rules, language)
 
     def words(self, text: str, language: str = "") -> list[re.Match[str]]:
         """The words of the cleaned ``text`` (matches into it), without runs of a PDF's line numbers."""

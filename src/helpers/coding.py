@@ -358,12 +358,13 @@ def read_manual_codings(codings_dir: str | Path | None, segments: pd.DataFrame, 
             hint = mark.span[0] / max(1, len(mark.source_text)) if mark.span else None
             placement = aligner.place(mark.participant_id, quote, hint)
         tally.append((mark.file.name, mark.kind, mark.coder, placement.placed))
-        evidence = f"{mark.file.name}, {mark.where}" + (f': "{_excerpt(quote, 120)}"' if mark.quote else "")
+        shown = _excerpt(aligner.normalise.readable(quote), 200)  # without cue times and labels (Zoom's initials)
+        evidence = f"{mark.file.name}, {mark.where}" + (f': "{_excerpt(shown, 120)}"' if mark.quote else "")
         rows += [(segment_id, mark.participant_id, mark.code_id, codebook.codes[mark.code_id].theme_id, mark.coder,
                   "manual", evidence) for segment_id in placement.segment_ids]
         if not placement.placed:
             unplaced.append((mark.file.name, mark.where, mark.participant_id, mark.code_id, mark.coder,
-                             _excerpt(quote, 200), placement.reason, placement.closest_segment_id, placement.score,
+                             shown, placement.reason, placement.closest_segment_id, placement.score,
                              placement.closest_excerpt))
     codings = order_codings(pd.DataFrame(rows, columns=CODING_COLUMNS), codebook)
     return ManualCodings(codings, pd.DataFrame(unplaced, columns=UNPLACED_COLUMNS), _sources(tally))
@@ -387,5 +388,5 @@ def check_strict(manual: ManualCodings, codings_dir: str | Path) -> None:
     total = int(manual.sources["quotes"].sum())
     raise InputError(Path(codings_dir) / first["file"], f"{len(manual.unplaced)} of {total} manual codings could not "
                      f"be placed (this one: {first['reason']})", where=first["where"],
-                     fix="see codings_unplaced.csv in the outputs of the failed run for every one and why, or run "
-                         "without --strict")
+                     fix="see data/processed/codings_unplaced.csv in the folder .pipeline-failed of the output "
+                         "folder for every one and why, or run without --strict")

@@ -37,6 +37,8 @@ from .transcripts import REPLY_WORDS, SPEECH_NUMBER, Transcript, Turn
 
 INTERVIEWER_ROLE, RESPONDENT_ROLE, UNKNOWN_ROLE, UNLABELLED_ROLE = "interviewer", "respondent", "unknown", "unlabelled"
 CONFIDENT = 0.6  # roles decided with less confidence than this are not used: every turn is "unknown"
+CONTRADICTED = 0.1  # a stated role this improbable under the alternation model contradicts the text
+TURN_CONFIDENT = 0.7  # in an unlabelled file, a paragraph whose role is less probable than this is "unknown"
 
 # The alternation model: P(question | role), the typical length of a turn (words, log-normal), P(switch).
 _QUESTION = {INTERVIEWER_ROLE: 0.8, RESPONDENT_ROLE: 0.2}  # answers may end in a rhetorical question
@@ -186,7 +188,7 @@ def assign_roles(turns: list[Turn], interviewer_labels: list[str], respondent_na
         how, confidence = "interviewer column", 1.0
         roles = {label: INTERVIEWER_ROLE if label in matched else RESPONDENT_ROLE for label in labels}
         if len(labels) > len(matched) + 1:
-            how = "interviewer column; other speakers taken as respondents"
+            how = "interviewer column, other speakers taken as respondents"
     else:
         if interviewer_labels:
             notes.append(f"the interviewer column ({', '.join(interviewer_labels)}) matches no speaker label "
@@ -220,7 +222,7 @@ def _infer_labelled(turns: list[Turn], roles: dict[str | None, str], undecided: 
     roles = dict(roles)
     if RESPONDENT_ROLE in roles.values():
         roles.update({label: INTERVIEWER_ROLE for label in undecided})
-        return roles, "speaker label; other speakers taken as interviewers", 0.8
+        return roles, "speaker label, other speakers taken as interviewers", 0.8
     top = max(undecided, key=lambda label: words[label])
     others = [label for label in words if label is not None and label != top]
     if not others:
@@ -279,10 +281,12 @@ def _logsumexp(values: list[float]) -> float:
 def infer_alternation(turns: list[Turn]) -> tuple[list[str], float]:
     """Roles of an unlabelled interview's paragraphs and the confidence in them (0..1).
 
-    Each paragraph gets its most probable role. The confidence is the mean probability of those roles,
-    capped at 0.4 unless the interviewer asks at least two questions and at least half of all questions
-    (answers may hold rhetorical ones; an interviewer also says "Okay"), and the respondent says most of
-    the words.
+    Each paragraph gets its most probable role; a paragraph whose role is less probable than
+    :data:`TURN_CONFIDENT` (the second paragraph of a long answer, say) is ``unknown``: it is neither
+    quoted nor coded, and the rest of the interview is. The confidence is the mean probability of the
+    roles, capped at 0.4 unless the interviewer asks at least two questions and at least half of all
+    questions (answers may hold rhetorical ones; an interviewer also says "Okay"), and the respondent says
+    most of the words.
     """
     if not turns:
         return [], 0.0
@@ -295,6 +299,7 @@ def infer_alternation(turns: list[Turn]) -> tuple[list[str], float]:
     if (asked[INTERVIEWER_ROLE] < 2 or asked[INTERVIEWER_ROLE] < asked[RESPONDENT_ROLE]
             or answer_words < all_words / 2):
         confidence = min(confidence, 0.4)
+    roles = [role if p[role] >= TURN_CONFIDENT else UNKNOWN_ROLE for p, role in zip(posteriors, roles)]
     return roles, round(confidence, 3)
 
 
@@ -315,25 +320,55 @@ def _stated(transcript: Transcript, layout: str) -> Attribution:
     if layout == "respondent-only":
         turns = _one_turn(turns) if transcript.layout == "cues" else merge_turns(turns)
         return Attribution(turns, [RESPONDENT_ROLE] * len(turns), "layout column: respondent only", 1.0)
-    if transcript.layout == "cues":
-        raise InputError(transcript.path, f"participants.csv gives layout '{layout}', but the file is subtitle cues "
-                         "without speaker labels: cues break sentences, so they cannot alternate between speakers",
-                         fix="write respondent-only if one person speaks, or label the speakers in the file")
     turns = merge_turns(turns)  # labelled turns of one speaker are one turn before they alternate
     first = 0 if layout == "alternating-interviewer-first" else 1
     roles = [_STATES[(i + first) % 2] for i in range(len(turns))]
+    # Strict alternation gone wrong: one answer over two paragraphs flips every turn after it. The
+    # alternation model then finds the stated role of those turns all but impossible.
+    against = [t.line for t, r, p in zip(turns, roles, _posteriors(turns)) if p[r] < CONTRADICTED]
+    if len(against) >= 2:
+        note = (f"the layout '{layout}' contradicts the text at line {', '.join(str(n) for n in against[:5])} "
+                "(questions read as answers, or answers as questions): an answer over two paragraphs flips every "
+                "turn after it; join such paragraphs in the file, or label the speakers")
+        return Attribution(turns, roles, f"layout column: {layout}", 0.4, notes=[note])
     return Attribution(turns, roles, f"layout column: {layout}", 1.0)
+
+
+def _how_to_settle(transcript: Transcript, layout: str, labelled: bool) -> str:
+    """What the researcher can do about an interview whose roles are uncertain."""
+    if layout.startswith("alternating"):
+        return "join the paragraphs of one answer in the file, or label the speakers"
+    if transcript.layout == "cues":
+        return "label the speakers in the file, or write respondent-only in its layout column if one person speaks"
+    if labelled:
+        return "fill in its interviewer column, or its layout column (e.g. alternating-interviewer-first)"
+    return "write its layout column (e.g. alternating-interviewer-first), or label the speakers in the file"
+
+
+def check_layout(transcript: Transcript, layout: str) -> None:
+    """An InputError when the layout column of participants.csv cannot apply to the file as read.
+
+    ``labelled`` needs labels; the alternating layouts need turns (paragraphs or labelled turns), not
+    subtitle cues, which break sentences. Checked before any notebook runs (``--check``) and in stage 01.
+    """
+    layout = (layout or "").strip().lower()
+    labelled = any(turn.speaker is not None for turn in transcript.turns)
+    if layout == "labelled" and not labelled:
+        raise InputError(transcript.path, "participants.csv gives layout 'labelled', but no speaker labels were "
+                         "found in the file", fix="check the file, or write the layout of its turns, e.g. "
+                         "alternating-interviewer-first")
+    if layout.startswith("alternating") and transcript.layout == "cues":
+        raise InputError(transcript.path, f"participants.csv gives layout '{layout}', but the file is subtitle cues "
+                         "without speaker labels: cues break sentences, so they cannot alternate between speakers",
+                         fix="write respondent-only if one person speaks, or label the speakers in the file")
 
 
 def attribute(transcript: Transcript, participant: dict, interviewer_codes: frozenset[str],
               respondent_codes: frozenset[str]) -> Attribution:
     """Every turn of ``transcript`` with its role (see the module docstring); ``participant`` is its row."""
     layout = str(participant.get("layout") or "").strip().lower()  # checked by helpers.study
+    check_layout(transcript, layout)
     labelled = any(turn.speaker is not None for turn in transcript.turns)
-    if layout == "labelled" and not labelled:
-        raise InputError(transcript.path, "participants.csv gives layout 'labelled', but no speaker labels were "
-                         "found in the file", fix="check the file, or write the layout of its turns, e.g. "
-                         "alternating-interviewer-first")
     if layout and layout != "labelled":
         result = _stated(transcript, layout)
     elif labelled:
@@ -343,16 +378,20 @@ def attribute(transcript: Transcript, participant: dict, interviewer_codes: froz
     elif transcript.layout == "paragraphs":
         turns = merge_turns(transcript.turns)
         roles, confidence = infer_alternation(turns)
+        unclear = [turn.line for turn, role in zip(turns, roles) if role == UNKNOWN_ROLE]
         if confidence >= CONFIDENT:
             turns, roles = _merge_roles(turns, roles)
         result = Attribution(turns, roles, "inferred: alternating questions and answers", confidence)
+        if unclear and result.confident:
+            result.notes.append(f"{len(unclear)} paragraph(s) whose speaker is unclear (line "
+                                f"{', '.join(str(n) for n in unclear[:5])}) are left out of coding and quotes")
     else:  # subtitle cues without labels: nothing tells who speaks
         result = Attribution(_one_turn(merge_turns(transcript.turns)), [UNKNOWN_ROLE], "inferred: no speaker labels",
                              0.0)
     if not result.confident:
+        settle = _how_to_settle(transcript, layout, labelled)
         result.notes.append(f"roles uncertain ({result.how}, confidence {result.confidence:.2f}): "
-                            "nothing in this interview is quoted or coded as the respondent's; "
-                            "state its layout in participants.csv to settle it")
-        result.how = f"{result.how}; roles uncertain"
+                            f"nothing in this interview is quoted or coded as the respondent's; to settle it, {settle}")
+        result.how = f"{result.how}, roles uncertain"
         result.roles = [UNKNOWN_ROLE if role != UNLABELLED_ROLE else role for role in result.roles]
     return result

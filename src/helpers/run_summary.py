@@ -30,8 +30,8 @@ def run_warnings(processed: Path) -> list[str]:
     quality = _table(processed, "quality")
     if quality is not None and (uncertain := uncertain_roles(quality)):
         lines.append(f"Warning: speaker roles uncertain in {len(uncertain)} interview(s) ({', '.join(uncertain)}): "
-                     "nothing in them is quoted or coded as a respondent's words. State each one's layout (or "
-                     "interviewer) in the participants file; see the quality table in reports/html/01_clean_interviews.html")
+                     "nothing in them is quoted or coded as a respondent's words. How to settle each: its warning "
+                     "in the quality table (reports/html/01_clean_interviews.html)")
     sources = _table(processed, "codings_sources")  # stage 02: the manual codings placed per coding file
     if sources is not None and (unplaced := int(sources["unplaced"].sum())):
         lines.append(f"Warning: {unplaced} of {int(sources['quotes'].sum())} manual codings could not be placed "

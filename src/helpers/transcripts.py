@@ -87,7 +87,7 @@ FORMATS_FIX = "save the transcript as .txt, .docx, .vtt or .srt"
 NO_LABELS = "no speaker labels found: each paragraph is read as a turn without a speaker"
 MAX_HEADER_WORDS = 40  # a header block longer than this may be speech, so it is kept
 MIN_LAYOUT_SCORE = 0.25  # a label layout explaining less of a file than this (see _score) is not one
-MIN_TURNS_FOR_TYPO = 5  # a label used once is read as a near spelling of a speaker with this many turns ...
+MIN_TURNS_FOR_TYPO = 3  # a label used once is read as a near spelling of a speaker with this many turns ...
 LABEL_TYPO_RATIO = 0.85  # ... when the two are this similar (difflib ratio, case ignored)
 LINE_PARAGRAPH_SHARE = 0.8  # lines ending a sentence: in a text without blank lines, each line is a paragraph
 MAX_TITLE_LINES = 4  # title, date and header lines dropped from the top of an unlabelled transcript
@@ -736,7 +736,7 @@ def _cue_turns(cues: list[_Cue], path: Path, fmt: str, encoding: str) -> Transcr
     leading = next((i for i, turn in enumerate(turns) if turn.speaker is not None), len(turns))
     warnings = []
     if leading == len(turns):
-        warnings.append("no speaker labels found: every cue is read as a turn without a speaker")
+        warnings.append("no speaker labels found in the cues: nothing in the file tells who speaks")
     elif leading:
         warnings.append(f"{leading} cue(s) before the first speaker label cannot be attributed to a speaker")
     layout = "cues" if leading == len(turns) else "cue-voice" if any(c.voice for c in cues) else "cue-label"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .roles import check_layout
 from .study import Study, load_study
 from .transcripts import read_transcript
 
@@ -17,8 +18,8 @@ def check_study(data_dir: str | Path) -> Study:
     from .workshop import load_workshop
 
     study = load_study(data_dir)
-    for path in study.participants["transcript_path"]:
-        read_transcript(path)
+    for path, layout in zip(study.participants["transcript_path"], study.participants["layout"]):
+        check_layout(read_transcript(path), layout)
     codebook = study_codebook(study)
     validate_codings(study, codebook)
     load_workshop(study, theme_ids={theme.id for theme in codebook.themes} if codebook else None)
