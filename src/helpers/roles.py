@@ -5,7 +5,9 @@ role before anything is cleaned or quoted. In order:
 
 1. The ``layout`` column of participants.csv settles it when filled in: ``respondent-only`` (every turn
    is the respondent's), ``alternating-interviewer-first`` / ``alternating-respondent-first`` (turns
-   alternate strictly from the first one after the title), ``labelled`` (the file must have labels).
+   alternate strictly from the first one after the title; not trusted where the alternation model below
+   finds the stated roles all but impossible, as after an answer written as two paragraphs), ``labelled``
+   (the file must have labels). :func:`check_layout` refuses what cannot apply (alternating cues).
 2. In a labelled file, the ``interviewer`` column names the interviewer's label(s). Labels are compared
    by :func:`name_key`: case, accents, whitespace, a ``(tag)`` suffix, titles and speech numbers do not
    matter, so ``Lina Björk`` matches ``LINA BJÖRK (S)`` and ``Lina Bjork``; a name of two words or more
@@ -14,7 +16,8 @@ role before anything is cleaned or quoted. In order:
    and questions per speaker.
 3. A file without labels whose paragraphs are its turns is read as an interview that alternates
    questions and answers: a two-state hidden Markov model over the paragraphs (questions, length,
-   alternation) gives each paragraph a role and a confidence.
+   alternation) gives each paragraph a role and a confidence; a paragraph whose role stays unclear is
+   ``unknown`` on its own.
 
 Whatever the path, a confidence below :data:`CONFIDENT` makes every turn ``unknown``: such an interview is
 never quoted or coded as a respondent's words, and the quality table, the end of the run and the
@@ -325,7 +328,7 @@ def _stated(transcript: Transcript, layout: str) -> Attribution:
     roles = [_STATES[(i + first) % 2] for i in range(len(turns))]
     # Strict alternation gone wrong: one answer over two paragraphs flips every turn after it. The
     # alternation model then finds the stated role of those turns all but impossible.
-    against = [t.line for t, r, p in zip(turns, roles, _posteriors(turns)) if p[r] < CONTRADICTED]
+    against = [t.line for t, r, p in zip(turns, roles, _posteriors(turns) if turns else []) if p[r] < CONTRADICTED]
     if len(against) >= 2:
         note = (f"the layout '{layout}' contradicts the text at line {', '.join(str(n) for n in against[:5])} "
                 "(questions read as answers, or answers as questions): an answer over two paragraphs flips every "
