@@ -167,3 +167,45 @@ def test_check_finds_a_stated_alternation_on_unlabelled_cues_before_any_notebook
     with pytest.raises(InputError, match="cues break sentences") as error:
         check_study(sample_copy)
     assert error.value.path.name == "P02.vtt" and "respondent-only" in str(error.value)
+
+
+def _labelled(pairs: list[tuple[str, str]], **participant) -> object:
+    return _attribute([Turn(label, text) for label, text in pairs], "colon", **participant)
+
+
+def test_a_moderator_code_makes_every_other_speaker_a_respondent():
+    pairs = [("Moderator", "What is hardest?"), ("P1", ANSWERS[0]), ("P2", ANSWERS[1]), ("P3", "I agree."),
+             ("Moderator", "And today?"), ("P4", ANSWERS[2])]
+    result = _labelled(pairs)
+    assert result.roles == ["interviewer"] + ["respondent"] * 3 + ["interviewer", "respondent"] and result.confident
+
+
+def test_a_focus_group_of_names_without_an_interviewer_column_is_uncertain():
+    pairs = [("Anna Berg", "What is hardest?"), ("Bo Ek", ANSWERS[0]), ("Cecilia Ström", ANSWERS[1]),
+             ("Anna Berg", "And today?"), ("Bo Ek", ANSWERS[2]), ("Cecilia Ström", ANSWERS[3])]
+    assert not _labelled(pairs).confident
+    assert _labelled(pairs, interviewer="Anna Berg").roles == ["interviewer", "respondent", "respondent"] * 2
+
+
+def test_codes_that_the_questions_contradict_are_not_trusted():
+    # R written for "Researcher", P for "Participant": by the codes R would be the respondent.
+    pairs = [("R", QUESTIONS[0]), ("P", ANSWERS[0]), ("R", QUESTIONS[1]), ("P", ANSWERS[1])]
+    result = _labelled(pairs)
+    assert not result.confident and "but the respondent asks 100% questions" in result.notes[0]
+
+
+def test_numbered_codes_keep_their_role():
+    pairs = [("Q1", QUESTIONS[0]), ("A1", ANSWERS[0]), ("Q2", QUESTIONS[1]), ("A2", ANSWERS[1])]
+    assert _labelled(pairs).roles == ["interviewer", "respondent"] * 2
+
+
+def test_a_one_word_interviewer_name_does_not_beat_an_interviewer_code():
+    pairs = [("Interviewer", QUESTIONS[0]), ("Maria Svensson", ANSWERS[0]), ("Interviewer", QUESTIONS[1]),
+             ("Maria Svensson", ANSWERS[1])]
+    assert _labelled(pairs, interviewer="Maria").roles == ["interviewer", "respondent"] * 2
+
+
+def test_questions_hidden_inside_the_only_speakers_turns_make_roles_uncertain():
+    pairs = [("Anna Lind", "\n".join([ANSWERS[0], QUESTIONS[1], ANSWERS[1], QUESTIONS[2], ANSWERS[2]]))]
+    result = _labelled(pairs, name="Anna Lind")
+    assert not result.confident and "the interviewer's turns may have no labels" in result.notes[0]

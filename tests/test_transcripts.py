@@ -575,3 +575,25 @@ def test_txt_a_header_that_reads_like_speech_is_warned_about(tmp_path):
     t = read_transcript(write(tmp_path, "p.txt", text))
     assert t.warnings == ["1 line(s) before the first speaker label (line 1) read like speech but are taken as a "
                           "header, not as a turn; check them"]
+
+
+def test_txt_a_numbered_diarisation_label_used_once_is_a_speaker_of_its_own(tmp_path):
+    pairs = "".join(f"Speaker 1: Fråga {n}?\nSpeaker 2: Svar {n}.\n" for n in range(4))
+    t = read_transcript(write(tmp_path, "p.txt", pairs + "Speaker 3: Jag vill bara lägga till en sak.\n"))
+    assert t.turns[-1].speaker == "Speaker 3" and t.warnings == []
+
+
+@pytest.mark.parametrize("reply", ["Mm-hmm", "Uh-huh", "Perfect"])
+def test_txt_one_recurring_reply_is_no_speaker_label(tmp_path, reply):
+    text = (f"How did you start?\n\nWith a shared procurement of the platform in 2019.\n\n{reply}\n\n"
+            f"What did you learn?\n\nThat the politicians must decide it, not only the directors.\n\n{reply}\n\n"
+            "Would you do it again?\n\nYes, but with a decision in every council first.\n")
+    t = read_transcript(write(tmp_path, "p.txt", text))
+    assert t.layout == "paragraphs" and {turn.speaker for turn in t.turns} == {None}
+
+
+def test_txt_descript_markdown_bold_labels(tmp_path):
+    text = "**Ben Adeyemi:** How did it start?\n\n**Sara Holm:** With a procurement.\n\n**Ben Adeyemi:** And then?\n"
+    t = read_transcript(write(tmp_path, "p.txt", text))
+    assert [turn.speaker for turn in t.turns] == ["Ben Adeyemi", "Sara Holm", "Ben Adeyemi"]
+    assert t.turns[1].text == "With a procurement."

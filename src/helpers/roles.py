@@ -89,18 +89,18 @@ def _names_match(label_key: str, given_key: str) -> bool:
     return len(given) >= 2 and any(words[i:i + len(given)] == given for i in range(len(words) - len(given) + 1))
 
 
-def matching_labels(labels: Sequence[str], names: Sequence[str]) -> list[str]:
+def matching_labels(labels: Sequence[str], names: Sequence[str], loose: bool = True) -> list[str]:
     """The labels that one of ``names`` (the interviewer column, or the respondent's name) matches.
 
-    A one-word name ("Lina") also matches the one label that has it as a word ("Lina Björk"), when no
-    other label does: the same first name on two labels is no match at all.
+    With ``loose``, a one-word name ("Lina") also matches the one label that has it as a word ("Lina
+    Björk"), when no other label does: the same first name on two labels is no match at all.
     """
     found = []
     for key in (name_key(n) for n in names if n.strip()):
         if not key:
             continue
         hits = [label for label in labels if _names_match(name_key(label), key)]
-        if not hits and len(key.split()) == 1:
+        if not hits and loose and len(key.split()) == 1:
             hits = [label for label in labels if key in name_key(label).split()]
             hits = hits if len(hits) == 1 else []
         found += [label for label in hits if label not in found]
@@ -173,17 +173,29 @@ def words_per_speaker(turns: list[Turn]) -> dict[str | None, int]:
 
 
 def _code_role(label: str, interviewer_codes: frozenset[str], respondent_codes: frozenset[str]) -> str | None:
-    """The role a well-known code names ("I", "Intervjuare", "R", "IP"), or None for any other label."""
-    key = " ".join(label.split()).strip(":").lower()
+    """The role a well-known code names ("I", "Intervjuare", "R", "IP"), or None for any other label.
+
+    A number after the code does not change it: "Q1"/"A1" number the questions, "IP1"/"IP2" are two
+    interviewees, "Participant 3" is one of several.
+    """
+    key = re.sub(r"[\s_-]*\d+$", "", " ".join(label.split()).strip(":").lower())
     return INTERVIEWER_ROLE if key in interviewer_codes else RESPONDENT_ROLE if key in respondent_codes else None
 
 
 def assign_roles(turns: list[Turn], interviewer_labels: list[str], respondent_name: str,
                  interviewer_codes: frozenset[str], respondent_codes: frozenset[str]) -> Attribution:
-    """Roles of a labelled transcript's (merged) turns; see the module docstring for the order of evidence."""
+    """Roles of a labelled transcript's (merged) turns; see the module docstring for the order of evidence.
+
+    Roles from codes are checked against the questions: when the "respondent" asks clearly more of them
+    than the "interviewer" (``R:`` written for *Researcher* beside ``P:``), the codes are not trusted.
+    """
     words = words_per_speaker(turns)
     labels = [label for label in words if label is not None]
-    matched = matching_labels(labels, interviewer_labels)
+    coded = {label: role for label in labels
+             if (role := _code_role(label, interviewer_codes, respondent_codes)) is not None}
+    # A one-word interviewer name ("Maria") may match a label loosely, unless a code already names the
+    # interviewer: then "Maria" is more likely the respondent's first name.
+    matched = matching_labels(labels, interviewer_labels, loose=INTERVIEWER_ROLE not in coded.values())
     named = [label for label in matching_labels(labels, [respondent_name]) if label not in matched]
     roles: dict[str | None, str] = {}
     notes = []
@@ -196,17 +208,31 @@ def assign_roles(turns: list[Turn], interviewer_labels: list[str], respondent_na
         if interviewer_labels:
             notes.append(f"the interviewer column ({', '.join(interviewer_labels)}) matches no speaker label "
                          f"(labels: {', '.join(labels[:6])})")
-        roles = {label: role for label in labels
-                 if (role := _code_role(label, interviewer_codes, respondent_codes)) is not None}
-        roles.update({label: RESPONDENT_ROLE for label in named})
+        roles = {**coded, **{label: RESPONDENT_ROLE for label in named}}
         how, confidence = "speaker label", 0.95
         undecided = [label for label in labels if label not in roles]
         if undecided:
             roles, how, confidence = _infer_labelled(turns, roles, undecided, words)
+        asked = {role: _question_share(turns, [lab for lab, r in roles.items() if r == role])
+                 for role in _STATES}
+        if INTERVIEWER_ROLE not in roles.values() and (hidden := _hidden_questions(turns)) >= 2:
+            notes.append(f"no interviewer is labelled, but {hidden} paragraphs inside the respondent's turns are "
+                         "questions: the interviewer's turns may have no labels")
+            confidence = min(confidence, 0.4)
+        if coded and asked[RESPONDENT_ROLE] > max(2 * asked[INTERVIEWER_ROLE], 0.3):
+            notes.append(f"the speaker labels say {', '.join(coded)}, but the respondent asks "
+                         f"{asked[RESPONDENT_ROLE]:.0%} questions and the interviewer {asked[INTERVIEWER_ROLE]:.0%}")
+            confidence = min(confidence, 0.4)
     if None in words:
         # Text before the first label is a header, nobody's answer.
         roles[None] = UNLABELLED_ROLE
     return Attribution(turns, [roles[turn.speaker] for turn in turns], how, confidence, matched, notes)
+
+
+def _hidden_questions(turns: list[Turn]) -> int:
+    """Paragraphs that are questions inside labelled turns (unlabelled interviewer turns, merged into answers)."""
+    return sum(part.strip().endswith("?") for turn in turns if turn.speaker is not None
+               for part in turn.text.split("\n")[1:])
 
 
 def _question_share(turns: list[Turn], labels: Sequence[str]) -> float:
@@ -220,12 +246,17 @@ def _infer_labelled(turns: list[Turn], roles: dict[str | None, str], undecided: 
     """Roles of the undecided labels: the one who speaks most answers, unless the evidence says otherwise.
 
     The confidence counts three signs: the respondent says most of the words, the others ask more
-    questions than the respondent, and the others ask questions at all.
+    questions than the respondent, and the others ask questions at all. With three or more speakers who
+    speak more than once (a focus group, or two interviewers) it stays below :data:`CONFIDENT`. When a code
+    already names the interviewer (``Moderator:``), the others are respondents.
     """
     roles = dict(roles)
     if RESPONDENT_ROLE in roles.values():
         roles.update({label: INTERVIEWER_ROLE for label in undecided})
         return roles, "speaker label, other speakers taken as interviewers", 0.8
+    if INTERVIEWER_ROLE in roles.values():  # "Moderator:" with P1 ... P4: a focus group
+        roles.update({label: RESPONDENT_ROLE for label in undecided})
+        return roles, "speaker label, other speakers taken as respondents", 0.8
     top = max(undecided, key=lambda label: words[label])
     others = [label for label in words if label is not None and label != top]
     if not others:
@@ -236,7 +267,11 @@ def _infer_labelled(turns: list[Turn], roles: dict[str | None, str], undecided: 
     signs = (words[top] / total >= 0.55) + asks_more + (_question_share(turns, others) >= 0.3)
     for label in undecided:
         roles[label] = RESPONDENT_ROLE if label == top else INTERVIEWER_ROLE
-    return roles, "inferred: the speaker with the most words is the respondent", 0.4 + 0.15 * signs
+    confidence = 0.4 + 0.15 * signs
+    regular = [label for label in undecided if sum(turn.speaker == label for turn in turns) >= 2]
+    if len(regular) >= 3:  # a focus group or two interviewers: who speaks most says little
+        confidence = min(confidence, 0.5)
+    return roles, "inferred: the speaker with the most words is the respondent", confidence
 
 
 # ---- unlabelled files ----------------------------------------------------------------------------

@@ -110,7 +110,8 @@ REPLY_WORDS = frozenset({
     "okay", "ok", "okej", "right", "alright", "yes", "yeah", "yep", "no", "nope", "sure", "great", "good", "fine",
     "exactly", "absolutely", "indeed", "true", "thanks", "thank", "you", "mm", "mhm", "hmm", "uh", "um", "ah", "oh",
     "ja", "nej", "jo", "jaha", "aha", "precis", "exakt", "absolut", "visst", "javisst", "sant", "bra", "tack", "nä",
-    "nja", "jättebra", "toppen", "kanon", "japp", "mhm", "okay.", "wow", "really", "interesting", "intressant",
+    "nja", "jättebra", "toppen", "kanon", "japp", "wow", "really", "interesting", "intressant", "mm-hmm",
+    "mhmm", "uh-huh", "perfect", "lovely", "cool", "nice", "excellent", "wonderful", "brilliant", "okej.",
 })
 # Codes also written with a full stop instead of a colon ("Q. text", "A. text", "F. text", "S. text").
 DOT_CODES = frozenset({"q", "a", "f", "s", "i", "r", "ip"})
@@ -145,6 +146,7 @@ _CODE_DOT = re.compile(r"(?P<label>[^\W\d_]{1,2})\.(?:\s+|$)")  # "Q. text", "A.
 _TRAILING_PAREN = re.compile(r"\s*\([^()]{1,40}\)$")
 _NAME_WORD = re.compile(r"[^\W_][\w'’\-]*|[^\W\d_]{1,4}\.")
 _MARKDOWN_HEADER = re.compile(r"#{1,6}\s")
+_MARKDOWN_BOLD = re.compile(r"^(\*\*|__)([^*_\n]{1,60}?)\1")
 _TRAILING_TIME = re.compile(rf"\s+[\[(]?({TIMESTAMP})[\])]?$")
 _MONTHS = ("jan|feb|mar|apr|ma[jy]|jun|jul|aug|sep|okt|oct|nov|dec")
 _DATE = re.compile(rf"\b(?:\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}}[./]\d{{1,2}}[./]\d{{2,4}}|\d{{1,2}}\.? (?:{_MONTHS})\w* \d{{4}}"
@@ -256,8 +258,11 @@ def split_label(text: str) -> tuple[str, str | None, str] | None:
 
 
 def _parse_line(raw: str, number: int, new_paragraph: bool) -> _Line:
-    """Read the label and the timestamp at the start of one (stripped, non-empty) line."""
-    start, rest = None, raw
+    """Read the label and the timestamp at the start of one (stripped, non-empty) line.
+
+    A label in Markdown bold (Descript's ``**Ben Adeyemi:** text``) is read without the asterisks.
+    """
+    start, rest = None, _MARKDOWN_BOLD.sub(r"\2", raw, count=1)
     if leading := _LEADING_TIME.match(raw):
         start, rest = _seconds(leading[1]), raw[leading.end():]
     found = _split_label(rest)
@@ -379,6 +384,8 @@ def _candidates(lines: list[_Line]) -> dict[str, dict[int, str]]:
             groups["bare"][i] = label
     counts = Counter(groups["bare"].values())  # a bare label line counts only for a speaker who speaks again
     groups["bare"] = {i: label for i, label in groups["bare"].items() if counts[label] > 1}
+    if len(set(groups["bare"].values())) < 2:  # one recurring short line ("Mm-hmm") is no speaker: labels alternate
+        groups["bare"] = {}
     return groups
 
 
@@ -427,7 +434,7 @@ def _fix_misspelt_labels(lines: list[_Line]) -> tuple[list[_Line], list[str]]:
     frequent = [label for label, n in counts.items() if n >= MIN_TURNS_FOR_TYPO]
     fixed: dict[str, str] = {}
     for label, n in counts.items():
-        if n == 1 and label not in frequent:
+        if n == 1 and label not in frequent and not any(ch.isdigit() for ch in label):  # Speaker 3 is no typo
             close = difflib.get_close_matches(label.casefold(), [f.casefold() for f in frequent], 1, LABEL_TYPO_RATIO)
             if close:
                 fixed[label] = next(f for f in frequent if f.casefold() == close[0])
