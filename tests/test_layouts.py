@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from helpers.pseudonymise import label_name
 from helpers.segments import CleaningRules, build_segments
 from helpers.transcripts import Transcript, read_transcript
 
@@ -22,8 +23,8 @@ from layout_fixtures import BY_ID, CASES, LAYOUT_COLUMN_CASES, PID, I, R, U, Cas
 
 
 def without_tag(label: str) -> str:
-    """The matched label as the quality table shows it: without its "(tag)", which may be someone's initials."""
-    return re.sub(r"\s*\([^()]*\)", "", label)
+    """The matched label as the quality table shows it: its name, without a "(tag)" (maybe initials) or title."""
+    return label_name(label)
 
 RULES = CleaningRules.load()
 REALDATA = Path(__file__).resolve().parents[2] / "shared" / "realdata"

@@ -238,7 +238,8 @@ ROLE_AND_CODE_LABELS = ["I", "R", "Intervjuare", "Respondent", "Speaker 1", "Unk
 
 @pytest.mark.parametrize("label, name", [("Lina Björk:", "Lina Björk"), ("Fatima Hassan  0:21", "Fatima Hassan"),
                                          ("[Anna]", "Anna"), ("Statsrådet MEHMET KAPLAN (MP)", "Mehmet Kaplan"),
-                                         ("ANETTE ÅKESSON (M)", "Anette Åkesson"), ("INT", "INT")])
+                                         ("ANETTE ÅKESSON (M)", "Anette Åkesson"), ("INT", "INT"),
+                                         ("Lund, Eva   0:09", "Eva Lund")])
 def test_label_name_drops_timestamps_titles_and_parties(label, name):
     assert label_name(label) == name
 

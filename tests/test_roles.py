@@ -209,3 +209,9 @@ def test_questions_hidden_inside_the_only_speakers_turns_make_roles_uncertain():
     pairs = [("Anna Lind", "\n".join([ANSWERS[0], QUESTIONS[1], ANSWERS[1], QUESTIONS[2], ANSWERS[2]]))]
     result = _labelled(pairs, name="Anna Lind")
     assert not result.confident and "the interviewer's turns may have no labels" in result.notes[0]
+
+
+def test_a_bilingual_code_keeps_its_role():
+    pairs = [("Intervjuare/Interviewer", QUESTIONS[0]), ("Anna Lind", ANSWERS[0]),
+             ("Intervjuare/Interviewer", QUESTIONS[1]), ("Anna Lind", ANSWERS[1])]
+    assert _labelled(pairs).roles == ["interviewer", "respondent"] * 2

@@ -597,3 +597,18 @@ def test_txt_descript_markdown_bold_labels(tmp_path):
     t = read_transcript(write(tmp_path, "p.txt", text))
     assert [turn.speaker for turn in t.turns] == ["Ben Adeyemi", "Sara Holm", "Ben Adeyemi"]
     assert t.turns[1].text == "With a procurement."
+
+
+def test_txt_teams_register_names_bilingual_codes_and_time_ranges(tmp_path):
+    teams = "Lund, Eva   0:03\nHur började det?\n\nHolm, Kerstin   0:09\nMed en upphandling.\n\nLund, Eva   0:15\nOch sen?\n"
+    t = read_transcript(write(tmp_path, "teams.txt", teams))
+    assert [(turn.speaker, turn.start) for turn in t.turns] == [("Lund, Eva", 3.0), ("Holm, Kerstin", 9.0),
+                                                                ("Lund, Eva", 15.0)]
+    bilingual = "Intervjuare/Interviewer: Hur började det?\nRespondent: Med en upphandling.\n"
+    assert [turn.speaker for turn in read_transcript(write(tmp_path, "b.txt", bilingual)).turns] == [
+        "Intervjuare/Interviewer", "Respondent"]
+    ranges = ("ANNA KOWALSKI [00:00:10 - 00:00:32]\nHow did it start?\n\nBO EK [00:00:33 - 00:01:02]\nWith a plan.\n\n"
+              "ANNA KOWALSKI [00:01:03 - 00:01:10]\nAnd then?\n")
+    t = read_transcript(write(tmp_path, "r.txt", ranges))
+    assert t.layout == "label-line" and [(turn.speaker, turn.text, turn.start) for turn in t.turns][:2] == [
+        ("ANNA KOWALSKI", "How did it start?", 10.0), ("BO EK", "With a plan.", 33.0)]

@@ -285,8 +285,13 @@ def label_name(label: str) -> str:
     Timestamps, colons, brackets, parenthesised parts (party, title) and leading titles go; in a label of
     several words, words in capitals of three letters or more are written as names, so that
     "Statsrådet MEHMET KAPLAN (MP)" gives "Mehmet Kaplan" (a single word in capitals is a code: "INT", "LB").
+    A register's "Lund, Eva" (Teams) gives "Eva Lund".
     """
-    words = _LABEL_NOISE.sub(" ", label).split()
+    label = _LABEL_NOISE.sub(" ", label)
+    if label.count(",") == 1:
+        last, first = label.split(",")
+        label = f"{first} {last}"
+    words = label.split()
     while words and words[0].lower().rstrip(".") in TITLES:
         words = words[1:]
     if len(words) > 1:

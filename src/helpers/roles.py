@@ -73,10 +73,7 @@ def name_key(label: str) -> str:
     label = strip_invisible(label).strip()
     if speech := SPEECH_NUMBER.fullmatch(label):  # "Anf. 116 NAME (M)": the number of a speech in a debate
         label = speech["rest"]
-    if label.count(",") == 1:  # "Björk, Lina" as a register writes it
-        last, first = label.split(",")
-        label = f"{first.strip()} {last.strip()}"
-    name = label_name(label) or label
+    name = label_name(label) or label  # also turns "Björk, Lina" (a register's order) into "Lina Björk"
     name = "".join(ch for ch in unicodedata.normalize("NFKD", name) if not unicodedata.combining(ch))
     return " ".join(re.sub(r"[^\w\s-]", " ", name).casefold().split())
 
@@ -179,6 +176,9 @@ def _code_role(label: str, interviewer_codes: frozenset[str], respondent_codes: 
     interviewees, "Participant 3" is one of several.
     """
     key = re.sub(r"[\s_-]*\d+$", "", " ".join(label.split()).strip(":").lower())
+    if "/" in key:  # "Intervjuare/Interviewer": the same code in two languages
+        roles = {_code_role(part, interviewer_codes, respondent_codes) for part in key.split("/")}
+        return roles.pop() if len(roles) == 1 else None
     return INTERVIEWER_ROLE if key in interviewer_codes else RESPONDENT_ROLE if key in respondent_codes else None
 
 

@@ -19,7 +19,7 @@ from typing import Callable
 import pandas as pd
 import yaml
 
-from .pseudonymise import PLACEHOLDERS
+from .pseudonymise import PLACEHOLDERS, label_name
 from .roles import INTERVIEWER_ROLE, RESPONDENT_ROLE, UNKNOWN_ROLE, Attribution, attribute, count_words
 from .transcripts import TIMESTAMP, Transcript
 
@@ -27,7 +27,6 @@ INTERVIEWER = "Interviewer"
 UNLABELLED = "Unlabelled"  # speaker label of text before the first speaker label
 UNATTRIBUTED = "Unattributed"  # speaker label of turns whose role could not be established
 
-_TAG = re.compile(r"\s*\([^()]*\)")  # "(HIS)", "(LB)" in a speaker label
 TIMESTAMP_IN_TEXT = re.compile(rf"[\[(]?\b{TIMESTAMP}\b[\])]?")  # "[00:12:31]", "(12:31)", "00:00:19.600"
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[A-ZÅÄÖÉ0-9\"'”»])")
 _SPACES = re.compile(r"[ \t]+")
@@ -157,11 +156,10 @@ def build_segments(transcript: Transcript, participant: dict, pseudonymise: Call
         offset += len(doc_parts[-1]) + 2
     segments = pd.DataFrame(rows, columns=SEGMENT_COLUMNS)
     # Warnings quote labels and the interviewer column, and the label the interviewer column matched is shown
-    # too: as every output, with names replaced, and without the label's "(tag)", which may be initials.
+    # too: as every output, with names replaced; shown as its name (no "(tag)", which may be initials).
     quality = _quality(transcript, participant, segments, attribution)
     quality["warnings"] = pseudonymise(quality["warnings"])
-    quality["interviewer_match"] = "; ".join(pseudonymise(_TAG.sub("", " ".join(label.split())))
-                                             for label in attribution.matched)
+    quality["interviewer_match"] = "; ".join(pseudonymise(label_name(label)) for label in attribution.matched)
     return segments, "\n\n".join(doc_parts), quality
 
 
