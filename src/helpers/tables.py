@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from pathlib import Path
 from typing import Iterable
 
@@ -102,13 +103,32 @@ def require_columns(df: pd.DataFrame, path: Path, required: Iterable[str]) -> No
                          where="header row", fix="rename or add the column(s) in the header")
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # a cell starting so is a formula to a spreadsheet program
+_NUMBER = re.compile(r"[+-]?\d+(?:[.,]\d+)?(?:[eE][+-]?\d+)?")
+
+
+def excel_safe(df: pd.DataFrame) -> pd.DataFrame:
+    """``df`` with every text cell that a spreadsheet would run as a formula ("=HYPERLINK(...)", "@SUM")
+    prefixed with an apostrophe, which Excel and LibreOffice show as text; numbers written as text stay."""
+    def safe(value: object) -> object:
+        if isinstance(value, str) and value.startswith(_FORMULA_START) and not _NUMBER.fullmatch(value):
+            return "'" + value
+        return value
+    text = [c for c in df.columns if df[c].dtype == object or pd.api.types.is_string_dtype(df[c])]
+    return df.assign(**{c: df[c].map(safe) for c in text}) if text else df
+
+
 def write_table(df: pd.DataFrame, folder: str | Path, name: str) -> Path:
-    """Write ``df`` as ``name.parquet`` and ``name.csv`` (UTF-8 with BOM, opens in Excel) in ``folder``."""
+    """Write ``df`` as ``name.parquet`` and ``name.csv`` (UTF-8 with BOM, opens in Excel) in ``folder``.
+
+    The Parquet file holds the table as it is (the stages read it); the CSV, which researchers open in a
+    spreadsheet program, holds no cell that the program would run as a formula (:func:`excel_safe`).
+    """
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     df = df.drop(columns=[ROW], errors="ignore")
     df.to_parquet(folder / f"{name}.parquet", index=False)
-    df.to_csv(folder / f"{name}.csv", index=False, encoding="utf-8-sig")
+    excel_safe(df).to_csv(folder / f"{name}.csv", index=False, encoding="utf-8-sig")
     return folder / f"{name}.parquet"
 
 

@@ -202,7 +202,8 @@ def saturation_chart(table: pd.DataFrame, point: SaturationPoint) -> plt.Figure:
     ax.set_xlabel("Interview, in the order held " + ("(participant id)" if len(x) <= 30 else "(number)"))
     ax.set_ylabel("Codes")
     ax.set_title("Saturation: do new interviews still add codes?")
-    ax.legend(loc="lower right", frameon=True, framealpha=0.95)
+    # Between the bars (low, late interviews add few codes) and the curve (high): the empty middle.
+    ax.legend(loc="center right", frameon=True, framealpha=0.95)
     return fig
 
 
