@@ -26,7 +26,7 @@ from helpers.coding import read_manual_codings
 from helpers.errors import InputError
 from helpers.privacy import study_key
 from helpers.pseudonymise import Pseudonymiser, build_key, extend_key, label_entries, write_key
-from helpers.segments import CleaningRules, read_transcripts, segment_study, speaker_replacements
+from helpers.segments import CleaningRules, attribute_study, read_transcripts, segment_study, speaker_replacements
 from helpers.study import load_study
 from helpers.transcripts import read_transcript
 
@@ -171,7 +171,8 @@ def study(tmp_path_factory):
         (root / "interviews" / name).write_text(text, encoding="utf-8")
     loaded = load_study(root)
     transcripts = read_transcripts(loaded.participants, read_transcript)
-    key = extend_key(build_key(loaded), label_entries(speaker_replacements(transcripts, loaded.participants, RULES)))
+    labels = speaker_replacements(attribute_study(loaded.participants, transcripts, RULES))
+    key = extend_key(build_key(loaded), label_entries(labels))
     interviews = segment_study(loaded.participants, transcripts, Pseudonymiser(key, loaded.organisations).apply, RULES)
     out = root.parent / "out"
     write_key(key, out)

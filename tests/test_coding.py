@@ -321,6 +321,7 @@ def test_a_quote_from_an_interview_with_unsure_roles_says_why(tmp_path, segments
 
 
 def test_evidence_shows_the_quote_without_cue_times_and_label_initials(tmp_path, segments, documents, book):
-    folder = sheet(tmp_path, "participant_id;quote;code\nT01;00:00:45.200 T01 (PR): Styrgruppen har inget mandat;mandate\n")
+    folder = sheet(tmp_path, "participant_id;quote;code\n"
+                             "T01;00:00:45.200 T01 (PR): Styrgruppen har inget mandat;mandate\n")
     (evidence,) = set(read_manual_codings(folder, segments, documents, book).codings["evidence"])
     assert evidence == 'coder_x.csv, row 2: "Styrgruppen har inget mandat"'

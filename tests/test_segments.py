@@ -7,8 +7,8 @@ from pathlib import Path
 import pandas as pd
 
 from helpers.roles import assign_roles, merge_turns
-from helpers.segments import (CleaningRules, build_segments, clean_text, quality_warnings, segment_study,
-                              speaker_replacements, split_long)
+from helpers.segments import (CleaningRules, attribute_study, build_segments, clean_text, quality_warnings,
+                              segment_study, speaker_replacements, split_long)
 from helpers.transcripts import Transcript, Turn
 
 RULES = CleaningRules.load()
@@ -164,7 +164,7 @@ def test_speaker_labels_become_key_pairs():
     participants = pd.DataFrame([{"participant_id": "P05", "interviewer": "Lina Björk", "name": "",
                                   "transcript_path": "x.vtt"}])
     turns = [Turn("Lina Björk", "Hur ser du på mandatet?"), Turn("Per-Olof Nyström", "Det är oklart, helt klart.")]
-    pairs = speaker_replacements({"P05": _transcript(turns)}, participants, RULES)
+    pairs = speaker_replacements(attribute_study(participants, {"P05": _transcript(turns)}, RULES))
     assert sorted(pairs) == [("Lina Björk", "Interviewer"), ("Per-Olof Nyström", "P05")]
 
 

@@ -221,7 +221,7 @@ def speaker_roles_text(quality: pd.DataFrame) -> tuple[str, str]:
         inferred = quality.loc[quality["roles"].str.startswith("inferred") & quality["roles_confident"].astype(bool),
                                "participant_id"].astype(str).tolist()
         if inferred:
-            sentences.append(f"Interviewer and respondent were inferred from who speaks most and who asks the questions "
+            sentences.append("Interviewer and respondent were inferred from who speaks most and who asks the questions "
                              f"in {_count(len(inferred), 'interview')} ({enumerate_words(inferred)}).")
     uncertain = uncertain_roles(quality)
     note = (f"In {_count(len(uncertain), 'interview')} ({enumerate_words(uncertain)}) the speakers' roles could not be "

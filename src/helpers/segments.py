@@ -116,17 +116,19 @@ def split_long(text: str, max_words: int) -> list[str]:
 
 
 def build_segments(transcript: Transcript, participant: dict, pseudonymise: Callable[[str], str],
-                   rules: CleaningRules, max_words: int = 150) -> tuple[pd.DataFrame, str, dict]:
+                   rules: CleaningRules, max_words: int = 150,
+                   attribution: Attribution | None = None) -> tuple[pd.DataFrame, str, dict]:
     """Turn one participant's transcript into segments.
 
     Returns ``(segments, document text, quality record)``. ``participant`` is a row of the participants
-    table (participant_id, interviewer, name, language, layout, ...). Roles come from
-    :func:`helpers.roles.attribute`; a long turn is split into several segments, but stays one
-    ``LABEL: text`` paragraph of the document.
+    table (participant_id, interviewer, name, language, layout, ...). Roles come from ``attribution``, or
+    :func:`helpers.roles.attribute` when it is not given; a long turn is split into several segments, but
+    stays one ``LABEL: text`` paragraph of the document.
     """
     pid = participant["participant_id"]
     language = participant.get("language") or "sv"
-    attribution = attribute(transcript, participant, rules.interviewer_labels, rules.respondent_labels)
+    if attribution is None:
+        attribution = attribute(transcript, participant, rules.interviewer_labels, rules.respondent_labels)
     labels = turn_labels(attribution, pid)
     rows: list[dict] = []
     doc_parts: list[str] = []
@@ -155,12 +157,7 @@ def build_segments(transcript: Transcript, participant: dict, pseudonymise: Call
         doc_parts.append(prefix + " ".join(pieces))
         offset += len(doc_parts[-1]) + 2
     segments = pd.DataFrame(rows, columns=SEGMENT_COLUMNS)
-    # Warnings quote labels and the interviewer column, and the label the interviewer column matched is shown
-    # too: as every output, with names replaced; shown as its name (no "(tag)", which may be initials).
-    quality = _quality(transcript, participant, segments, attribution)
-    quality["warnings"] = pseudonymise(quality["warnings"])
-    quality["interviewer_match"] = "; ".join(pseudonymise(label_name(label)) for label in attribution.matched)
-    return segments, "\n\n".join(doc_parts), quality
+    return segments, "\n\n".join(doc_parts), _quality(transcript, participant, segments, attribution, pseudonymise)
 
 
 SEGMENT_COLUMNS = ["segment_id", "participant_id", "seq", "speaker", "speaker_role", "role_source",
@@ -188,7 +185,11 @@ def turn_labels(attribution: Attribution, pid: str) -> list[str]:
     return [names.get((turn.speaker, role), UNLABELLED) for turn, role in zip(attribution.turns, attribution.roles)]
 
 
-def _quality(transcript: Transcript, participant: dict, segments: pd.DataFrame, attribution: Attribution) -> dict:
+def _quality(transcript: Transcript, participant: dict, segments: pd.DataFrame, attribution: Attribution,
+             pseudonymise: Callable[[str], str]) -> dict:
+    """The transcript's row of the quality table. Its warnings quote labels and the interviewer column, and
+    it shows the label the interviewer column matched (as a name: its "(tag)" may be initials): as every
+    output, they are pseudonymised."""
     words = int(segments["n_words"].sum())
     respondent = int(segments.loc[segments["speaker_role"] == RESPONDENT_ROLE, "n_words"].sum())
     warnings = list(transcript.warnings) + attribution.notes
@@ -210,7 +211,9 @@ def _quality(transcript: Transcript, participant: dict, segments: pd.DataFrame, 
             "turns": len(attribution.turns), "segments": len(segments), "words": words,
             "respondent_share": round(share, 3), "duration_min": duration,
             "roles": attribution.how, "role_confidence": attribution.confidence,
-            "roles_confident": attribution.confident, "interviewer_match": "", "warnings": WARNING_SEPARATOR.join(warnings)}
+            "roles_confident": attribution.confident,
+            "interviewer_match": "; ".join(pseudonymise(label_name(label)) for label in attribution.matched),
+            "warnings": pseudonymise(WARNING_SEPARATOR.join(warnings))}
 
 
 WARNING_SEPARATOR = "; "  # between the warnings of one transcript in the quality table
@@ -241,32 +244,42 @@ def read_transcripts(participants: pd.DataFrame, read: Callable[[str], Transcrip
     return {pid: read(path) for pid, path in zip(participants["participant_id"], participants["transcript_path"])}
 
 
-def speaker_replacements(transcripts: dict[str, Transcript], participants: pd.DataFrame,
-                         rules: CleaningRules) -> list[tuple[str, str]]:
+def attribute_study(participants: pd.DataFrame, transcripts: dict[str, Transcript],
+                    rules: CleaningRules) -> dict[str, Attribution]:
+    """Every participant's turns with their roles (:func:`helpers.roles.attribute`), decided once per run:
+    the key needs the speaker labels (:func:`speaker_replacements`) before :func:`segment_study` uses them."""
+    return {rec["participant_id"]: attribute(transcripts[rec["participant_id"]], rec, rules.interviewer_labels,
+                                             rules.respondent_labels)
+            for rec in participants.to_dict("records")}
+
+
+def speaker_replacements(attributions: dict[str, Attribution]) -> list[tuple[str, str]]:
     """(speaker label as written, its pseudonymous label) for every labelled speaker in every transcript.
 
     A label is often a name ("Lina Björk", "Fatima Hassan  0:21"); the same name may occur in the text, so
     these pairs extend the pseudonymisation key before any text is replaced.
     """
     pairs = []
-    for rec in participants.to_dict("records"):
-        attribution = attribute(transcripts[rec["participant_id"]], rec, rules.interviewer_labels,
-                                rules.respondent_labels)
-        labels = turn_labels(attribution, rec["participant_id"])
+    for pid, attribution in attributions.items():
+        labels = turn_labels(attribution, pid)
         pairs += list(dict.fromkeys((turn.speaker, label) for turn, label in zip(attribution.turns, labels)
                                     if turn.speaker))
     return pairs
 
 
 def segment_study(participants: pd.DataFrame, transcripts: dict[str, Transcript],
-                  pseudonymise: Callable[[str], str], rules: CleaningRules, max_words: int = 150) -> Interviews:
+                  pseudonymise: Callable[[str], str], rules: CleaningRules, max_words: int = 150,
+                  attributions: dict[str, Attribution] | None = None) -> Interviews:
     """Pseudonymise, clean and segment every participant's transcript (see :func:`read_transcripts`).
 
-    ``participants`` is the validated participants table (with ``transcript_path``).
+    ``participants`` is the validated participants table (with ``transcript_path``); ``attributions`` are
+    the roles :func:`attribute_study` decided (decided here when not given).
     """
+    attributions = attributions or attribute_study(participants, transcripts, rules)
     all_segments, documents, quality = [], [], []
     for rec in participants.to_dict("records"):
-        segs, doc, qual = build_segments(transcripts[rec["participant_id"]], rec, pseudonymise, rules, max_words)
+        pid = rec["participant_id"]
+        segs, doc, qual = build_segments(transcripts[pid], rec, pseudonymise, rules, max_words, attributions[pid])
         all_segments.append(segs)
         documents.append({"participant_id": rec["participant_id"], "text": doc})
         quality.append(qual)

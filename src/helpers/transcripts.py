@@ -138,7 +138,8 @@ _TIME = re.compile(r"(?:(\d{1,2}):)?(\d{1,2}):(\d{2})(?:[.,](\d{1,3}))?")
 _LEADING_TIME = re.compile(rf"[\[(]?({TIMESTAMP})[\])]?(?:\s+[-–])?(?:\s+|$)")
 _BRACKETED_TIME = re.compile(rf"[\[(]({TIMESTAMP})[\])]\s*")
 _COLON_LABEL = re.compile(rf"(?P<label>[^:\[\]]{{1,60}}?)\s*(?:[\[(]?(?P<time>{TIMESTAMP})[\])]?)?\s*:(?:\s+|$)")
-_LABEL_THEN_TIME = re.compile(rf"(?P<label>[^:\[\]()]{{1,60}}?)\s+[\[(]?(?P<time>{TIMESTAMP})(?:\s*[-–]\s*{TIMESTAMP})?[\])]?")
+_TIME_RANGE_END = rf"(?:\s*[-–]\s*{TIMESTAMP})?"  # "[00:00:10 - 00:00:32]": a label's time may be a range
+_LABEL_THEN_TIME = re.compile(rf"(?P<label>[^:\[\]()]{{1,60}}?)\s+[\[(]?(?P<time>{TIMESTAMP}){_TIME_RANGE_END}[\])]?")
 _BRACKET_LABEL = re.compile(r"\[(?P<label>[^\[\]]{1,30})\](?P<colon>\s*:)?(?:\s+|$)")
 _BRACKET_ID = re.compile(r"[^\W\d_]{1,12} ?\d{1,4}")
 SPEECH_NUMBER = re.compile(r"Anf\.\s*\d+\s+(?P<rest>.+)")  # "Anf. 115 NAME (MP)": a speech's number in a debate
@@ -147,9 +148,10 @@ _TRAILING_PAREN = re.compile(r"\s*\([^()]{1,40}\)$")
 _NAME_WORD = re.compile(r"[^\W_][\w'’\-]*|[^\W\d_]{1,4}\.")
 _MARKDOWN_HEADER = re.compile(r"#{1,6}\s")
 _MARKDOWN_BOLD = re.compile(r"^(\*\*|__)([^*_\n]{1,60}?)\1")
-_TRAILING_TIME = re.compile(rf"\s+[\[(]?({TIMESTAMP})(?:\s*[-–]\s*{TIMESTAMP})?[\])]?$")  # "[00:10 - 00:32]" too
+_TRAILING_TIME = re.compile(rf"\s+[\[(]?({TIMESTAMP}){_TIME_RANGE_END}[\])]?$")
 _MONTHS = ("jan|feb|mar|apr|ma[jy]|jun|jul|aug|sep|okt|oct|nov|dec")
-_DATE = re.compile(rf"\b(?:\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}}[./]\d{{1,2}}[./]\d{{2,4}}|\d{{1,2}}\.? (?:{_MONTHS})\w* \d{{4}}"
+_DATE = re.compile(rf"\b(?:\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}}[./]\d{{1,2}}[./]\d{{2,4}}"
+                   rf"|\d{{1,2}}\.? (?:{_MONTHS})\w* \d{{4}}"
                    rf"|(?:{_MONTHS})\w* \d{{1,2}},? \d{{4}})\b", re.IGNORECASE)
 _END_LINE = re.compile(r"[\W_]*(?:(?:the )?end(?: of (?:the )?(?:transcript|interview|recording))?|transcript ends"
                        r"|slut(?: på (?:intervjun|transkriptionen|inspelningen))?|intervjun (?:är )?slut)[\W_]*",
