@@ -24,12 +24,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
-
 from build_sample import INFER_ROLES, ROSTER, write_interview
 from writers import Turn
 
-from helpers.study import Study, load_study
-from helpers.transcripts import read_transcript
+from helpers.core.study import Study, load_study
+from helpers.interviews.transcripts import read_transcript
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "raw" / "sample"
 # Obviously invented names: 36 x 36 = 1,296 distinct full names (beyond that, full names repeat).

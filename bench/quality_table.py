@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from helpers.segments import CleaningRules, build_segments
-from helpers.study import load_study
-from helpers.transcripts import read_transcript
+from helpers.core.study import load_study
+from helpers.interviews.segments import CleaningRules, build_segments
+from helpers.interviews.transcripts import read_transcript
 
 ROOT = Path(__file__).resolve().parents[1]
 REALDATA = ROOT.parent / "shared" / "realdata"

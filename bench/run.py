@@ -38,9 +38,9 @@ import papermill
 import psutil
 import yaml
 
-import generate
+from helpers.runner.jobs import load_spec, plan
 
-from helpers.runner_jobs import load_spec, plan
+import generate
 
 BENCH = Path(__file__).resolve().parent
 PROJECT = BENCH.parent
@@ -374,7 +374,7 @@ def plot(results: Results, path_dir: Path) -> Path:
     import matplotlib.pyplot as plt
     from matplotlib.ticker import FuncFormatter
 
-    from helpers.style import PALETTE, save_figure, set_style
+    from helpers.core.style import PALETTE, save_figure, set_style
 
     set_style()
     plain = FuncFormatter(lambda v, _: f"{v:,.0f}" if v >= 1 else f"{v:g}")

@@ -5,9 +5,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from helpers.codebook import read_codebook_yaml
+from helpers.coding.codebook import read_codebook_yaml
 
-FIXTURES = Path(__file__).parent / "fixtures" / "coding"
+from conftest import FIXTURES
+
+FIXTURES = FIXTURES / "coding"
 
 
 @pytest.fixture(scope="module")

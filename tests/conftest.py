@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+TESTS = Path(__file__).resolve().parent
+ROOT = TESTS.parent
+FIXTURES = TESTS / "fixtures"
 SAMPLE = ROOT / "data" / "raw" / "sample"
 SHARED = ROOT.parent / "shared"
 
@@ -32,7 +34,7 @@ def built(tmp_path_factory) -> tuple[Path, str, dict[str, str]]:
     """One full run of the pipeline on the sample study into a temporary output folder."""
     out = tmp_path_factory.mktemp("out")
     before = file_hashes(SAMPLE)
-    from helpers.pipeline import main
+    from helpers.runner.cli import main
 
     code = main(["--data-dir", str(SAMPLE), "--output-dir", str(out), "--jobs", "2"])
     assert code == 0

@@ -7,9 +7,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from helpers.explore import Workbench
-from helpers.tables import write_table
-
+from helpers.core.tables import write_table
+from helpers.workbench.explore import Workbench
 
 PARTICIPANTS = [
     ("P01", "Sjömåla kommun", "IT-chef"),

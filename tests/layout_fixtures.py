@@ -10,7 +10,7 @@ into a test's ``tmp_path`` with the encoding and line endings that the tool in q
   :class:`Table` rows, and :func:`label_line_docx`, :func:`paragraphs_docx`, :func:`table_docx`;
 - subtitles: :func:`write_vtt` (Teams voices, Zoom labels, Whisper without labels) and :func:`write_srt`.
 
-The roles are the contract of ``helpers.segments.build_segments``: ``interviewer``, ``respondent``, or
+The roles are the contract of ``helpers.interviews.segments.build_segments``: ``interviewer``, ``respondent``, or
 ``unknown`` when the roles cannot be established (then nothing is ``respondent``).
 """
 

@@ -1,0 +1,128 @@
+"""Member briefs (notebook 06): one member organisation against the whole collaboration."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+from ..core.errors import InputError
+from ..core.study import Study
+from ..core.style import FULL_WIDTH, PALETTE
+from ..thematic.themes import exemplar_quotes
+from ..workshop.charts import challenge_label
+from .text import enumerate_words
+
+
+def check_member(study: Study, organisation: str) -> None:
+    """The ``organisation`` parameter must name a member of the study."""
+    if organisation not in study.organisations:
+        raise InputError("parameter organisation", f"'{organisation}' is not a member of the study",
+                         fix=f"use one of: {', '.join(study.organisations)}")
+
+
+def intro_sentences(participants: pd.DataFrame, organisation: str) -> list[str]:
+    """Who was interviewed in this member organisation."""
+    own = participants[participants["organisation"] == organisation]
+    if own.empty:
+        return [f"Nobody from {organisation} was interviewed; the brief shows its workshop votes only."]
+    roles = enumerate_words([f"{r.role} ({r.participant_id})" for r in own.itertuples()])
+    return [f"{len(own)} of the study's {len(participants)} interviewees work in {organisation}: {roles}."]
+
+
+def theme_profile(by_org: pd.DataFrame, organisation: str) -> pd.DataFrame:
+    """Per theme: the member's share of interview words on it, and the collaboration's."""
+    totals = by_org.groupby(["theme_id", "theme_label"], sort=False)[["coded_words", "respondent_words"]].sum()
+    everyone = (100 * totals["coded_words"] / totals["respondent_words"].replace(0, np.nan)).rename("all_pct")
+    own = by_org[by_org["organisation"] == organisation].set_index(["theme_id", "theme_label"])
+    table = pd.concat([own["pct_words"].rename("member_pct"), own["n_participants"], everyone], axis=1).reset_index()
+    table["difference"] = table["member_pct"] - table["all_pct"]
+    return table.sort_values("all_pct", ascending=False, kind="stable").reset_index(drop=True)
+
+
+def profile_sentences(profile: pd.DataFrame, organisation: str) -> list[str]:
+    """What stands out in the member's theme profile."""
+    if profile["member_pct"].isna().all():
+        return [f"Nobody from {organisation} was interviewed, so there is no theme profile."]
+    more = profile[profile["difference"] > 2].nlargest(3, "difference")
+    less = profile[profile["difference"] < -2].nsmallest(3, "difference")
+    sentences = []
+    if len(more):
+        sentences.append(f"Compared with the collaboration as a whole, {organisation}'s interviewees spent more of the "
+                         f"interview on {enumerate_words([t.lower() for t in more['theme_label']])}.")
+    if len(less):
+        sentences.append(f"They spent less on {enumerate_words([t.lower() for t in less['theme_label']])}.")
+    silent = profile.loc[profile["n_participants"] == 0, "theme_label"].tolist()
+    if silent:
+        sentences.append(f"No interviewee from {organisation} raised {enumerate_words([s.lower() for s in silent])}.")
+    return sentences or [f"{organisation}'s theme profile is close to the collaboration's."]
+
+
+def profile_chart(profile: pd.DataFrame, organisation: str) -> plt.Figure:
+    """Horizontal bars (member) with markers (everyone) per theme."""
+    fig, ax = plt.subplots(figsize=(FULL_WIDTH, 0.3 * len(profile) + 1.2))
+    y = np.arange(len(profile))
+    ax.barh(y, profile["member_pct"].fillna(0), color=PALETTE[0], label=organisation)
+    ax.scatter(profile["all_pct"], y, color=PALETTE[1], marker="D", zorder=3, label="All members")
+    return _finish(fig, ax, list(profile["theme_label"]), f"Theme profile: {organisation}",
+                   "Share of respondent words on the theme (%)", "Theme")
+
+
+def vote_profile(members: pd.DataFrame, ranked: pd.DataFrame, organisation: str) -> pd.DataFrame:
+    """Per challenge (collaboration order): the member's votes per voter and everyone's."""
+    voters = members.drop_duplicates("organisation")["n_voters"].sum()
+    own = members[members["organisation"] == organisation].set_index("challenge_id")
+    table = ranked[["rank", "challenge_id", "challenge", "votes"]].copy()
+    table["all_votes_per_voter"] = table["votes"] / max(int(voters), 1)
+    table["member_votes"] = table["challenge_id"].map(own["votes"])
+    table["member_votes_per_voter"] = table["challenge_id"].map(own["votes_per_voter"])
+    table["member_rank"] = table["challenge_id"].map(own["member_rank"])
+    return table
+
+
+def vote_sentences(votes: pd.DataFrame, organisation: str) -> list[str]:
+    """The member's top choices and where they differ from the collaboration's."""
+    chosen = votes[votes["member_votes"] > 0]
+    if chosen.empty:
+        return [f"Nobody from {organisation} voted at the workshop."]
+    top = chosen.nsmallest(3, "member_rank")
+    sentences = [f"{organisation}'s workshop participants gave most votes to "
+                 f"{enumerate_words(['“' + c + '”' for c in top['challenge']])}."]
+    shared = top[top["rank"] <= 3]
+    sentences.append(f"{len(shared)} of these are also among the collaboration's top three." if len(shared)
+                     else "None of these is among the collaboration's top three.")
+    return sentences
+
+
+def vote_chart(votes: pd.DataFrame, organisation: str, top: int = 10) -> plt.Figure:
+    """Grouped bars: votes per voter, member against everyone, for the collaboration's top challenges."""
+    shown = votes.head(top)
+    fig, ax = plt.subplots(figsize=(FULL_WIDTH, 0.36 * len(shown) + 1.2))
+    y = np.arange(len(shown))
+    ax.barh(y - 0.2, shown["member_votes_per_voter"].fillna(0), height=0.4, color=PALETTE[0], label=organisation)
+    ax.barh(y + 0.2, shown["all_votes_per_voter"], height=0.4, color=PALETTE[6], label="All participants")
+    labels = [challenge_label(r.challenge_id, r.challenge, width=34) for r in shown.itertuples()]
+    return _finish(fig, ax, labels, f"Workshop votes: {organisation} against all participants", "Votes per voter",
+                   "Challenge (collaboration's priority order)")
+
+
+def _finish(fig: plt.Figure, ax: plt.Axes, labels: list[str], title: str, xlabel: str, ylabel: str) -> plt.Figure:
+    """Row labels top to bottom, title, axis labels and legend: the layout both brief charts share."""
+    ax.set_yticks(np.arange(len(labels)), labels)
+    ax.invert_yaxis()
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
+    ax.legend(loc="lower right", frameon=False)
+    fig.tight_layout()
+    return fig
+
+
+def member_quotes(segments: pd.DataFrame, codings: pd.DataFrame, codebook: pd.DataFrame, organisation: str,
+                  n: int, max_words: int = 45) -> pd.DataFrame:
+    """The member's own strongest quotes, one per theme, short enough for a two-page brief."""
+    own = segments[segments["organisation"] == organisation]
+    if own.empty or codings is None or codebook is None:
+        return pd.DataFrame(columns=["quote", "participant_id", "role", "theme_label"])
+    quotes = exemplar_quotes(own, codings, codebook, quotes_per_theme=1, min_words=12, max_words=max_words)
+    return quotes.head(n)

@@ -1,0 +1,252 @@
+"""The report's generated text: study facts, summary and method sentences, the COREQ checklist.
+
+Every sentence is computed from the study's tables, so the report never states a number that the data
+do not give.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from ..coding.codebook_model import Codebook
+from ..core.tables import drop_empty_columns
+from ..interviews.transcripts import LAYOUTS
+from .run_summary import uncertain_roles
+
+
+def study_facts(participants: pd.DataFrame) -> dict[str, object]:
+    """Counts for the title block: interviews, members, roles, dates, words and hours."""
+    dates = pd.to_datetime(participants["interview_date"], errors="coerce").dropna()
+    minutes = pd.to_numeric(participants["duration_min"], errors="coerce")
+    return {
+        "interviews": len(participants),
+        "members": participants["organisation"].nunique(),
+        "roles": participants["role"].nunique(),
+        "dates": f"{dates.min():%d %b %Y} – {dates.max():%d %b %Y}" if len(dates) else "not recorded",
+        "words": int(participants["n_words"].sum()),
+        "hours": round(float(minutes.sum()) / 60, 1) if minutes.notna().any() else None,
+    }
+
+
+def enumerate_words(items: list[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    items = [str(i) for i in items]
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1] if items else ""
+
+
+def _count(n: int, noun: str) -> str:
+    """'1 code', '3 codes'."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def codebook_description(codebook: Codebook | None) -> str:
+    """The codebook's shape, in the words the method, Appendix A and COREQ item 25 share.
+
+    Without hierarchy (Taguette, ATLAS.ti) every code is a theme; in a tree (MAXQDA, codebook.yml) the
+    themes are the top level and every deeper code counts for the theme it is under.
+    """
+    if codebook is None:
+        return "No codebook exists yet."
+    n_themes = len(codebook.themes)
+    if codebook.depth == 0:
+        return f"The codebook has {_count(n_themes, 'code')} and no hierarchy, so every code is a theme."
+    levels = "one level" if codebook.depth == 1 else f"up to {codebook.depth} levels"
+    return (f"The codebook has {_count(n_themes, 'theme')} with {_count(len(codebook.codes) - n_themes, 'code')} "
+            f"{levels} below them; each code counts for the theme it is under.")
+
+
+def codebook_appendix(table: pd.DataFrame) -> pd.DataFrame:
+    """Appendix A: the ``codebook`` table in the columns that say something about this codebook.
+
+    A tree shows each code's theme and level (how it rolls up); a flat codebook does not need them. English
+    labels and definitions are left out when no code has one (Taguette exports no descriptions).
+    """
+    columns = ["code_id", "label", "label_en"] + (["theme_id", "level"] if (table["level"] != 0).any() else [])
+    return drop_empty_columns(table[columns + ["definition"]], ["label_en", "definition"])
+
+
+def no_themes_sentence(codebook: Codebook | None) -> str:
+    """Why the report has no themes: there is no codebook, or nothing is coded with it yet."""
+    if codebook is None:
+        return ("No codebook exists yet, so the interviews have not been coded into themes; the inductive topics in "
+                "the thematic-analysis notebook show what they are about.")
+    why = ("neither its rules nor a manual coding marked one" if codebook.has_rules
+           else "its codes carry no rules, and there is no manual coding")
+    return (f"No respondent segment is coded with the codebook yet ({why}), so there are no themes to report; the "
+            "inductive topics in the thematic-analysis notebook show what the interviews are about.")
+
+
+def summary_sentences(themes: pd.DataFrame | None, priorities: pd.DataFrame | None, codebook: Codebook | None,
+                      top: int = 3) -> list[str]:
+    """The summary in generated sentences: the most widely shared themes and the top workshop priorities.
+
+    ``themes`` is the theme prevalence, None when nothing is coded (then ``codebook`` says why).
+    """
+    sentences = []
+    if themes is not None and len(themes):
+        ranked = themes.sort_values(["n_organisations", "n_participants"], ascending=False).head(top)
+        parts = [f"{r.theme_label.lower()} ({r.n_participants} of {r.of_participants} interviewees, "
+                 f"{r.n_organisations} of {r.of_organisations} members)" for r in ranked.itertuples()]
+        sentences.append(f"The most widely shared themes in the interviews are {enumerate_words(parts)}.")
+        universal = themes.loc[themes["n_organisations"] == themes["of_organisations"], "theme_label"].tolist()
+        if universal:
+            sentences.append(f"{len(universal)} of {len(themes)} themes were raised in every member organisation.")
+        absent = themes.loc[themes["n_participants"] == 0, "theme_label"].tolist()
+        if absent:
+            sentences.append(f"No interviewee raised {enumerate_words([a.lower().rstrip('.') for a in absent])}.")
+    else:
+        sentences.append(no_themes_sentence(codebook))
+    if priorities is not None and len(priorities):
+        best = priorities.head(top)
+        parts = [f"“{r.challenge}” ({r.votes} votes from {r.share_of_voters:.0%} of the voters)"
+                 for r in best.itertuples()]
+        sentences.append(f"At the workshop the participants gave the most votes to {enumerate_words(parts)}.")
+    else:
+        sentences.append("There is no workshop data in this study folder.")
+    return sentences
+
+
+def coreq_checklist(facts: dict[str, object], participants: pd.DataFrame, codings: pd.DataFrame,
+                    codebook: Codebook | None, saturation: str, n_quotes: int) -> pd.DataFrame:
+    """The COREQ items the data can answer, each answered or marked for the researchers to fill in."""
+    todo = "For the researchers to fill in."
+    minutes = pd.to_numeric(participants["duration_min"], errors="coerce").dropna()
+    durations = (f"{minutes.min():.0f}–{minutes.max():.0f} minutes (mean {minutes.mean():.0f})"
+                 if len(minutes) else "Not recorded in participants.csv.")
+    roles = participants["role"].value_counts()
+    rows = [
+        ("1–5", "Research team and reflexivity (interviewers, credentials, relationship with participants)", todo),
+        ("10", "Sampling: how participants were selected", todo),
+        ("12", "Sample size", f"{facts['interviews']} interviewees from {facts['members']} member organisations."),
+        ("13", "Non-participation", todo),
+        ("16", "Description of sample (characteristics)",
+         "Roles: " + "; ".join(f"{r} ({n})" for r, n in roles.items()) + "."),
+        ("17", "Interview guide", todo),
+        ("19", "Audio/visual recording", "Transcripts in " + ", ".join(sorted(set(participants.get("format", []))))
+         + "." if "format" in participants else todo),
+        ("21", "Duration", durations),
+        ("22", "Data saturation", saturation),
+        *_coding_items(codings, codebook),
+        ("27", "Software", "This pipeline (see Provenance): Python, pandas, scikit-learn, papermill."),
+        ("28", "Participant checking", todo),
+        ("29", "Quotations presented", f"{n_quotes} quotations, each identified by participant id, organisation "
+         "and role."),
+    ]
+    return pd.DataFrame(rows, columns=["COREQ item", "topic", "answer"])
+
+
+def _coding_items(codings: pd.DataFrame, codebook: Codebook | None) -> list[tuple[str, str, str]]:
+    """COREQ items 24-26 from the codings and the codebook, which they describe as the method and Appendix A do."""
+    coders = sorted(codings.loc[codings["source"] != "rules", "coder"].unique())
+    by_rules = bool((codings["source"] == "rules").any())
+    if coders:
+        answer = f"{len(coders)}: {', '.join(coders)} ({'plus' if by_rules else 'no'} rule-based coding)."
+    else:
+        answer = "No manual coding: " + ("rule-based coding only." if by_rules else "nothing is coded yet.")
+    if codebook is None or codings.empty:
+        derivation = "Inductive topic model only" + (
+            "." if codebook is None else ": no respondent segment is coded with the codebook yet.")
+    else:
+        themes = "the codebook's top level" if codebook.depth else "every code of the codebook (it has no hierarchy)"
+        derivation = f"Themes are {themes}, complemented by an inductive topic model (see Method)."
+    tree = codebook_description(codebook) + (" It is listed in Appendix A." if codebook is not None else "")
+    return [("24", "Number of data coders", answer), ("25", "Description of the coding tree", tree),
+            ("26", "Derivation of themes", derivation)]
+
+
+def collection_sentence(facts: dict[str, object], formats: pd.Series, workshop_date: object = None) -> str:
+    """Who was interviewed when, and in what file formats the transcripts came."""
+    when = f" between {facts['dates']}" if facts["dates"] != "not recorded" else " (interview dates not recorded)"
+    files = enumerate_words([f"{n} {fmt.upper()}" for fmt, n in formats.items()])
+    text = (f"{facts['interviews']} semi-structured interviews were held with people in {facts['roles']} roles across "
+            f"{facts['members']} member organisations{when}. The transcripts came as {files} files.")
+    if workshop_date:
+        text += f" The joint workshop was held on {workshop_date:%d %B %Y}."
+    return text
+
+
+def coding_sentence(codebook: Codebook, codings: pd.DataFrame) -> str:
+    """How the interviews were coded: the codebook, the rule-based and the manual coding."""
+    segments = codings.groupby("source")["segment_id"].nunique()
+    people = sorted(codings.loc[codings["source"] != "rules", "coder"].unique())
+    manual = (f"manual coding by {_count(len(people), 'coder')} ({', '.join(people)}) marked "
+              f"{segments.get('manual', 0)}" if people else "there was no manual coding")
+    rules = (f"rule-based coding (stemmed keywords, phrases and patterns, each match recorded for audit) marked "
+             f"{_count(segments.get('rules', 0), 'segment')}" if codebook.has_rules
+             else "its codes carry no rules, so there was no rule-based coding")
+    return (f"{codebook_description(codebook)} Respondent segments were coded with it (version {codebook.version}): "
+            f"{rules}; {manual}. Themes are counted per interviewee and per member organisation.")
+
+
+def _fmt(value: float) -> str:
+    return "undefined" if value is None or (isinstance(value, float) and math.isnan(value)) else f"{value:.2f}"
+
+
+def agreement_summary(agreement: pd.DataFrame, english_labels: dict[str, str]) -> tuple[list[str], pd.DataFrame]:
+    """One sentence per pair of coders (overall kappa and alpha), and the per-theme table with the pair named.
+
+    Kappa is undefined for a theme that neither coder used in the shared interviews; that is said, not hidden.
+    """
+    sentences = []
+    for (a, b), rows in agreement.groupby(["coder_a", "coder_b"], sort=False):
+        overall = rows[rows["level"] == "all"]
+        if len(overall):
+            r = overall.iloc[0]
+            sentences.append(f"{b} and {a} both coded {int(r['n_interviews'])} interviews "
+                             f"({int(r['n_units'])} respondent segments): overall Cohen's kappa {_fmt(r['kappa'])}, "
+                             f"Krippendorff's alpha {_fmt(r['alpha'])}, raw agreement {r['percent_agreement']:.0%}.")
+    themes = agreement[agreement["level"] == "theme"].copy()
+    themes["theme"] = themes["theme_id"].map(english_labels).fillna(themes["label"])
+    themes["coders"] = themes["coder_b"] + " / " + themes["coder_a"]
+    table = themes[["theme", "coders", "n_units", "n_both", "percent_agreement", "kappa", "alpha"]].rename(
+        columns={"n_units": "segments", "n_both": "coded by both", "percent_agreement": "agreement"})
+    return sentences, table.round(2)
+
+
+
+
+def speaker_roles_text(quality: pd.DataFrame) -> tuple[str, str]:
+    """How the speaker turns and roles were found (a paragraph), and a note naming the interviews whose roles
+    are uncertain ("" when there are none): those are left out of coding and quotes, which the reader must see.
+    """
+    sentences = []
+    layouts = quality["layout"].value_counts() if "layout" in quality.columns else pd.Series(dtype=int)
+    if len(layouts):
+        parts = [f"{LAYOUTS.get(layout, layout)} ({n})" for layout, n in layouts.items()]
+        sentences.append(f"Speaker turns were found in each transcript by the layout that explained it best: "
+                         f"{enumerate_words(parts)}.")
+    if "roles" in quality.columns:
+        inferred = quality.loc[quality["roles"].str.startswith("inferred") & quality["roles_confident"].astype(bool),
+                               "participant_id"].astype(str).tolist()
+        if inferred:
+            sentences.append("Interviewer and respondent were inferred from who speaks most and who asks the questions "
+                             f"in {_count(len(inferred), 'interview')} ({enumerate_words(inferred)}).")
+    uncertain = uncertain_roles(quality)
+    note = (f"In {_count(len(uncertain), 'interview')} ({enumerate_words(uncertain)}) the speakers' roles could not be "
+            f"established with confidence, so nothing from {'it' if len(uncertain) == 1 else 'them'} is quoted or "
+            "coded as a respondent's words." if uncertain else "")
+    return " ".join(sentences), note
+
+
+SOURCE_KINDS = {"sheet": "coding sheet", "taguette": "Taguette export", "maxqda": "MAXQDA export",
+                "qdpx": "REFI-QDA project"}
+
+
+def placement_sentence(sources: pd.DataFrame) -> str:
+    """How many of the researchers' own codings were placed on the segments, per coding file (``codings_sources``).
+
+    Empty when there is no manual coding. The codings not placed are in ``codings_unplaced``, with their reasons.
+    """
+    if sources is None or sources.empty:
+        return ""
+    files = sources.groupby(["file", "kind"], sort=False)[["quotes", "placed"]].sum().reset_index()
+    parts = [f"{r.placed} of {r.quotes} from {r.file} ({SOURCE_KINDS.get(r.kind, r.kind)}, "
+             f"{f'{r.placed / r.quotes:.1%}'.replace('.0%', '%')})" for r in files.itertuples()]
+    missing = int(files["quotes"].sum() - files["placed"].sum())
+    rest = (f"; the {_count(missing, 'coding')} not placed (a quote not found in the interview, found equally well in "
+            f"two answers, or not in a respondent's answer) {'is' if missing == 1 else 'are'} listed with the "
+            "reason in the table codings_unplaced" if missing else "")
+    return (f"Of the researchers' own codings, {enumerate_words(parts)} were placed on the interview segments by "
+            f"aligning each quote with the pseudonymised text{rest}.")

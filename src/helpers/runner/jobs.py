@@ -1,0 +1,398 @@
+"""The runner's jobs: what each stage runs with, when it is up to date, and executing it in a worker.
+
+Kept apart from :mod:`helpers.pipeline` so that worker processes import only what they need, and so that a
+no-change re-run needs no pandas, papermill or nbconvert at all.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import sys
+import time
+import unicodedata
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import yaml
+
+from ..core.errors import InputError
+
+STATE_FILE = ".pipeline-cache/state.json"
+_EXPORTER = None  # one nbconvert HTML exporter per process, made on first use
+
+
+@dataclass(frozen=True)
+class StageSpec:
+    name: str
+    notebook: str
+    reads: tuple[str, ...] = ()
+    after: tuple[str, ...] = ()
+    per: str | None = None
+    html: str | None = None
+    parameters: tuple[tuple[str, object], ...] = ()  # this stage's own parameters (pipeline.yml)
+
+
+@dataclass(frozen=True)
+class Spec:
+    stages: tuple[StageSpec, ...]
+    parameters: dict
+    path: Path
+
+
+@dataclass(frozen=True)
+class Job:
+    """One notebook execution: a stage, or one member's run of a per-member stage."""
+
+    stage: str
+    key: str  # unique: the stage name, or stage[organisation]
+    notebook: Path
+    parameters: dict
+    after: tuple[str, ...]
+    executed: Path  # the executed notebook (audit trail)
+    audit_html: Path  # its HTML rendering
+    report_html: Path | None  # the reader-facing HTML (findings report, member brief)
+    data_dir: Path
+    reads: tuple[str, ...] = field(default=())
+    required: frozenset[str] = frozenset()  # parameters the notebook must declare (the others are shared)
+    fingerprint: str = ""  # what it depends on, as one hash (set by outdated())
+
+    @property
+    def label(self) -> str:
+        return self.notebook.stem + (f" [{self.parameters['organisation']}]" if "organisation" in self.parameters
+                                     and self.key != self.stage else "")
+
+    def restaged(self, out_root: Path, staging: Path) -> "Job":
+        """The same job writing under ``staging`` instead of ``out_root``."""
+        def move(p: Path | None) -> Path | None:
+            return staging / p.relative_to(out_root) if p is not None else None
+        params = dict(self.parameters, output_dir=notebook_path(staging, self.notebook))
+        return replace(self, parameters=params, executed=move(self.executed), audit_html=move(self.audit_html),
+                       report_html=move(self.report_html))
+
+
+@dataclass
+class JobResult:
+    key: str
+    fingerprint: str
+    seconds: float
+    peak_mb: float = 0.0  # peak memory of the worker and its kernel while the job ran
+
+
+class JobFailure(Exception):
+    """A notebook failed: names the notebook, the cell and the error."""
+
+    def __init__(self, job_label: str, executed: Path, cell: int | None, ename: str, evalue: str) -> None:
+        super().__init__(f"{job_label}: {ename}: {evalue}")
+        self.job_label, self.executed, self.cell, self.ename, self.evalue = job_label, executed, cell, ename, evalue
+
+    @property
+    def is_input_error(self) -> bool:
+        return self.ename == "InputError"
+
+    def message(self, failed_root: Path, staging: Path) -> str:
+        where = failed_root / self.executed.relative_to(staging)
+        cell = f" in cell {self.cell}" if self.cell is not None else ""
+        if self.is_input_error:
+            return f"{self.evalue}\n(found while running {self.job_label}; executed notebook: {where})"
+        return (f"notebook {self.job_label} failed{cell}: {self.ename}: {self.evalue}\n"
+                f"The failed executed notebook is {where}")
+
+    def __reduce__(self):  # picklable across worker processes
+        return (JobFailure, (self.job_label, self.executed, self.cell, self.ename, self.evalue))
+
+
+def load_spec(path: Path) -> Spec:
+    """Read ``pipeline.yml``."""
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        stages = tuple(StageSpec(name=s["name"], notebook=s["notebook"], reads=tuple(s.get("reads", [])),
+                                 after=tuple(s.get("after", [])), per=s.get("per"), html=s.get("html"),
+                                 parameters=tuple((s.get("parameters") or {}).items()))
+                       for s in raw["stages"])
+    except (OSError, yaml.YAMLError, KeyError, TypeError) as exc:
+        raise InputError(path, f"is not a valid pipeline description ({exc})") from exc
+    return Spec(stages=stages, parameters=dict(raw.get("parameters") or {}), path=path)
+
+
+def notebook_path(path: Path, notebook: Path) -> str:
+    """``path`` as the notebook will see it: relative to its folder (its working directory) where possible.
+
+    Relative paths keep the user's home folder, which may carry a name, out of the executed notebooks.
+    """
+    try:
+        return os.path.relpath(path, notebook.parent)
+    except ValueError:  # another drive on Windows
+        return str(path)
+
+
+def slug(text: str) -> str:
+    """A file-name-safe version of an organisation name: 'Älvby kommun' -> 'alvby-kommun'."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "member"
+
+
+def members(data_dir: Path) -> list[str]:
+    """The member organisations, from study.yml or else the participants file."""
+    from ..core.study import load_config, load_study
+
+    config = load_config(data_dir)
+    if config.members:
+        return list(config.members)
+    return load_study(data_dir).organisations
+
+
+def plan(spec: Spec, project: Path, data_dir: Path, out_root: Path) -> list[Job]:
+    """Expand the stages into jobs, in pipeline order."""
+    jobs: list[Job] = []
+    for number, stage in enumerate(spec.stages, start=1):
+        notebook = project / stage.notebook
+        if not notebook.exists():
+            raise InputError(spec.path, f"stage '{stage.name}': notebook {notebook} is missing",
+                             fix="check the notebook path in pipeline.yml")
+        base = {"data_dir": notebook_path(data_dir, notebook), "output_dir": notebook_path(out_root, notebook),
+                **spec.parameters, **dict(stage.parameters)}
+        required = frozenset({"data_dir", "output_dir", *dict(stage.parameters), *([stage.per] if stage.per else [])})
+        variants = [None] if stage.per is None else members(data_dir)
+        for variant in variants:
+            params = dict(base) if variant is None else dict(base, **{stage.per: variant})
+            key = stage.name if variant is None else f"{stage.name}[{variant}]"
+            suffix = "" if variant is None else f"_{slug(variant)}"
+            html = None
+            if stage.html:
+                html = out_root / "reports" / stage.html.format(**{stage.per or "x": slug(variant or "")})
+            jobs.append(Job(stage=stage.name, key=key, notebook=notebook, parameters=params,
+                            after=stage.after, executed=out_root / "reports" / "executed" / f"{notebook.stem}{suffix}.ipynb",
+                            audit_html=out_root / "reports" / "html" / f"{notebook.stem}{suffix}.html",
+                            report_html=html, data_dir=data_dir, reads=stage.reads, required=required))
+    return jobs
+
+
+def with_parameter(jobs: list[Job], name: str, value: object) -> list[Job]:
+    """The jobs with parameter ``name`` set to ``value`` where their stage has it (pipeline.yml), e.g. ``strict``."""
+    return [replace(j, parameters=dict(j.parameters, **{name: value})) if name in j.parameters else j for j in jobs]
+
+
+def _hash_path(h: "hashlib._Hash", path: Path, root: Path) -> None:
+    if path.is_dir():
+        for child in sorted(p for p in path.rglob("*") if p.is_file()):
+            _hash_path(h, child, root)
+    elif path.is_file():
+        h.update(str(path.relative_to(root)).encode())
+        h.update(hashlib.sha256(path.read_bytes()).digest())
+
+
+def _code_hash(notebook: Path) -> str:
+    nb = json.loads(notebook.read_text(encoding="utf-8"))
+    code = [c["source"] if isinstance(c["source"], str) else "".join(c["source"])
+            for c in nb["cells"] if c["cell_type"] in ("code", "markdown")]
+    return hashlib.sha256(json.dumps(code).encode()).hexdigest()
+
+
+def helpers_hash() -> str:
+    """A hash of the helpers package source: a change in any helper re-runs every stage."""
+    h = hashlib.sha256()
+    package = Path(__file__).parents[1]
+    for path in sorted(package.rglob("*")):
+        if path.is_file() and path.suffix in (".py", ".yml", ".yaml", ".css", ".tpl", ".j2", ".json"):
+            _hash_path(h, path, package)
+    return h.hexdigest()
+
+
+def fingerprints(jobs: list[Job], out_root: Path) -> dict[str, str]:
+    """What each job depends on, as one hash: notebook, parameters, declared inputs, upstream jobs, helpers."""
+    base = helpers_hash()
+    result: dict[str, str] = {}
+    by_stage: dict[str, list[str]] = {}
+    for job in jobs:
+        h = hashlib.sha256(base.encode())
+        h.update(_code_hash(job.notebook).encode())
+        params = {k: v for k, v in job.parameters.items() if k not in ("data_dir", "output_dir")}
+        h.update(json.dumps(params, sort_keys=True, ensure_ascii=False).encode())
+        h.update(str(job.data_dir).encode())
+        for name in job.reads:
+            _hash_path(h, job.data_dir / name, job.data_dir)
+        for upstream in job.after:
+            for key in by_stage.get(upstream, []):
+                h.update(result[key].encode())
+        result[job.key] = h.hexdigest()
+        by_stage.setdefault(job.stage, []).append(job.key)
+    return result
+
+
+def load_state(out_root: Path) -> dict[str, str]:
+    path = out_root / STATE_FILE
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def save_state(out_root: Path, state: dict[str, str], results: list[JobResult]) -> None:
+    state = dict(state, **{r.key: r.fingerprint for r in results})
+    path = out_root / STATE_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(state, indent=1, sort_keys=True), encoding="utf-8")
+
+
+def outdated(jobs: list[Job], state: dict[str, str], out_root: Path, force: bool) -> tuple[list[Job], dict[str, str]]:
+    """The jobs to run, each with its fingerprint, and why each runs."""
+    prints = fingerprints(jobs, out_root)
+    todo: list[Job] = []
+    reasons: dict[str, str] = {}
+    stale: set[str] = set()
+    for job in jobs:
+        if force:
+            reason = "forced"
+        elif job.key not in state:
+            reason = "never run into this output folder"
+        elif not job.executed.exists() or (job.report_html and not job.report_html.exists()):
+            reason = "its outputs are missing"
+        elif any(s in stale for s in job.after):
+            reason = "an upstream stage re-runs"
+        elif state[job.key] != prints[job.key]:
+            reason = "its notebook, parameters, input files or the helpers changed"
+        else:
+            continue
+        todo.append(replace(job, fingerprint=prints[job.key]))
+        reasons[job.key] = reason
+        stale.add(job.stage)
+    return todo, reasons
+
+
+def check_parameters(jobs: list[Job], spec: Spec, project: Path) -> list[Job]:
+    """Check the parameters against each notebook's parameters cell; return the jobs with only declared ones.
+
+    A stage's own parameters (and ``data_dir``, ``output_dir``) must be declared by its notebook; a shared
+    parameter goes to the notebooks that declare it and must be declared by at least one. A value of
+    another type than the declared one is an error too. Errors are InputErrors (exit 2).
+    """
+    import papermill
+
+    notebooks = {project / stage.notebook for stage in spec.stages} | {job.notebook for job in jobs}
+    declared = {nb: papermill.inspect_notebook(str(nb)) for nb in notebooks}
+    for job in jobs:
+        params = declared[job.notebook]
+        for name, value in job.parameters.items():
+            if name not in params:
+                if name in job.required:
+                    raise InputError(spec.path, f"stage '{job.stage}': parameter '{name}' is not declared in the "
+                                     f"parameters cell of {job.notebook.name}",
+                                     fix=f"declare it there, or use one of: {', '.join(params)}")
+                continue
+            _check_type(name, value, params[name], job, spec)
+    for name in spec.parameters:
+        if not any(name in params for params in declared.values()):
+            raise InputError(spec.path, f"shared parameter '{name}' is not declared by any notebook",
+                             fix="remove it, or check its spelling against the notebooks' parameters cells")
+    return [replace(j, parameters={k: v for k, v in j.parameters.items() if k in declared[j.notebook]}) for j in jobs]
+
+
+def _check_type(name: str, value: object, declared: dict, job: Job, spec: Spec) -> None:
+    types = {"str": str, "int": int, "float": (int, float), "bool": bool, "list": list, "dict": dict}
+    type_name = (declared.get("inferred_type_name") or "").split("[")[0]
+    expected = types.get(type_name)
+    if expected and (not isinstance(value, expected) or (expected is int and isinstance(value, bool))):
+        raise InputError(spec.path, f"parameter '{name}' of {job.notebook.name} should be {type_name}, got {value!r}",
+                         fix="fix the value in pipeline.yml")
+
+
+def _exporter():
+    global _EXPORTER
+    if _EXPORTER is None:
+        from .render import make_exporter
+
+        _EXPORTER = make_exporter()
+    return _EXPORTER
+
+
+@contextmanager
+def _stderr_to(path: Path):
+    """Send this process's stderr (and so the kernel's, which inherits it) to ``path`` while running a job."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with open(path, "ab") as log:
+        os.dup2(log.fileno(), 2)
+        try:
+            yield
+        finally:
+            sys.stderr.flush()
+            os.dup2(saved, 2)
+            os.close(saved)
+
+
+def _register_translator() -> None:
+    """Inject string parameters as readable literals ('Lindåsa', not papermill's 'Lind\\xe5sa').
+
+    The escaped form is unreadable in the audit trail and splits words, so the privacy gate would see
+    'Lind' in 'Lind\\xe5sa'. ``repr`` gives an equally valid Python literal that keeps the letters.
+    """
+    from papermill.translators import PythonTranslator, papermill_translators
+
+    class ReadablePythonTranslator(PythonTranslator):
+        @classmethod
+        def translate_str(cls, val: str) -> str:
+            return repr(val)
+
+    papermill_translators.register("python", ReadablePythonTranslator)
+
+
+class _PeakMemory:
+    """Samples the resident memory of this process and its children (the kernel) in a background thread."""
+
+    def __init__(self, every: float = 0.2) -> None:
+        import threading
+
+        import psutil
+
+        self._process, self._every, self.peak = psutil.Process(), every, 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def _sample(self) -> None:
+        import psutil
+
+        while not self._stop.is_set():
+            try:
+                tree = [self._process, *self._process.children(recursive=True)]
+                self.peak = max(self.peak, sum(p.memory_info().rss for p in tree))
+            except psutil.Error:
+                pass  # a child ended between listing and measuring
+            self._stop.wait(self._every)
+
+    def __enter__(self) -> "_PeakMemory":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def execute(job: Job) -> JobResult:
+    """Execute one notebook with papermill and render it to HTML (in the calling process)."""
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    _register_translator()
+    started = time.perf_counter()
+    job.executed.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with _stderr_to(job.executed.with_suffix(".log")), _PeakMemory() as memory:
+            nb = papermill.execute_notebook(str(job.notebook), str(job.executed), parameters=job.parameters,
+                                            cwd=str(job.notebook.parent), kernel_name="python3",
+                                            progress_bar=False, log_output=False)
+    except PapermillExecutionError as exc:
+        raise JobFailure(job.label, job.executed, exc.cell_index, exc.ename, exc.evalue) from None
+    from .render import finalise_html
+
+    body = finalise_html(_exporter().from_notebook_node(nb)[0])
+    job.audit_html.parent.mkdir(parents=True, exist_ok=True)
+    job.audit_html.write_text(body, encoding="utf-8")
+    if job.report_html is not None:
+        job.report_html.parent.mkdir(parents=True, exist_ok=True)
+        job.report_html.write_text(body, encoding="utf-8")
+    return JobResult(job.key, job.fingerprint, time.perf_counter() - started, memory.peak / 2**20)
