@@ -41,3 +41,17 @@ def built(tmp_path_factory) -> tuple[Path, str, dict[str, str]]:
     return out, (out / "reports" / "findings.html").read_text(encoding="utf-8"), before
 
 
+
+
+def complete(df, name: str):
+    """A fixture table with the columns of the catalogue's ``name`` that it leaves out, empty (or 0 / False)."""
+    import pandas as pd
+
+    from helpers.core import catalog
+
+    defaults = {"str": "", "int": 0, "float": float("nan"), "bool": False}
+    out = pd.DataFrame(df).copy()
+    for column, kind in catalog.table(name).columns.items():
+        if column not in out.columns:
+            out[column] = pd.Series([defaults[kind]] * len(out), index=out.index, dtype=catalog._DTYPES[kind])
+    return out

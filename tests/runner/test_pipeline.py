@@ -128,7 +128,7 @@ def test_every_page_is_self_contained(built):
 
 def test_briefs_and_index(built):
     from helpers.core.study import load_study
-    from helpers.runner.jobs import slug
+    from helpers.core.text import slug
 
     out, _, _ = built
     members = load_study(SAMPLE).organisations

@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from helpers.core.stages import Spec, StageSpec, load_spec
 from helpers.runner import jobs as rj
 
 
-def _project(tmp_path: Path) -> tuple[rj.Spec, Path, Path]:
+def _project(tmp_path: Path) -> tuple[Spec, Path, Path]:
     """Two stages in a tiny project: `a` reads `in.csv`, `b` comes after `a` and reads `other.csv`."""
     for name in ("a", "b"):
         nb = {"cells": [{"cell_type": "code", "metadata": {"tags": ["parameters"]}, "source": "x: int = 1"}],
@@ -21,8 +22,8 @@ def _project(tmp_path: Path) -> tuple[rj.Spec, Path, Path]:
     data.mkdir()
     (data / "in.csv").write_text("x\n1\n", encoding="utf-8")
     (data / "other.csv").write_text("y\n2\n", encoding="utf-8")
-    spec = rj.Spec(stages=(rj.StageSpec("a", "a.ipynb", reads=("in.csv",)),
-                           rj.StageSpec("b", "b.ipynb", reads=("other.csv",), after=("a",))),
+    spec = Spec(stages=(StageSpec("a", "a.ipynb", reads=("in.csv",)),
+                           StageSpec("b", "b.ipynb", reads=("other.csv",), after=("a",))),
                    parameters={}, path=tmp_path / "pipeline.yml")
     return spec, data, tmp_path / "out"
 
@@ -88,7 +89,7 @@ def test_notebooks_get_paths_relative_to_their_folder(tmp_path):
 def test_strict_is_set_only_where_the_stage_has_the_parameter():
     from conftest import ROOT, SAMPLE
 
-    spec = rj.load_spec(ROOT / "pipeline.yml")
+    spec = load_spec(ROOT / "pipeline.yml")
     jobs = rj.with_parameter(rj.plan(spec, ROOT, SAMPLE, ROOT), "strict", True)
     assert {j.stage for j in jobs if j.parameters.get("strict") is True} == {"code_segments"}
     assert all("strict" not in j.parameters for j in jobs if j.stage != "code_segments")

@@ -117,12 +117,20 @@ def disagreement_table(codings: pd.DataFrame, segments: pd.DataFrame, codebook: 
         coded_by = sorted(set(group["coder"]))
         missing = [c for c in coders_of.get(pid, []) if c not in coded_by]
         if missing:
-            evidence = "; ".join(f"{r['coder']}: {r['evidence']}" for r in group.to_dict("records") if r["evidence"])
+            evidence = "; ".join(f"{r['coder']}: {evidence_text(r)}" for r in group.to_dict("records") if evidence_text(r))
             rows.append({"segment_id": segment_id, "participant_id": pid, "code_id": code_id,
                          "theme_id": group["theme_id"].iloc[0], "label": labels.get(code_id, code_id),
                          "coded_by": ", ".join(coded_by), "not_coded_by": ", ".join(missing), "evidence": evidence,
                          "excerpt": excerpt(respondent.at[segment_id, "text"], excerpt_chars)})
     return pd.DataFrame(rows, columns=DISAGREEMENT_COLUMNS)
+
+
+def evidence_text(coding: dict) -> str:
+    """A coding's evidence in words: the rule terms that fired, or the coding file, where in it and the quote."""
+    if coding["source"] != "manual":
+        return str(coding["terms"] or "")
+    quote = f': "{coding["quote"]}"' if coding["quote"] else ""
+    return f"{coding['file']}, {coding['where']}{quote}"
 
 
 def excerpt(text: str, length: int) -> str:

@@ -15,6 +15,8 @@ from typing import Any
 
 import pandas as pd
 
+from ..core import catalog
+
 
 @dataclass(frozen=True)
 class Rules:
@@ -117,8 +119,7 @@ class Codebook:
         return pd.DataFrame(rows, columns=CODEBOOK_COLUMNS).astype({"level": "int64"})
 
 
-CODEBOOK_COLUMNS = ["code_id", "label", "label_en", "parent_id", "theme_id", "level", "path", "definition",
-                    "inclusion", "exclusion", "examples", "rules"]
+CODEBOOK_COLUMNS = catalog.columns("codebook")
 
 
 def _normalised(value: Any) -> Any:

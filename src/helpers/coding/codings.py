@@ -19,6 +19,7 @@ from typing import NamedTuple
 
 import pandas as pd
 
+from ..core import catalog
 from ..core.errors import InputError
 from ..core.language import STEMMERS
 from ..core.study import Study
@@ -30,7 +31,7 @@ from .codebook import Codebook, load_codebook
 from .qda import maxqda, refiqda
 from .rules import RuleCoder
 
-CODING_COLUMNS = ["segment_id", "participant_id", "code_id", "theme_id", "coder", "source", "evidence"]
+CODING_COLUMNS = catalog.columns("codings")
 RULES_CODER = "rules"
 
 
@@ -57,13 +58,13 @@ def code_segments(segments: pd.DataFrame, codebook: Codebook | None, coder: str 
     for seg_id, pid, text, lang in zip(respondent["segment_id"], respondent["participant_id"],
                                        respondent["text"], languages):
         for code_id, evidence in rule_coder.code(str(text), lang).items():
-            rows.append((seg_id, pid, code_id, codebook.codes[code_id].theme_id, coder, "rules", evidence))
+            rows.append((seg_id, pid, code_id, codebook.codes[code_id].theme_id, coder, "rules", evidence, "", "", ""))
     return order_codings(pd.DataFrame(rows, columns=CODING_COLUMNS), codebook)
 
 
 def empty_codings() -> pd.DataFrame:
     """A codings table without rows (a study without codebook or codings)."""
-    return pd.DataFrame({col: pd.Series(dtype="string") for col in CODING_COLUMNS})
+    return catalog.empty("codings")
 
 
 def order_codings(codings: pd.DataFrame, codebook: Codebook | None) -> pd.DataFrame:
@@ -82,9 +83,8 @@ def order_codings(codings: pd.DataFrame, codebook: Codebook | None) -> pd.DataFr
 SHEET, TAGUETTE, MAXQDA, QDPX = "sheet", "taguette", "maxqda", "qdpx"  # the kinds of coding file
 SUFFIXES = (".csv", ".xlsx", ".qdpx", ".txt")
 TAGUETTE_COLUMNS = ("document", "tag", "content")
-UNPLACED_COLUMNS = ["file", "where", "participant_id", "code_id", "coder", "quote", "reason", "closest_segment_id",
-                    "closest_score", "closest_excerpt"]
-SOURCES_COLUMNS = ["file", "kind", "coder", "quotes", "placed", "unplaced", "placement_rate"]
+UNPLACED_COLUMNS = catalog.columns("codings_unplaced")
+SOURCES_COLUMNS = catalog.columns("codings_sources")
 _TXT_FIX = "a text file in codings/ must be MAXQDA's code-system or coded-segments export; move other files out"
 
 
@@ -359,9 +359,9 @@ def read_manual_codings(codings_dir: str | Path | None, segments: pd.DataFrame, 
             placement = aligner.place(mark.participant_id, quote, hint)
         tally.append((mark.file.name, mark.kind, mark.coder, placement.placed))
         shown = _excerpt(aligner.normalise.readable(quote), 200)  # without cue times and labels (Zoom's initials)
-        evidence = f"{mark.file.name}, {mark.where}" + (f': "{_excerpt(shown, 120)}"' if mark.quote else "")
         rows += [(segment_id, mark.participant_id, mark.code_id, codebook.codes[mark.code_id].theme_id, mark.coder,
-                  "manual", evidence) for segment_id in placement.segment_ids]
+                  "manual", "", mark.file.name, mark.where, shown if mark.quote else "")
+                 for segment_id in placement.segment_ids]
         if not placement.placed:
             unplaced.append((mark.file.name, mark.where, mark.participant_id, mark.code_id, mark.coder,
                              shown, placement.reason, placement.closest_segment_id, placement.score,

@@ -8,6 +8,9 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import seaborn as sns
 
+from . import catalog
+from .records import note_written
+
 PALETTE = ["#1b6e8f", "#e07b39", "#4c9a5f", "#b8455a", "#7a5ea8", "#c9a227", "#5a6b7b", "#2fa39a",
            "#8c564b", "#d17fb5"]
 GREY = "#9a9a9a"  # secondary marks: guide lines, network edges, hatching
@@ -58,10 +61,14 @@ def org_palette(organisations: list[str]) -> dict[str, str]:
 
 
 def save_figure(fig: plt.Figure, name: str, figures_dir: str | Path) -> Path:
-    """Save ``fig`` as ``name.png`` (300 dpi) and ``name.svg`` in ``figures_dir``; return the PNG path."""
+    """Save figure ``name`` of the catalogue as ``name.png`` (300 dpi) and ``name.svg`` in ``figures_dir``;
+    return the PNG path."""
+    catalog.figure(name)  # an undeclared figure is a defect of the stage
     folder = Path(figures_dir)
     folder.mkdir(parents=True, exist_ok=True)
     png = folder / f"{name}.png"
     fig.savefig(png, dpi=DPI, metadata={"Software": None})
     fig.savefig(folder / f"{name}.svg", metadata={"Date": None})
+    note_written(png)
+    note_written(folder / f"{name}.svg")
     return png

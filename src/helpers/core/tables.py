@@ -11,7 +11,9 @@ from typing import Iterable
 
 import pandas as pd
 
+from . import catalog
 from .errors import InputError
+from .records import note_written
 from .textio import decode_bytes
 
 ROW = "_row"  # column holding the 1-based line/row number of each record in its file, for error messages
@@ -119,32 +121,36 @@ def excel_safe(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def write_table(df: pd.DataFrame, folder: str | Path, name: str) -> Path:
-    """Write ``df`` as ``name.parquet`` and ``name.csv`` (UTF-8 with BOM, opens in Excel) in ``folder``.
+    """Write table ``name`` of the catalogue as ``name.parquet`` and ``name.csv`` (UTF-8 with BOM) in ``folder``.
 
-    The Parquet file holds the table as it is (the stages read it); the CSV, which researchers open in a
-    spreadsheet program, holds no cell that the program would run as a formula (:func:`excel_safe`).
+    The table is first made to match its catalogue entry (:func:`helpers.core.catalog.conform`: declared
+    columns in order, declared types). The Parquet file holds the table as it is (the stages read it); the CSV,
+    which researchers open in a spreadsheet program, holds no cell that the program would run as a formula
+    (:func:`excel_safe`).
     """
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    df = df.drop(columns=[ROW], errors="ignore")
+    df = catalog.conform(df.drop(columns=[ROW], errors="ignore"), name)
     df.to_parquet(folder / f"{name}.parquet", index=False)
     excel_safe(df).to_csv(folder / f"{name}.csv", index=False, encoding="utf-8-sig")
+    for suffix in (".parquet", ".csv"):
+        note_written(folder / f"{name}{suffix}")
     return folder / f"{name}.parquet"
 
 
-def read_processed(processed_dir: str | Path, name: str, columns: Iterable[str] = (),
-                   optional: bool = False) -> pd.DataFrame:
-    """Read a table an earlier stage wrote (``name.parquet`` in ``processed_dir``) and check its columns.
+def read_processed(processed_dir: str | Path, name: str, optional: bool = False) -> pd.DataFrame | None:
+    """Table ``name`` as an earlier stage wrote it (``name.parquet`` in ``processed_dir``), its columns checked.
 
-    A missing optional table comes back empty (with ``columns``); a missing required one is an InputError
-    that says which notebooks to run first, so a notebook opened out of order in JupyterLab says so.
+    A missing table is None when ``optional`` (a stage that writes it only sometimes, see its ``when`` in the
+    catalogue); a missing required one is an InputError naming the stage that writes it.
     """
     path = Path(processed_dir) / f"{name}.parquet"
+    entry = catalog.table(name)
     if not path.exists():
         if optional:
-            return pd.DataFrame({c: pd.Series(dtype="str") for c in columns})
-        raise InputError(path, "is missing: an earlier stage has not run into this output folder",
+            return None
+        raise InputError(path, f"is missing: stage {entry.stage} has not written it into this output folder",
                          fix="run the notebooks before this one first; make report runs them all in order")
     df = pd.read_parquet(path)
-    require_columns(df, path, columns)
+    require_columns(df, path, entry.columns)
     return df

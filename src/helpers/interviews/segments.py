@@ -162,7 +162,7 @@ def build_segments(transcript: Transcript, participant: dict, pseudonymise: Call
 
 SEGMENT_COLUMNS = ["segment_id", "participant_id", "seq", "speaker", "speaker_role", "role_source",
                    "role_confidence", "start_s", "end_s", "char_start", "char_end", "text", "raw_text", "n_words",
-                   "source_line"]
+                   "source_line"]  # a turn's own columns; the participant's are added after (the catalogue's order)
 
 
 def turn_labels(attribution: Attribution, pid: str) -> list[str]:

@@ -17,10 +17,10 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from pathlib import Path
 
 from ..core.errors import InputError, PrivacyError
+from ..core.stages import PIPELINE, PROJECT_ROOT, load_spec
 from . import jobs as jobs_mod
 from .jobs import Job, JobFailure, JobResult
 
-PROJECT_ROOT = Path(__file__).resolve().parents[3]
 DEFAULT_DATA = PROJECT_ROOT / "data" / "raw" / "sample"
 OUTPUT_FOLDERS = ("data/processed", "figures", "reports", "keys")
 
@@ -41,7 +41,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="stop with exit 2 when a manual coding in codings/ cannot be placed (default: list it)")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
                         help="how many notebooks run at the same time (default: the number of cores)")
-    parser.add_argument("--pipeline", type=Path, default=PROJECT_ROOT / "pipeline.yml", help=argparse.SUPPRESS)
+    parser.add_argument("--pipeline", type=Path, default=PIPELINE, help=argparse.SUPPRESS)
     return parser.parse_args(argv)
 
 
@@ -92,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
     data_dir, out_root = args.data_dir.resolve(), args.output_dir.resolve()
     started = time.perf_counter()
     try:
-        spec = jobs_mod.load_spec(args.pipeline)
+        spec = load_spec(args.pipeline)
         if args.check:
             validate(data_dir)
             say(f"Study folder {data_dir} is valid.")

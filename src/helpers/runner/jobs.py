@@ -12,35 +12,17 @@ import os
 import re
 import sys
 import time
-import unicodedata
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-import yaml
-
 from ..core.errors import InputError
+from ..core.records import RUNNER_ENV, changed_outputs, read_record, record_name
+from ..core.stages import Spec
+from ..core.text import slug
 
 STATE_FILE = ".pipeline-cache/state.json"
 _EXPORTER = None  # one nbconvert HTML exporter per process, made on first use
-
-
-@dataclass(frozen=True)
-class StageSpec:
-    name: str
-    notebook: str
-    reads: tuple[str, ...] = ()
-    after: tuple[str, ...] = ()
-    per: str | None = None
-    html: str | None = None
-    parameters: tuple[tuple[str, object], ...] = ()  # this stage's own parameters (pipeline.yml)
-
-
-@dataclass(frozen=True)
-class Spec:
-    stages: tuple[StageSpec, ...]
-    parameters: dict
-    path: Path
 
 
 @dataclass(frozen=True)
@@ -59,6 +41,7 @@ class Job:
     reads: tuple[str, ...] = field(default=())
     required: frozenset[str] = frozenset()  # parameters the notebook must declare (the others are shared)
     fingerprint: str = ""  # what it depends on, as one hash (set by outdated())
+    record: str = ""  # the name of its stage record (helpers.core.records)
 
     @property
     def label(self) -> str:
@@ -80,6 +63,8 @@ class JobResult:
     fingerprint: str
     seconds: float
     peak_mb: float = 0.0  # peak memory of the worker and its kernel while the job ran
+    record: str | None = None  # the id of the stage record the run wrote
+    parameters: dict = field(default_factory=dict)  # the parameters that record holds
 
 
 class JobFailure(Exception):
@@ -105,19 +90,6 @@ class JobFailure(Exception):
         return (JobFailure, (self.job_label, self.executed, self.cell, self.ename, self.evalue))
 
 
-def load_spec(path: Path) -> Spec:
-    """Read ``pipeline.yml``."""
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-        stages = tuple(StageSpec(name=s["name"], notebook=s["notebook"], reads=tuple(s.get("reads", [])),
-                                 after=tuple(s.get("after", [])), per=s.get("per"), html=s.get("html"),
-                                 parameters=tuple((s.get("parameters") or {}).items()))
-                       for s in raw["stages"])
-    except (OSError, yaml.YAMLError, KeyError, TypeError) as exc:
-        raise InputError(path, f"is not a valid pipeline description ({exc})") from exc
-    return Spec(stages=stages, parameters=dict(raw.get("parameters") or {}), path=path)
-
-
 def notebook_path(path: Path, notebook: Path) -> str:
     """``path`` as the notebook will see it: relative to its folder (its working directory) where possible.
 
@@ -127,12 +99,6 @@ def notebook_path(path: Path, notebook: Path) -> str:
         return os.path.relpath(path, notebook.parent)
     except ValueError:  # another drive on Windows
         return str(path)
-
-
-def slug(text: str) -> str:
-    """A file-name-safe version of an organisation name: 'Älvby kommun' -> 'alvby-kommun'."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "member"
 
 
 def members(data_dir: Path) -> list[str]:
@@ -160,14 +126,15 @@ def plan(spec: Spec, project: Path, data_dir: Path, out_root: Path) -> list[Job]
         for variant in variants:
             params = dict(base) if variant is None else dict(base, **{stage.per: variant})
             key = stage.name if variant is None else f"{stage.name}[{variant}]"
-            suffix = "" if variant is None else f"_{slug(variant)}"
+            suffix = "" if variant is None else f"_{slug(variant, 'member')}"
             html = None
             if stage.html:
-                html = out_root / "reports" / stage.html.format(**{stage.per or "x": slug(variant or "")})
+                html = out_root / "reports" / stage.html.format(**{stage.per or "x": slug(variant or "", "member")})
             jobs.append(Job(stage=stage.name, key=key, notebook=notebook, parameters=params,
                             after=stage.after, executed=out_root / "reports" / "executed" / f"{notebook.stem}{suffix}.ipynb",
                             audit_html=out_root / "reports" / "html" / f"{notebook.stem}{suffix}.html",
-                            report_html=html, data_dir=data_dir, reads=stage.reads, required=required))
+                            report_html=html, data_dir=data_dir, reads=stage.reads, required=required,
+                            record=record_name(stage.name, variant)))
     return jobs
 
 
@@ -223,39 +190,64 @@ def fingerprints(jobs: list[Job], out_root: Path) -> dict[str, str]:
     return result
 
 
-def load_state(out_root: Path) -> dict[str, str]:
+def load_state(out_root: Path) -> dict[str, dict]:
+    """What the runner last ran into ``out_root``: per job its fingerprint and the id of the record it wrote."""
     path = out_root / STATE_FILE
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        state = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
+    return {k: v for k, v in state.items() if isinstance(v, dict)}  # an older runner's state counts as none
 
 
-def save_state(out_root: Path, state: dict[str, str], results: list[JobResult]) -> None:
-    state = dict(state, **{r.key: r.fingerprint for r in results})
+def save_state(out_root: Path, state: dict[str, dict], results: list[JobResult]) -> None:
+    state = dict(state, **{r.key: {"fingerprint": r.fingerprint, "record": r.record, "parameters": r.parameters}
+                           for r in results})
     path = out_root / STATE_FILE
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(state, indent=1, sort_keys=True), encoding="utf-8")
 
 
-def outdated(jobs: list[Job], state: dict[str, str], out_root: Path, force: bool) -> tuple[list[Job], dict[str, str]]:
+def changed_by_hand(job: Job, last: dict, out_root: Path) -> str | None:
+    """Why the job's outputs are not what the runner's last run of it wrote, or None when they are.
+
+    A notebook run in JupyterLab writes a record of its own (another id); a file edited or removed by hand
+    no longer has the hash its record holds.
+    """
+    record = read_record(out_root, job.record)
+    if record is None:
+        return "its stage record is gone (its outputs were removed)"
+    if record["id"] != last.get("record"):
+        ran_with = last.get("parameters", {})
+        params = ", ".join(f"{k}={v!r}" for k, v in record["parameters"].items() if ran_with.get(k, v) != v)
+        who = "an interactive run" if record["by"] == "interactive" else "another run of the runner"
+        return (f"its outputs were rewritten by {who} at {record['finished']}"
+                + (f" with {params}" if params else "") + "; the runner runs it again with pipeline.yml's "
+                "parameters (to keep other values, set them in pipeline.yml)")
+    if changed := changed_outputs(out_root, record):
+        return f"{', '.join(changed[:3])} changed by hand since it ran"
+    return None
+
+
+def outdated(jobs: list[Job], state: dict[str, dict], out_root: Path, force: bool) -> tuple[list[Job], dict[str, str]]:
     """The jobs to run, each with its fingerprint, and why each runs."""
     prints = fingerprints(jobs, out_root)
     todo: list[Job] = []
     reasons: dict[str, str] = {}
     stale: set[str] = set()
     for job in jobs:
+        last = state.get(job.key)
         if force:
             reason = "forced"
-        elif job.key not in state:
+        elif last is None:
             reason = "never run into this output folder"
         elif not job.executed.exists() or (job.report_html and not job.report_html.exists()):
             reason = "its outputs are missing"
         elif any(s in stale for s in job.after):
             reason = "an upstream stage re-runs"
-        elif state[job.key] != prints[job.key]:
+        elif last["fingerprint"] != prints[job.key]:
             reason = "its notebook, parameters, input files or the helpers changed"
-        else:
+        elif not (reason := changed_by_hand(job, last, out_root)):
             continue
         todo.append(replace(job, fingerprint=prints[job.key]))
         reasons[job.key] = reason
@@ -372,6 +364,20 @@ class _PeakMemory:
         self._thread.join()
 
 
+@contextmanager
+def _runner_env():
+    """While a notebook runs: the kernel inherits RUNNER_ENV, so its stage record says the runner ran it."""
+    before = os.environ.get(RUNNER_ENV)
+    os.environ[RUNNER_ENV] = "1"
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ[RUNNER_ENV]
+        else:
+            os.environ[RUNNER_ENV] = before
+
+
 def execute(job: Job) -> JobResult:
     """Execute one notebook with papermill and render it to HTML (in the calling process)."""
     import papermill
@@ -381,7 +387,7 @@ def execute(job: Job) -> JobResult:
     started = time.perf_counter()
     job.executed.parent.mkdir(parents=True, exist_ok=True)
     try:
-        with _stderr_to(job.executed.with_suffix(".log")), _PeakMemory() as memory:
+        with _stderr_to(job.executed.with_suffix(".log")), _PeakMemory() as memory, _runner_env():
             nb = papermill.execute_notebook(str(job.notebook), str(job.executed), parameters=job.parameters,
                                             cwd=str(job.notebook.parent), kernel_name="python3",
                                             progress_bar=False, log_output=False)
@@ -395,4 +401,7 @@ def execute(job: Job) -> JobResult:
     if job.report_html is not None:
         job.report_html.parent.mkdir(parents=True, exist_ok=True)
         job.report_html.write_text(body, encoding="utf-8")
-    return JobResult(job.key, job.fingerprint, time.perf_counter() - started, memory.peak / 2**20)
+    out_root = job.executed.parents[2]  # <out>/reports/executed/<notebook>.ipynb
+    record = read_record(out_root, job.record)
+    return JobResult(job.key, job.fingerprint, time.perf_counter() - started, memory.peak / 2**20,
+                     record["id"] if record else None, record["parameters"] if record else {})

@@ -19,14 +19,11 @@ import pandas as pd
 from scipy import sparse
 
 from ..core.errors import InputError
+from ..core.text import ELLIPSIS
 from ..core.tables import read_processed
 
 RESPONDENT = "respondent"
 ALL_CODERS = "all"
-SEGMENT_COLUMNS = ("segment_id", "participant_id", "speaker_role", "text", "n_words", "organisation", "role",
-                   "interview_date")
-CODEBOOK_COLUMNS = ("code_id", "label", "label_en", "parent_id", "theme_id", "level")
-CODING_COLUMNS = ("segment_id", "participant_id", "code_id", "theme_id", "coder", "source", "evidence")
 
 # Evidence strength of a segment for a theme (see ``evidence_scores``): a code a person applied by hand
 # is stronger evidence than a keyword rule, and each further matched term adds a little.
@@ -34,9 +31,7 @@ MANUAL_WEIGHT = 2.0
 RULES_WEIGHT = 1.0
 TERM_WEIGHT = 0.5
 _EVIDENCE_PART = re.compile(r"^(?P<term>.+?)(?:\s+\((?P<forms>[^()]*)\))?$")  # term (form, form)
-_QUOTED = re.compile(r'"(.+?)"')
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
-ELLIPSIS = "…"
 
 
 @dataclass
@@ -57,13 +52,13 @@ class ThemeInputs:
 # ---------------------------------------------------------------------------------------------- inputs
 
 def load_inputs(processed_dir: str | Path) -> ThemeInputs:
-    """Load segments (required), codebook and codings (optional) and check that they fit together."""
-    segments = read_processed(processed_dir, "segments", SEGMENT_COLUMNS, optional=False)
+    """Load segments, codebook and codings (stages 01 and 02) and check that they fit together."""
+    segments = read_processed(processed_dir, "segments")
     segments["n_words"] = pd.to_numeric(segments["n_words"], errors="coerce").fillna(0).astype(int)
-    codebook = read_processed(processed_dir, "codebook", CODEBOOK_COLUMNS, optional=True)
+    codebook = read_processed(processed_dir, "codebook")
     codebook["level"] = pd.to_numeric(codebook["level"], errors="coerce")
     codings_path = Path(processed_dir) / "codings.csv"
-    codings = read_processed(processed_dir, "codings", CODING_COLUMNS, optional=True)
+    codings = read_processed(processed_dir, "codings")
     codings = complete_theme_ids(codings, codebook, codings_path)
     check_segment_ids(codings, segments, codings_path)
     return ThemeInputs(segments=segments, codebook=codebook, codings=codings, codings_path=codings_path)
@@ -395,10 +390,9 @@ def parse_rule_evidence(evidence: str) -> dict[str, frozenset[str]]:
     return dict(_parse_rule_evidence(str(evidence or "")))
 
 
-def manual_quote(evidence: str) -> str:
-    """The passage a coder marked, from a manual coding's evidence (``file.csv: "the passage…"``), lower-case."""
-    match = _QUOTED.search(str(evidence or ""))
-    return match[1].rstrip(ELLIPSIS).strip().lower() if match else ""
+def manual_quote(quote: str) -> str:
+    """The passage a coder marked (a manual coding's ``quote``), lower-case, without a shortening's ellipsis."""
+    return str(quote or "").rstrip(ELLIPSIS).strip().lower()
 
 
 def evidence_scores(codings: pd.DataFrame) -> pd.DataFrame:
@@ -410,7 +404,7 @@ def evidence_scores(codings: pd.DataFrame) -> pd.DataFrame:
     per_code["weight"] = np.where(per_code["manual"], MANUAL_WEIGHT, RULES_WEIGHT)
     table = per_code.groupby(keys)["weight"].sum().rename("score").to_frame()
     terms = rows.assign(term=[() if manual else tuple(parse_rule_evidence(evidence))
-                              for manual, evidence in zip(rows["manual"], codings["evidence"])])
+                              for manual, evidence in zip(rows["manual"], codings["terms"])])
     terms = terms.explode("term").dropna(subset=["term"]).drop_duplicates([*keys, "term"])
     table["n_terms"] = terms.groupby(keys).size().reindex(table.index, fill_value=0)
     table["score"] = table["score"] + TERM_WEIGHT * table["n_terms"]
@@ -422,11 +416,11 @@ def evidence_marks(codings: pd.DataFrame, theme_id: str, segment_id: str) -> fro
     (a quote is trimmed to keep them)."""
     rows = codings.loc[codings["segment_id"].eq(segment_id).to_numpy() & codings["theme_id"].eq(theme_id).to_numpy()]
     marks: set[str] = set()
-    for source, evidence in zip(rows["source"], rows["evidence"]):
+    for source, terms, quote in zip(rows["source"], rows["terms"], rows["quote"]):
         if source == "manual":
-            marks |= {manual_quote(evidence)} - {""}
+            marks |= {manual_quote(quote)} - {""}
         else:
-            marks = marks.union(*parse_rule_evidence(evidence).values())
+            marks = marks.union(*parse_rule_evidence(terms).values())
     return frozenset(marks)
 
 

@@ -274,15 +274,14 @@ def show(make: Callable[[WorkshopResults], plt.Figure], results: WorkshopResults
          figures_dir: str | Path) -> None:
     """Notebook helper: draw, save (PNG + SVG) and display a chart, or display why it was skipped.
 
-    A skipped chart's files from an earlier run are removed, so that no stale figure reaches the report.
+    A skipped chart's files from an earlier run are removed when the notebook's run finishes
+    (:func:`helpers.core.records.finish`), so that no stale figure reaches the report.
     """
     try:
         if results is None:
             raise ChartSkipped(NO_WORKSHOP)
         fig = make(results)
     except ChartSkipped as why:
-        for suffix in (".png", ".svg"):
-            (Path(figures_dir) / f"{name}{suffix}").unlink(missing_ok=True)
         display(Markdown(f"*Not shown: {why}*"))
         return
     save_figure(fig, name, figures_dir)

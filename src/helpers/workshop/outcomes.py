@@ -471,13 +471,6 @@ def analyse(ws: Workshop, processed_dir: str | Path) -> WorkshopResults:
 TABLES = ("workshop_priorities", "member_priorities", "workshop_agreement", "workshop_evidence", "workshop_actions")
 
 
-def remove_tables(processed_dir: str | Path) -> None:
-    """Without a workshop, no workshop table of an earlier run may stay behind for the report to find."""
-    for name in TABLES:
-        for suffix in (".parquet", ".csv"):
-            (Path(processed_dir) / f"{name}{suffix}").unlink(missing_ok=True)
-
-
 def write_tables(results: WorkshopResults, processed_dir: str | Path) -> list[Path]:
     """Write the stage-04 tables to ``processed_dir``."""
     frames = (results.priorities, results.members, results.agreement, results.evidence, results.actions)

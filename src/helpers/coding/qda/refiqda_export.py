@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from ... import __version__
+from ...core.records import note_written
 from ..codebook_model import Codebook
 from .refiqda import AUTOMATIC_USER_ID, CODEBOOK_NS, PROJECT_NS, describe_code, make_guid
 
@@ -37,6 +38,7 @@ def write_qdc(codebook: Codebook, path: str | Path) -> Path:
     root = ET.Element(f"{{{CODEBOOK_NS}}}CodeBook", {"origin": f"helpers {__version__}"})
     _code_elements(codebook, ET.SubElement(root, f"{{{CODEBOOK_NS}}}Codes"), None, CODEBOOK_NS)
     Path(path).write_bytes(_write_xml(root, CODEBOOK_NS))
+    note_written(Path(path))
     return Path(path)
 
 
@@ -119,6 +121,7 @@ def write_qdpx(path: str | Path, documents: pd.DataFrame, participants: pd.DataF
         _write_member(archive, "project.qde", _write_xml(root, PROJECT_NS))
         for rec in documents.to_dict("records"):
             _write_member(archive, f"sources/{rec['participant_id']}.txt", rec["text"].encode("utf-8"))
+    note_written(path)
     return path
 
 
