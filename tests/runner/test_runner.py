@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from helpers.core import records
 from helpers.core.stages import Spec, StageSpec, load_spec
 from helpers.runner import jobs as rj
 
@@ -28,14 +29,51 @@ def _project(tmp_path: Path) -> tuple[Spec, Path, Path]:
     return spec, data, tmp_path / "out"
 
 
-def _run_all(jobs: list[rj.Job], out: Path) -> dict[str, str]:
-    """Pretend every job ran: write its outputs and record its fingerprint, as the runner does."""
+def _record(out: Path, job: rj.Job, run_id: str, by: str = "runner", outputs: dict | None = None, **params) -> None:
+    """The stage record the job's notebook writes when it finishes (helpers.core.records.finish)."""
+    path = records.record_path(out, job.record)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({"id": run_id, "by": by, "finished": "2026-12-02T10:00:00", "parameters": params,
+                                "outputs": outputs or {}}), encoding="utf-8")
+
+
+def _run_all(jobs: list[rj.Job], out: Path) -> dict[str, dict]:
+    """Pretend every job ran: write its outputs and its stage record, and save the state, as the runner does."""
     todo, _ = rj.outdated(jobs, {}, out, force=True)
     for job in todo:
         job.executed.parent.mkdir(parents=True, exist_ok=True)
         job.executed.write_text("{}", encoding="utf-8")
-    rj.save_state(out, {}, [rj.JobResult(j.key, j.fingerprint, 0.0) for j in todo])
+        (out / "data" / "processed").mkdir(parents=True, exist_ok=True)
+        (out / "data" / "processed" / f"{job.key}.csv").write_text("x\n1\n", encoding="utf-8")
+        _record(out, job, f"run-{job.key}", x=1,
+                outputs={f"data/processed/{job.key}.csv": records.file_hash(out / "data" / "processed" / f"{job.key}.csv")})
+    rj.save_state(out, {}, [rj.JobResult(j.key, j.fingerprint, 0.0, record=f"run-{j.key}", parameters={"x": 1})
+                            for j in todo])
     return rj.load_state(out)
+
+
+def test_a_stage_rerun_by_hand_runs_again_with_those_after_it_and_says_why(tmp_path):
+    spec, data, out = _project(tmp_path)
+    jobs = rj.plan(spec, tmp_path, data, out)
+    state = _run_all(jobs, out)
+    _record(out, jobs[0], "by-hand", by="interactive", x=2)
+    todo, reasons = rj.outdated(jobs, state, out, force=False)
+    assert [j.key for j in todo] == ["a", "b"]
+    assert reasons["a"] == ("its outputs were rewritten by an interactive run at 2026-12-02T10:00:00 with x=2; the "
+                            "runner runs it again with pipeline.yml's parameters (to keep other values, set them in "
+                            "pipeline.yml)")
+    assert reasons["b"] == "an upstream stage re-runs"
+
+
+def test_an_output_edited_by_hand_runs_its_stage_again(tmp_path):
+    spec, data, out = _project(tmp_path)
+    jobs = rj.plan(spec, tmp_path, data, out)
+    state = _run_all(jobs, out)
+    (out / "data" / "processed" / "b.csv").write_text("x\n2\n", encoding="utf-8")
+    todo, reasons = rj.outdated(jobs, state, out, force=False)
+    assert [j.key for j in todo] == ["b"] and reasons["b"] == "data/processed/b.csv changed by hand since it ran"
+    records.record_path(out, "b").unlink()
+    assert rj.outdated(jobs, state, out, force=False)[1]["b"] == "its stage record is gone (its outputs were removed)"
 
 
 def test_nothing_changed_means_nothing_runs(tmp_path):

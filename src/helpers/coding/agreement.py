@@ -16,6 +16,8 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import cohen_kappa_score
 
+from ..core.tables import respondent_segments
+from ..core.text import excerpt
 from .codebook import Codebook
 
 AGREEMENT_COLUMNS = ["coder_a", "coder_b", "level", "code_id", "theme_id", "label", "n_interviews", "n_units",
@@ -83,7 +85,7 @@ def _interviews_by_coder(codings: pd.DataFrame) -> dict[str, set[str]]:
 
 
 def _respondent_units(segments: pd.DataFrame) -> pd.DataFrame:
-    return segments.loc[segments["speaker_role"] == "respondent", ["segment_id", "participant_id", "text"]]
+    return respondent_segments(segments, ["segment_id", "participant_id", "text"])
 
 
 def agreement_table(codings: pd.DataFrame, segments: pd.DataFrame, codebook: Codebook | None = None) -> pd.DataFrame:
@@ -131,14 +133,6 @@ def evidence_text(coding: dict) -> str:
         return str(coding["terms"] or "")
     quote = f': "{coding["quote"]}"' if coding["quote"] else ""
     return f"{coding['file']}, {coding['where']}{quote}"
-
-
-def excerpt(text: str, length: int) -> str:
-    """The start of ``text``, cut at a word boundary, with an ellipsis when cut."""
-    text = " ".join(str(text).split())
-    if len(text) <= length:
-        return text
-    return text[:length].rsplit(" ", 1)[0] + " …"
 
 
 def kappa_words(kappa: float) -> str:

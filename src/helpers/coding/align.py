@@ -42,6 +42,8 @@ import pandas as pd
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Indel
 
+from ..core.tables import RESPONDENT
+from ..core.text import excerpt
 from ..core.textio import normalise_text
 from ..interviews.pseudonymise import ROLE_LABELS
 from ..interviews.segments import TIMESTAMP_IN_TEXT, CleaningRules, clean_text
@@ -201,7 +203,7 @@ class Aligner:
                 pos += len(norm)
                 ends.append(pos)
                 ids.append(seg_id)
-                respondent.append(role == "respondent")
+                respondent.append(role == RESPONDENT)
                 roles.append(str(role))
                 texts.append(str(text))
             self._speech[participant_id] = _Speech(" ".join(parts), starts, ends, ids, respondent, roles, texts,
@@ -335,4 +337,4 @@ def _excerpt(runs: list[tuple[int, int]], speech: _Speech, i: int, normalise: No
         last = min(len(words) - 1, bisect_right(offsets, inside[-1][1] - 1) - 1 + CONTEXT_WORDS)
         cleaned = cleaned[words[first].start():words[last].end()]
     cleaned = " ".join(cleaned.split())
-    return cleaned if len(cleaned) <= EXCERPT_CHARS else cleaned[:EXCERPT_CHARS - 1] + "…"
+    return excerpt(cleaned, EXCERPT_CHARS)

@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 
 from ..core.style import FULL_WIDTH, PALETTE, wrap_label
+from ..core.tables import respondent_segments
 from .codebook import Codebook
 
 
@@ -32,7 +33,7 @@ def coverage_table(codings: pd.DataFrame, segments: pd.DataFrame, codebook: Code
 
     A share (not a count) lets a coder of four interviews be compared with the rules that coded them all.
     """
-    respondent = segments.loc[segments["speaker_role"] == "respondent"]
+    respondent = respondent_segments(segments)
     rows = []
     for coder, own in codings.groupby("coder", sort=True):
         units = respondent.loc[respondent["participant_id"].isin(set(own["participant_id"])), "segment_id"]

@@ -23,7 +23,8 @@ from ..core import catalog
 from ..core.errors import InputError
 from ..core.language import STEMMERS
 from ..core.study import Study
-from ..core.tables import ROW, read_table, require_columns
+from ..core.tables import RESPONDENT, ROW, read_table, require_columns, respondent_segments
+from ..core.text import excerpt
 from ..core.textio import read_text
 from ..interviews.segments import CleaningRules
 from .align import Aligner, Placement, outside_answers, plain
@@ -51,7 +52,7 @@ def code_segments(segments: pd.DataFrame, codebook: Codebook | None, coder: str 
     """Code every respondent segment with the codebook's rules: the ``rules`` rows of the codings table."""
     if codebook is None:
         return empty_codings()
-    respondent = segments.loc[segments["speaker_role"] == "respondent"]
+    respondent = respondent_segments(segments)
     rule_coder = RuleCoder(codebook)
     rows = []
     languages = _languages(respondent, codebook.language)
@@ -299,12 +300,12 @@ def _by_offsets(mark: Mark, segments: pd.DataFrame) -> Placement:
     """A selection in the very text stage 01 wrote (``documents``): the segments its positions overlap."""
     segs = segments[segments["participant_id"] == mark.participant_id]
     hit = segs[(segs["char_start"].astype(int) < mark.span[1]) & (segs["char_end"].astype(int) > mark.span[0])]
-    answers = hit[hit["speaker_role"] == "respondent"]
+    answers = hit[hit["speaker_role"] == RESPONDENT]
     if len(answers):
         return Placement(tuple(answers["segment_id"]), 100.0)
     if len(hit):
         return Placement((), 100.0, outside_answers(set(hit["speaker_role"])), hit["segment_id"].iloc[0],
-                         _excerpt(hit["text"].iloc[0], 160))
+                         excerpt(hit["text"].iloc[0], 160))
     return Placement((), 0.0, "the selection covers no segment's text (only a speaker label or blank lines)")
 
 
@@ -321,15 +322,10 @@ def _by_segment_id(mark: Mark, segments: pd.DataFrame) -> Placement:
     """A coding by segment id: that segment, if it is an answer (no coding lands on an interviewer's turn)."""
     _check_segment(mark, segments)
     role = segments.at[mark.segment_id, "speaker_role"]
-    if role == "respondent":
+    if role == RESPONDENT:
         return Placement((mark.segment_id,), 100.0)
     return Placement((), 100.0, outside_answers({role}), mark.segment_id,
-                     _excerpt(str(segments.at[mark.segment_id, "text"]), 160))
-
-
-def _excerpt(text: str, length: int = 60) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= length else text[:length - 1] + "…"
+                     excerpt(str(segments.at[mark.segment_id, "text"]), 160))
 
 
 def read_manual_codings(codings_dir: str | Path | None, segments: pd.DataFrame, documents: pd.DataFrame,
@@ -358,7 +354,7 @@ def read_manual_codings(codings_dir: str | Path | None, segments: pd.DataFrame, 
             hint = mark.span[0] / max(1, len(mark.source_text)) if mark.span else None
             placement = aligner.place(mark.participant_id, quote, hint)
         tally.append((mark.file.name, mark.kind, mark.coder, placement.placed))
-        shown = _excerpt(aligner.normalise.readable(quote), 200)  # without cue times and labels (Zoom's initials)
+        shown = excerpt(aligner.normalise.readable(quote), 200)  # without cue times and labels (Zoom's initials)
         rows += [(segment_id, mark.participant_id, mark.code_id, codebook.codes[mark.code_id].theme_id, mark.coder,
                   "manual", "", mark.file.name, mark.where, shown if mark.quote else "")
                  for segment_id in placement.segment_ids]

@@ -6,6 +6,7 @@ workbench (:mod:`helpers.workbench.explore`), so all three reduce and skip words
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 import snowballstemmer
@@ -25,3 +26,10 @@ def stop_words(language: str | None = None) -> frozenset[str]:
     """The stop-words package's list for ``language`` (``sv`` or ``en``), lower-cased; both when ``None``."""
     languages = STEMMERS if language is None else [language]
     return frozenset(w.lower() for lang in languages for w in get_stop_words(STEMMERS[lang]))
+
+
+@lru_cache(maxsize=100_000)
+def content_stems(text: str, language: str) -> frozenset[str]:
+    """The Snowball stems of ``text``'s words of three letters or more that are not stop words."""
+    words = [w for w in re.findall(r"\w{3,}", text.lower()) if w not in stop_words(language)]
+    return frozenset(stemmer(language).stemWords(words))

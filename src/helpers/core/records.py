@@ -149,7 +149,7 @@ def check_upstream(spec: Spec, stage: StageSpec, out_root: Path, data_dir: Path,
                         f"folder {out_root}")
         if record["study"] != str(data_dir):
             raise _stop(stage, up, f"the outputs of {_notebook(up)} in {out_root} are from the study folder "
-                        f"{record['study']}, not {data_dir}", action=f"for this study, run")
+                        f"{record['study']}, not {data_dir}", action="for this study, run")
         if changed := changed_outputs(out_root, record):
             raise _stop(stage, up, f"{', '.join(changed[:3])} changed or disappeared after {_notebook(up)} wrote it "
                         f"({record['finished']})", action="run again")

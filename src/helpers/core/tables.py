@@ -16,6 +16,7 @@ from .errors import InputError
 from .records import note_written
 from .textio import decode_bytes
 
+RESPONDENT = "respondent"  # the speaker_role of the segments that are coded and quoted (never an interviewer's)
 ROW = "_row"  # column holding the 1-based line/row number of each record in its file, for error messages
 
 
@@ -154,3 +155,10 @@ def read_processed(processed_dir: str | Path, name: str, optional: bool = False)
     df = pd.read_parquet(path)
     require_columns(df, path, entry.columns)
     return df
+
+
+def respondent_segments(segments: pd.DataFrame, columns: list[str] | None = None) -> pd.DataFrame:
+    """The segments in which a participant (not the interviewer) speaks; only ``columns`` when given
+    (selecting them first avoids copying the text columns of a large table)."""
+    rows = segments["speaker_role"].eq(RESPONDENT).to_numpy()
+    return segments.loc[rows, columns or list(segments.columns)].reset_index(drop=True)

@@ -288,7 +288,7 @@ def segment_study(participants: pd.DataFrame, transcripts: dict[str, Transcript]
     segments["start_s"] = pd.to_numeric(segments["start_s"], errors="coerce")
     segments["end_s"] = pd.to_numeric(segments["end_s"], errors="coerce")
     words = segments.groupby("participant_id")["n_words"].sum()
-    resp = segments[segments["speaker_role"] == "respondent"].groupby("participant_id")["n_words"].sum()
+    resp = segments[segments["speaker_role"] == RESPONDENT_ROLE].groupby("participant_id")["n_words"].sum()
     out = meta.copy()
     out["n_segments"] = out["participant_id"].map(segments.groupby("participant_id").size()).fillna(0).astype(int)
     out["n_words"] = out["participant_id"].map(words).fillna(0).astype(int)

@@ -1,4 +1,9 @@
-"""Member briefs (notebook 06): one member organisation against the whole collaboration."""
+"""Member briefs (notebook 06): one member organisation against the whole collaboration.
+
+The brief's sentences and captions name the member, so they are made here; a part of the brief without data
+is left out with :func:`helpers.report.page.skipped` and the reason from :func:`no_profile_reason`,
+:func:`no_votes_reason` or :func:`no_quotes_reason`.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +16,8 @@ from ..core.study import Study
 from ..core.style import FULL_WIDTH, PALETTE
 from ..thematic.themes import exemplar_quotes
 from ..workshop.charts import challenge_label
-from .text import enumerate_words
+from .page import HTMLBlock, quote_block
+from .text import NO_WORKSHOP, enumerate_words
 
 
 def check_member(study: Study, organisation: str) -> None:
@@ -58,6 +64,22 @@ def profile_sentences(profile: pd.DataFrame, organisation: str) -> list[str]:
     return sentences or [f"{organisation}'s theme profile is close to the collaboration's."]
 
 
+def no_profile_reason(profile: pd.DataFrame | None, organisation: str) -> str:
+    """Why the brief has no theme profile, as a clause ("" when it has one): ``profile`` is None when the
+    interviews are not coded into themes."""
+    if profile is None:
+        return "the interviews have not been coded into themes yet"
+    if profile["member_pct"].isna().all():
+        return f"nobody from {organisation} was interviewed"
+    return ""
+
+
+def profile_caption(organisation: str) -> str:
+    """The caption of :func:`profile_chart`."""
+    return (f"Share of interview words on each theme: {organisation} (bars) against all members (markers). A bar "
+            "beyond its marker means the member talked more about the theme than the collaboration did.")
+
+
 def profile_chart(profile: pd.DataFrame, organisation: str) -> plt.Figure:
     """Horizontal bars (member) with markers (everyone) per theme."""
     fig, ax = plt.subplots(figsize=(FULL_WIDTH, 0.3 * len(profile) + 1.2))
@@ -94,6 +116,22 @@ def vote_sentences(votes: pd.DataFrame, organisation: str) -> list[str]:
     return sentences
 
 
+def no_votes_reason(votes: pd.DataFrame | None, organisation: str) -> str:
+    """Why the brief has no vote comparison, as a clause ("" when it has one): ``votes`` is None when the study
+    has no workshop."""
+    if votes is None:
+        return NO_WORKSHOP
+    if not (votes["member_votes"] > 0).any():
+        return f"nobody from {organisation} voted at the workshop"
+    return ""
+
+
+def vote_caption(organisation: str) -> str:
+    """The caption of :func:`vote_chart`."""
+    return (f"Votes per voter for each challenge: {organisation} against all participants. The collaboration's ten "
+            "highest-ranked challenges, in its priority order.")
+
+
 def vote_chart(votes: pd.DataFrame, organisation: str, top: int = 10) -> plt.Figure:
     """Grouped bars: votes per voter, member against everyone, for the collaboration's top challenges."""
     shown = votes.head(top)
@@ -126,3 +164,14 @@ def member_quotes(segments: pd.DataFrame, codings: pd.DataFrame, codebook: pd.Da
         return pd.DataFrame(columns=["quote", "participant_id", "role", "theme_label"])
     quotes = exemplar_quotes(own, codings, codebook, quotes_per_theme=1, min_words=12, max_words=max_words)
     return quotes.head(n)
+
+
+def no_quotes_reason(organisation: str) -> str:
+    """Why the brief shows none of the member's quotes, as a clause."""
+    return f"no coded quotes from {organisation} are available"
+
+
+def quote_blocks(quotes: pd.DataFrame) -> list[HTMLBlock]:
+    """The member's quotes (:func:`member_quotes`), each attributed to its interviewee and theme."""
+    return [quote_block(q.quote, f"{q.participant_id}, {q.role} — on {q.theme_label.lower()}")
+            for q in quotes.itertuples()]

@@ -2,7 +2,12 @@
 
 Notebooks 05 and 06 build their pages with a :class:`Report`, which numbers figures and tables, embeds
 every image inline and records the sections for the table of contents; the runner renders the executed
-notebook into HTML (:mod:`helpers.runner.render`).
+notebook into HTML (:mod:`helpers.runner.render`). The notebooks' fixed prose is in their Markdown cells; what
+the data decide is built here (blocks) and in :mod:`helpers.report.text` (sentences). A section without data
+says so with :func:`skipped`.
+
+Functions that make many blocks (a theme section, a list of paragraphs) return them as a list, for one
+``display(*blocks)``: each block stays its own output, spaced as Jupyter spaces outputs.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterable
 
 import pandas as pd
 
@@ -87,6 +93,29 @@ def paragraph(text: str) -> HTMLBlock:
     return HTMLBlock(f"<p>{html.escape(text)}</p>")
 
 
+def paragraphs(sentences: Iterable[str]) -> list[HTMLBlock]:
+    """One paragraph per sentence (escaped), leaving out empty ones (a sentence that does not apply)."""
+    return [paragraph(s) for s in sentences if s]
+
+
+def title_block(text: str, subtitle: str = "") -> HTMLBlock:
+    """The page title (escaped), with an italic subtitle under it when one is given."""
+    block = f"<h1>{html.escape(text)}</h1>"
+    return HTMLBlock(block + (f"<p><i>{html.escape(subtitle)}</i></p>" if subtitle else ""))
+
+
+def skipped(section: str, why: str) -> HTMLBlock:
+    """The one way a page says that a part of it is left out: the part, and the reason (both escaped).
+
+    ``section`` names the part as the reader sees it ("Workshop outcomes"); ``why`` is the reason as a clause
+    ("there is no workshop data in this study folder"); a full stop is added. Rendered as
+    ``<p class="skipped"><strong>Skipped:</strong> Workshop outcomes because there is no workshop data in this
+    study folder.</p>``.
+    """
+    return HTMLBlock(f'<p class="skipped"><strong>Skipped:</strong> {html.escape(section.strip())} because '
+                     f'{html.escape(why.strip().rstrip("."))}.</p>')
+
+
 def note(text: str) -> HTMLBlock:
     """A paragraph the reader must not miss (escaped): a limit of the data that changes how to read the report."""
     return HTMLBlock(f'<p class="note"><strong>Note.</strong> {html.escape(text)}</p>')
@@ -95,6 +124,32 @@ def note(text: str) -> HTMLBlock:
 def quote_block(text: str, attribution: str) -> HTMLBlock:
     """A quote in its original language with its pseudonymous attribution."""
     return HTMLBlock(f"<blockquote>{html.escape(text)}<br/><small>— {html.escape(attribution)}</small></blockquote>")
+
+
+def theme_sections(rep: Report, prevalence: pd.DataFrame, by_organisation: pd.DataFrame, codebook: pd.DataFrame,
+                   quotes: pd.DataFrame, quotes_per_theme: int) -> tuple[list[HTMLBlock], int]:
+    """Notebook 05's "Findings by theme": a section per theme, the most widely shared first, and the number
+    of quotes they show (COREQ item 29).
+
+    Each section is the theme's heading, its codebook definition (when it has one), who raised it, the chart
+    of each member's share of words on it (numbered in ``rep``) and its first ``quotes_per_theme`` quotes.
+    """
+    from ..thematic.charts import theme_member_chart
+    from .text import theme_chart_caption, theme_sentence
+
+    definitions = dict(zip(codebook["code_id"], codebook["definition"]))
+    blocks, n_quotes = [], 0
+    for theme in prevalence.sort_values(["n_organisations", "n_participants"], ascending=False).itertuples():
+        blocks.append(rep.heading(theme.theme_label, 3))
+        if definitions.get(theme.theme_id):
+            blocks.append(HTMLBlock(f"<p><i>Codebook definition:</i> {html.escape(definitions[theme.theme_id])}</p>"))
+        blocks.append(paragraph(theme_sentence(theme)))
+        blocks.append(rep.figure(theme_member_chart(by_organisation, theme.theme_id),
+                                 theme_chart_caption(theme.theme_label)))
+        shown = quotes[quotes["theme_id"] == theme.theme_id].head(quotes_per_theme)
+        blocks += [quote_block(q.quote, f"{q.participant_id}, {q.role}, {q.organisation}") for q in shown.itertuples()]
+        n_quotes += len(shown)
+    return blocks, n_quotes
 
 
 def banner(fictional: bool, title: str) -> HTMLBlock:

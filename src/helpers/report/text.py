@@ -1,7 +1,8 @@
-"""The report's generated text: study facts, summary and method sentences, the COREQ checklist.
+"""The report's generated text: study facts, summary and method sentences, captions, the COREQ checklist.
 
 Every sentence is computed from the study's tables, so the report never states a number that the data
-do not give.
+do not give. Prose that is the same for every study is in the notebooks' Markdown cells; the captions of
+figures and tables are here (:data:`CAPTIONS`), because they go inside the numbered figure or table.
 """
 
 from __future__ import annotations
@@ -67,15 +68,92 @@ def codebook_appendix(table: pd.DataFrame) -> pd.DataFrame:
     return drop_empty_columns(table[columns + ["definition"]], ["label_en", "definition"])
 
 
-def no_themes_sentence(codebook: Codebook | None) -> str:
-    """Why the report has no themes: there is no codebook, or nothing is coded with it yet."""
+NO_WORKSHOP = "there is no workshop data in this study folder"
+"""Why a page has no workshop outcomes (a clause, for :func:`helpers.report.page.skipped` and the summary)."""
+
+NO_AGREEMENT = "no two coders (the rule-based coding counts as one) coded the same interview"
+"""Why the method has no inter-coder agreement."""
+
+CAPTIONS = {
+    "interviews": "Interviews (participants are identified by their pseudonymous id only).",
+    "saturation": "Saturation: distinct codes found as interviews accumulate {order}.",
+    "agreement": "Inter-coder agreement per theme, on the respondent segments of the interviews both coded.",
+    "theme_prevalence": "How many interviewees raised each theme, with the number of member organisations they "
+                        "come from.",
+    "theme_by_organisation_words": "Share of each member's interview words that concern each theme: darker cells "
+                                   "mark what a member talked about most.",
+    "theme_member": "{theme}: share of each member's interview words on the theme; the dashed line is the share "
+                    "across all members.",
+    "workshop_priorities": "Votes per challenge at the workshop, stacked by member organisation; the share is of the "
+                           "voters who chose the challenge.",
+    "workshop_importance_feasibility": "Mean importance against feasibility per challenge; point size shows votes.",
+    "workshop_agreement": "Agreement between members' priority orders (Kendall's W, and rank correlations between "
+                          "members).",
+    "workshop_evidence": "The ten highest-ranked challenges with their interview evidence.",
+    "workshop_actions": "Development efforts agreed for the top challenges.",
+    "codebook": "The codebook (version {version}).",
+    "coreq": "Items of the COREQ checklist (Tong et al. 2007) the data can answer.",
+    "provenance": "How this report was made.",
+    "file_hashes": "Input files and their SHA-256 (first 16 digits); transcripts are listed by participant id.",
+    "package_versions": "Package versions.",
+}
+"""The findings report's captions, by the figure or table they describe; ``{…}`` is filled in by :func:`caption`."""
+
+
+def caption(name: str, **values: object) -> str:
+    """The caption of figure or table ``name`` (a key of :data:`CAPTIONS`), its blanks filled with ``values``."""
+    return CAPTIONS[name].format(**values)
+
+
+def saturation_caption(facts: dict[str, object]) -> str:
+    """The saturation chart's caption: interviews in the order they were held, or by id when undated."""
+    order = "in the order they were held" if facts["dates"] != "not recorded" else "in participant-id order"
+    return caption("saturation", order=order)
+
+
+def theme_chart_caption(theme_label: str) -> str:
+    """The caption of a theme's chart of each member's share of words on it."""
+    return caption("theme_member", theme=theme_label)
+
+
+def theme_sentence(theme) -> str:
+    """Who raised a theme: a row of ``theme_prevalence``."""
+    return (f"Raised by {theme.n_participants} of {theme.of_participants} interviewees in {theme.n_organisations} of "
+            f"{theme.of_organisations} member organisations ({theme.organisations or 'none'}); {theme.n_segments} "
+            "segments.")
+
+
+def topics_only_sentence(codebook: Codebook | None) -> str:
+    """The method's coding paragraph when nothing is coded with a codebook: the codebook (if any), and that the
+    interviews were explored with an inductive topic model only."""
+    return codebook_description(codebook) + " The interviews were explored with an inductive topic model only."
+
+
+def segments_sentence(n_segments: int) -> str:
+    """How many segments the cleaning gave (after the Markdown paragraph on cleaning and pseudonymisation)."""
+    return f"The interviews gave {n_segments:,} segments."
+
+
+def no_themes_reason(codebook: Codebook | None) -> str:
+    """Why there are no themes, as a clause: there is no codebook, or nothing is coded with it yet."""
     if codebook is None:
-        return ("No codebook exists yet, so the interviews have not been coded into themes; the inductive topics in "
-                "the thematic-analysis notebook show what they are about.")
+        return "no codebook exists yet"
     why = ("neither its rules nor a manual coding marked one" if codebook.has_rules
            else "its codes carry no rules, and there is no manual coding")
-    return (f"No respondent segment is coded with the codebook yet ({why}), so there are no themes to report; the "
-            "inductive topics in the thematic-analysis notebook show what the interviews are about.")
+    return f"no respondent segment is coded with the codebook yet ({why})"
+
+
+def _sentence_case(clause: str) -> str:
+    return clause[:1].upper() + clause[1:]
+
+
+def no_themes_sentence(codebook: Codebook | None) -> str:
+    """Why the report has no themes (the summary's sentence): :func:`no_themes_reason`, and where to look instead."""
+    if codebook is None:
+        return (f"{_sentence_case(no_themes_reason(None))}, so the interviews have not been coded into themes; the "
+                "inductive topics in the thematic-analysis notebook show what they are about.")
+    return (f"{_sentence_case(no_themes_reason(codebook))}, so there are no themes to report; the inductive topics in "
+            "the thematic-analysis notebook show what the interviews are about.")
 
 
 def summary_sentences(themes: pd.DataFrame | None, priorities: pd.DataFrame | None, codebook: Codebook | None,
@@ -104,13 +182,16 @@ def summary_sentences(themes: pd.DataFrame | None, priorities: pd.DataFrame | No
                  for r in best.itertuples()]
         sentences.append(f"At the workshop the participants gave the most votes to {enumerate_words(parts)}.")
     else:
-        sentences.append("There is no workshop data in this study folder.")
+        sentences.append(f"{_sentence_case(NO_WORKSHOP)}.")
     return sentences
 
 
 def coreq_checklist(facts: dict[str, object], participants: pd.DataFrame, codings: pd.DataFrame,
-                    codebook: Codebook | None, saturation: str, n_quotes: int) -> pd.DataFrame:
-    """The COREQ items the data can answer, each answered or marked for the researchers to fill in."""
+                    codebook: Codebook | None, saturation: str | None, n_quotes: int) -> pd.DataFrame:
+    """The COREQ items the data can answer, each answered or marked for the researchers to fill in.
+
+    ``saturation`` is the saturation sentence of the method, None when nothing is coded (not assessed).
+    """
     todo = "For the researchers to fill in."
     minutes = pd.to_numeric(participants["duration_min"], errors="coerce").dropna()
     durations = (f"{minutes.min():.0f}–{minutes.max():.0f} minutes (mean {minutes.mean():.0f})"
@@ -127,7 +208,7 @@ def coreq_checklist(facts: dict[str, object], participants: pd.DataFrame, coding
         ("19", "Audio/visual recording", "Transcripts in " + ", ".join(sorted(set(participants.get("format", []))))
          + "." if "format" in participants else todo),
         ("21", "Duration", durations),
-        ("22", "Data saturation", saturation),
+        ("22", "Data saturation", "Not assessed (no coding)." if saturation is None else saturation),
         *_coding_items(codings, codebook),
         ("27", "Software", "This pipeline (see Provenance): Python, pandas, scikit-learn, papermill."),
         ("28", "Participant checking", todo),

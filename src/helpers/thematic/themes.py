@@ -19,10 +19,9 @@ import pandas as pd
 from scipy import sparse
 
 from ..core.errors import InputError
-from ..core.text import ELLIPSIS
-from ..core.tables import read_processed
+from ..core.tables import read_processed, respondent_segments
+from ..core.text import ELLIPSIS, trim_quote
 
-RESPONDENT = "respondent"
 ALL_CODERS = "all"
 
 # Evidence strength of a segment for a theme (see ``evidence_scores``): a code a person applied by hand
@@ -31,7 +30,6 @@ MANUAL_WEIGHT = 2.0
 RULES_WEIGHT = 1.0
 TERM_WEIGHT = 0.5
 _EVIDENCE_PART = re.compile(r"^(?P<term>.+?)(?:\s+\((?P<forms>[^()]*)\))?$")  # term (form, form)
-_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
 
 
 @dataclass
@@ -86,13 +84,6 @@ def check_segment_ids(codings: pd.DataFrame, segments: pd.DataFrame, path: Path)
         raise InputError(path, f"segment '{codings['segment_id'].iloc[row]}' is not in the segments table",
                          where=f"row {row + 2}",
                          fix="the codings are older than the segments: re-run notebook 02 after notebook 01")
-
-
-def respondent_segments(segments: pd.DataFrame, columns: list[str] | None = None) -> pd.DataFrame:
-    """The segments in which a participant (not the interviewer) speaks; only ``columns`` when given
-    (selecting them first avoids copying the text columns of a large table)."""
-    rows = segments["speaker_role"].eq(RESPONDENT).to_numpy()
-    return segments.loc[rows, columns or list(segments.columns)].reset_index(drop=True)
 
 
 def select_coders(codings: pd.DataFrame, coders: str = ALL_CODERS, path: str | Path = "codings") -> pd.DataFrame:
@@ -422,43 +413,6 @@ def evidence_marks(codings: pd.DataFrame, theme_id: str, segment_id: str) -> fro
         else:
             marks = marks.union(*parse_rule_evidence(terms).values())
     return frozenset(marks)
-
-
-def split_sentences(text: str) -> list[str]:
-    """Split at ., ! ? or … followed by white space."""
-    return [s for s in _SENTENCE_END.split(text.strip()) if s]
-
-
-def trim_quote(text: str, max_words: int, min_words: int = 1, marks: frozenset[str] = frozenset()) -> str:
-    """Shorten ``text`` to at most ``max_words`` words at sentence boundaries, keeping the run of sentences
-    that holds most of the ``marks`` (matched words, marked passages; then the longest run, then the earliest).
-    Cut parts are marked "…".
-
-    When no run of whole sentences fits between ``min_words`` and ``max_words``, the text is cut after
-    ``max_words`` words.
-    """
-    words = text.split()
-    if len(words) <= max_words:
-        return " ".join(words)
-    sentences = [" ".join(s.split()) for s in split_sentences(text)]
-    lengths = [len(s.split()) for s in sentences]
-    best: tuple[tuple[int, int, int], int, int] | None = None
-    for start in range(len(sentences)):
-        total, end = 0, start
-        while end < len(sentences) and total + lengths[end] <= max_words:
-            total += lengths[end]
-            end += 1
-        if end == start or total < min_words:
-            continue
-        window = " ".join(sentences[start:end]).lower()
-        key = (sum(m in window for m in marks), total, -start)
-        if best is None or key > best[0]:
-            best = (key, start, end)
-    if best is None:
-        return " ".join(words[:max_words]) + " " + ELLIPSIS
-    _, start, end = best
-    quote = " ".join(sentences[start:end])
-    return (ELLIPSIS + " " if start > 0 else "") + quote + (" " + ELLIPSIS if end < len(sentences) else "")
 
 
 def _pick_diverse(people: list[str], orgs: list[str], n: int) -> list[int]:

@@ -22,7 +22,8 @@ from sklearn.decomposition import NMF
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from ..core import language
-from .themes import respondent_segments, trim_quote
+from ..core.tables import respondent_segments
+from ..core.text import trim_quote
 
 # Spoken-language fillers, hedges, transcription marks and pseudonymisation placeholders ("[namn]",
 # "Interviewer") that the stop-word lists lack (three letters or more: shorter words never become terms).

@@ -45,8 +45,8 @@ from ..coding.rules import RuleCoder, Word, parse_keyword
 from ..core.errors import InputError
 from ..core.language import STEMMERS, stemmer, stop_words
 from ..core.outputs import Outputs
-from ..core.tables import require_columns
-from ..thematic.themes import trim_quote
+from ..core.tables import RESPONDENT, require_columns
+from ..core.text import trim_quote
 
 Names = str | Sequence[str] | None
 Span = tuple[int, int]
@@ -94,7 +94,7 @@ class Workbench:
     @property
     def respondent(self) -> pd.DataFrame:
         """The respondents' segments (what the interviewees said)."""
-        return self.segments.loc[self.segments["speaker_role"] == "respondent"]
+        return self.segments.loc[self.segments["speaker_role"] == RESPONDENT]
 
 
 def _prepare(df: pd.DataFrame | None, columns: Sequence[str], path: Path) -> pd.DataFrame:

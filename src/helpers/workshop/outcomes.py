@@ -16,7 +16,6 @@ members use votes per voter.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -26,8 +25,10 @@ import pandas as pd
 from scipy import stats
 
 from ..core.errors import InputError
+from ..core.language import content_stems
 from ..core.study import Study
-from ..core.tables import ROW, find_table, read_table, require_columns, write_table
+from ..core.tables import ROW, find_table, read_processed, read_table, require_columns, respondent_segments, write_table
+from ..core.text import trim_quote
 
 CHALLENGE_COLUMNS = (("challenge_id", "challenge"), ("theme_id", "description"))
 VOTE_COLUMNS = (("challenge_id", "organisation", "votes"), ("importance", "feasibility", "participant_id"))
@@ -358,23 +359,18 @@ def agreement_strength(w: float) -> str:
 EVIDENCE_COLUMNS = ["rank", "challenge_id", "challenge", "theme_id", "votes", "n_interviews", "n_members",
                     "members", "quote", "quote_by", "quote_segment_id", "status"]
 QUOTE_WORDS = 45  # the preferred length of a quote (words)
-QUOTE_MAX_WORDS = 70  # longer segments are shortened, at a sentence end where one is near, with "…"
+QUOTE_MAX_WORDS = 70  # longer segments are shortened to whole sentences (core.text.trim_quote), with "…"
 
 
 def load_interview_codings(processed_dir: str | Path) -> tuple[pd.DataFrame, int] | None:
     """Coded respondent segments (codings joined to segments, one row per theme and segment) and the number
     of interviews, from stages 01-02; None until both tables exist."""
-    folder = Path(processed_dir)
-    paths = [folder / "codings.parquet", folder / "segments.parquet"]
-    if not all(p.exists() for p in paths):
+    codings = read_processed(processed_dir, "codings", optional=True)
+    segments = read_processed(processed_dir, "segments", optional=True)
+    if codings is None or segments is None:
         return None
-    codings = pd.read_parquet(paths[0], columns=["segment_id", "theme_id"])
-    segments = pd.read_parquet(paths[1])
-    keep = [c for c in ("segment_id", "participant_id", "organisation", "role", "text", "speaker_role")
-            if c in segments.columns]
-    coded = codings.merge(segments[keep], on="segment_id", how="inner")
-    if "speaker_role" in coded.columns:
-        coded = coded.loc[coded["speaker_role"] == "respondent"]  # never an interviewer's or an unattributed turn
+    keep = ["segment_id", "participant_id", "organisation", "role", "text", "language"]
+    coded = codings[["segment_id", "theme_id"]].merge(respondent_segments(segments, keep), on="segment_id")
     # several codes or coders on one segment make it a stronger example of the theme
     coded = (coded.groupby(["theme_id", "segment_id"], as_index=False)
              .agg(n_codings=("text", "size"), **{c: (c, "first") for c in keep if c != "segment_id"}))
@@ -399,37 +395,25 @@ def evidence(ws: Workshop, ranked: pd.DataFrame, coded: pd.DataFrame | None) -> 
                        members=", ".join(o for o in ws.organisations if o in orgs))
             row["status"] = "supported by interviews" if len(hits) else "no interview support"
             if len(hits):
-                best = _best_quote(hits, _stems(f"{rec['challenge']} {descriptions[rec['challenge_id']]}"), used)
+                best = _best_quote(hits, f"{rec['challenge']} {descriptions[rec['challenge_id']]}", used)
                 used.add(best["segment_id"])
-                row.update(quote=shorten_quote(best["text"]), quote_segment_id=best["segment_id"],
+                row.update(quote=trim_quote(best["text"], QUOTE_MAX_WORDS), quote_segment_id=best["segment_id"],
                            quote_by=", ".join(str(best[c]) for c in ("participant_id", "organisation", "role")))
         rows.append(row)
     table = pd.DataFrame(rows, columns=EVIDENCE_COLUMNS)
     return table.astype({"n_interviews": "Int64", "n_members": "Int64"})
 
 
-def _stems(text: str) -> set[str]:
-    """Crude, language-neutral stems: the first six letters of every word of five letters or more."""
-    return {w[:6] for w in re.findall(r"\w{5,}", text.lower())}
 
 
-def _best_quote(hits: pd.DataFrame, keywords: set[str], used: set[str]) -> dict:
-    """The segment that best illustrates the challenge: not yet used as a quote, sharing most words with the
-    challenge, coded most often, and closest to a readable length."""
+def _best_quote(hits: pd.DataFrame, challenge: str, used: set[str]) -> dict:
+    """The segment that best illustrates the challenge: not yet used as a quote, sharing most words (Snowball
+    stems, stop words left out) with the challenge, coded most often, and closest to a readable length."""
     def score(rec: dict) -> tuple:
-        return (rec["segment_id"] in used, -len(_stems(rec["text"]) & keywords), -rec["n_codings"],
+        shared = content_stems(rec["text"], rec["language"]) & content_stems(challenge, rec["language"])
+        return (rec["segment_id"] in used, -len(shared), -rec["n_codings"],
                 abs(len(rec["text"].split()) - QUOTE_WORDS), rec["segment_id"])
     return min(hits.to_dict("records"), key=score)
-
-
-def shorten_quote(text: str, words: int = QUOTE_MAX_WORDS) -> str:
-    """Keep a quote to about ``words`` words, ending at a sentence end when one is near, else with '…'."""
-    tokens = text.split()
-    if len(tokens) <= words:
-        return " ".join(tokens)
-    cut = " ".join(tokens[:words])
-    end = max(cut.rfind(". "), cut.rfind("? "), cut.rfind("! "))
-    return cut[:end + 1] + " …" if end > len(cut) // 2 else cut + " …"
 
 
 def actions_table(ws: Workshop, ranked: pd.DataFrame) -> pd.DataFrame:
