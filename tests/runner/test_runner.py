@@ -45,8 +45,8 @@ def _run_all(jobs: list[rj.Job], out: Path) -> dict[str, dict]:
         job.executed.write_text("{}", encoding="utf-8")
         (out / "data" / "processed").mkdir(parents=True, exist_ok=True)
         (out / "data" / "processed" / f"{job.key}.csv").write_text("x\n1\n", encoding="utf-8")
-        _record(out, job, f"run-{job.key}", x=1,
-                outputs={f"data/processed/{job.key}.csv": records.file_hash(out / "data" / "processed" / f"{job.key}.csv")})
+        written = out / "data" / "processed" / f"{job.key}.csv"
+        _record(out, job, f"run-{job.key}", x=1, outputs={f"data/processed/{job.key}.csv": records.file_hash(written)})
     rj.save_state(out, {}, [rj.JobResult(j.key, j.fingerprint, 0.0, record=f"run-{j.key}", parameters={"x": 1})
                             for j in todo])
     return rj.load_state(out)

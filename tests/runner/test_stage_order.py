@@ -62,7 +62,8 @@ def test_02_rerun_by_hand_with_other_parameters_is_run_again_by_make_report(buil
     said = capsys.readouterr().out
     assert "Nothing to do" not in said
     assert ("02_code_segments will run: its outputs were rewritten by an interactive run at "
-            f"{record['finished']} with use_rules=False; the runner runs it again with pipeline.yml's parameters") in said
+            f"{record['finished']} with use_rules=False; the runner runs it again with pipeline.yml's "
+            "parameters") in said
     assert "03_thematic_analysis will run: an upstream stage re-runs" in said
     assert "01_clean_interviews: up to date" in said
     pd.testing.assert_frame_equal(pd.read_parquet(codings), before)

@@ -1,4 +1,5 @@
-"""Inductive topic exploration (helpers.thematic.topics): tokenising, NMF topics, determinism, overlap with the codebook."""
+"""Inductive topic exploration (helpers.thematic.topics): tokenising, NMF topics, determinism, overlap with the
+codebook."""
 
 from __future__ import annotations
 

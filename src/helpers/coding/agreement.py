@@ -119,7 +119,8 @@ def disagreement_table(codings: pd.DataFrame, segments: pd.DataFrame, codebook: 
         coded_by = sorted(set(group["coder"]))
         missing = [c for c in coders_of.get(pid, []) if c not in coded_by]
         if missing:
-            evidence = "; ".join(f"{r['coder']}: {evidence_text(r)}" for r in group.to_dict("records") if evidence_text(r))
+            evidence = "; ".join(f"{r['coder']}: {evidence_text(r)}" for r in group.to_dict("records")
+                                 if evidence_text(r))
             rows.append({"segment_id": segment_id, "participant_id": pid, "code_id": code_id,
                          "theme_id": group["theme_id"].iloc[0], "label": labels.get(code_id, code_id),
                          "coded_by": ", ".join(coded_by), "not_coded_by": ", ".join(missing), "evidence": evidence,

@@ -7,7 +7,8 @@ where a highlight runs across turns (``Dan:``, ``Participant:``, ``Researcher`` 
 a PDF print (``cross-`` newline ``eyed``, ``two- way``), typographic quotes and dashes, upper or lower case.
 
 :class:`Normaliser` turns a quote and a segment's text into the same form: those differences removed (fillers
-and marks with stage 01's own lists, :class:`helpers.interviews.segments.CleaningRules`), hyphens joined, every word lower
+and marks with stage 01's own lists, :class:`helpers.interviews.segments.CleaningRules`), hyphens joined, every word
+lower
 case, one space between words. :class:`Aligner` joins each participant's normalised segments into one text (so
 a quote over several turns, or over the pieces of a split long turn, is one stretch of it), and finds the quote:
 

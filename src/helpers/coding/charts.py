@@ -11,17 +11,13 @@ from ..core.tables import respondent_segments
 from .codebook import Codebook
 
 
-def _label(codebook: Codebook, code_id: str, english: bool) -> str:
-    code = codebook.codes[code_id]
-    return code.label_en if english and code.label_en else code.label
-
-
 def code_counts(codings: pd.DataFrame, codebook: Codebook, english: bool = False) -> pd.DataFrame:
     """Segments coded with each theme and code, one column per coder (source in brackets), in codebook order."""
     counts = (codings.assign(column=codings["coder"] + " (" + codings["source"] + ")")
               .pivot_table(index="code_id", columns="column", values="segment_id", aggfunc="nunique", fill_value=0))
     table = pd.DataFrame({"code_id": list(codebook.codes)})
-    table["label"] = [("    " * codebook.codes[c].level) + _label(codebook, c, english) for c in table["code_id"]]
+    table["label"] = [("    " * codebook.codes[c].level) + codebook.codes[c].display_label(english)
+                      for c in table["code_id"]]
     table["theme_id"] = [codebook.codes[c].theme_id for c in table["code_id"]]
     table = table.join(counts, on="code_id").fillna(0)
     return table.astype({c: "int64" for c in counts.columns})
@@ -39,7 +35,7 @@ def coverage_table(codings: pd.DataFrame, segments: pd.DataFrame, codebook: Code
         units = respondent.loc[respondent["participant_id"].isin(set(own["participant_id"])), "segment_id"]
         for theme in codebook.themes:
             coded = own.loc[(own["theme_id"] == theme.id) & own["segment_id"].isin(set(units)), "segment_id"]
-            rows.append({"theme_id": theme.id, "theme": _label(codebook, theme.id, english), "coder": coder,
+            rows.append({"theme_id": theme.id, "theme": theme.display_label(english), "coder": coder,
                          "n_interviews": own["participant_id"].nunique(), "n_units": len(units),
                          "n_segments": coded.nunique(), "pct_segments": 100 * coded.nunique() / max(len(units), 1)})
     return pd.DataFrame(rows, columns=["theme_id", "theme", "coder", "n_interviews", "n_units", "n_segments",

@@ -58,6 +58,10 @@ class Code:
     theme_id: str = ""
     path: str = ""
 
+    def display_label(self, english: bool) -> str:
+        """The English label (for English report text) when wanted and present, else the label."""
+        return self.label_en if english and self.label_en else self.label
+
 
 @dataclass
 class Codebook:

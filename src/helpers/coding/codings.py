@@ -125,7 +125,8 @@ def coding_files(codings_dir: str | Path | None) -> list[Path]:
 
 
 def maxqda_export(file: Path) -> str:
-    """Which MAXQDA export a ``.txt`` in codings/ is (:data:`helpers.coding.qda.maxqda.CODE_SYSTEM` or ``CODED_SEGMENTS``)."""
+    """Which MAXQDA export a ``.txt`` in codings/ is (:data:`helpers.coding.qda.maxqda.CODE_SYSTEM` or
+    ``CODED_SEGMENTS``)."""
     kind = maxqda.export_kind(read_text(file)[0])
     if kind is None:
         raise InputError(file, "is not a MAXQDA export (its first lines are not 'Code System' or 'Coded Segments' "

@@ -240,7 +240,8 @@ PARTICIPANT_COLUMNS = ["participant_id", "organisation", "role", "interview_date
 
 
 def read_transcripts(participants: pd.DataFrame, read: Callable[[str], Transcript]) -> dict[str, Transcript]:
-    """Every participant's transcript, read with ``read`` (normally :func:`helpers.interviews.transcripts.read_transcript`)."""
+    """Every participant's transcript, read with ``read`` (normally
+    :func:`helpers.interviews.transcripts.read_transcript`)."""
     return {pid: read(path) for pid, path in zip(participants["participant_id"], participants["transcript_path"])}
 
 

@@ -130,7 +130,8 @@ def plan(spec: Spec, project: Path, data_dir: Path, out_root: Path) -> list[Job]
             if stage.html:
                 html = out_root / "reports" / stage.html.format(**{stage.per or "x": slug(variant or "", "member")})
             jobs.append(Job(stage=stage.name, key=key, notebook=notebook, parameters=params,
-                            after=stage.after, executed=out_root / "reports" / "executed" / f"{notebook.stem}{suffix}.ipynb",
+                            after=stage.after,
+                            executed=out_root / "reports" / "executed" / f"{notebook.stem}{suffix}.ipynb",
                             audit_html=out_root / "reports" / "html" / f"{notebook.stem}{suffix}.html",
                             report_html=html, data_dir=data_dir, reads=stage.reads, required=required,
                             record=record_name(stage.name, variant)))

@@ -111,7 +111,7 @@ def coded_segments(codings: pd.DataFrame, segments: pd.DataFrame) -> pd.DataFram
 
 # ---------------------------------------------------------------------------------------------- labels
 
-def _display_label(row: pd.Series, english: bool) -> str:
+def display_label(row: pd.Series, english: bool) -> str:
     """``label_en`` (for English report text) when present and wanted, else ``label``, else the id."""
     for column in (("label_en", "label") if english else ("label", "label_en")):
         value = row.get(column)
@@ -124,7 +124,7 @@ def theme_table(codebook: pd.DataFrame, codings: pd.DataFrame, english: bool = T
     """The themes in codebook order (then any theme only the codings know): ``theme_id``, ``theme_label``."""
     themes = codebook.loc[(codebook["level"] == 0) | (codebook["code_id"] == codebook["theme_id"])]
     table = pd.DataFrame({"theme_id": themes["code_id"].astype(str),
-                          "theme_label": [_display_label(r, english) for _, r in themes.iterrows()]})
+                          "theme_label": [display_label(r, english) for _, r in themes.iterrows()]})
     extra = [t for t in dict.fromkeys(codings["theme_id"].astype(str)) if t not in set(table["theme_id"])]
     table = pd.concat([table, pd.DataFrame({"theme_id": extra, "theme_label": extra})], ignore_index=True)
     return table.drop_duplicates("theme_id").reset_index(drop=True)
@@ -135,12 +135,12 @@ def code_table(codebook: pd.DataFrame, codings: pd.DataFrame, english: bool = Tr
     coded directly): ``code_id``, ``code_label``, ``theme_id``, ``theme_label``, ``level``."""
     codes = codebook.loc[codebook["level"] != 0]
     table = pd.DataFrame({"code_id": codes["code_id"].astype(str),
-                          "code_label": [_display_label(r, english) for _, r in codes.iterrows()],
+                          "code_label": [display_label(r, english) for _, r in codes.iterrows()],
                           "theme_id": codes["theme_id"].astype(str),
                           "level": codes["level"]})
     used = codings[["code_id", "theme_id"]].astype(str).drop_duplicates("code_id")
     extra = used.loc[~used["code_id"].isin(table["code_id"])]
-    labels = {r["code_id"]: _display_label(r, english) for _, r in codebook.iterrows()}
+    labels = {r["code_id"]: display_label(r, english) for _, r in codebook.iterrows()}
     levels = dict(zip(codebook["code_id"], codebook["level"]))
     extra = extra.assign(code_label=extra["code_id"].map(lambda c: labels.get(c, c)),
                          level=extra["code_id"].map(levels))

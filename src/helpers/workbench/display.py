@@ -74,7 +74,8 @@ def _aside(turn: str) -> list[str]:
 
 
 def quotes_markdown(found: pd.DataFrame, limit: int = 5) -> str:
-    """The first ``limit`` rows of :func:`helpers.workbench.explore.retrieve` as quotes with their context, to read in turn.
+    """The first ``limit`` rows of :func:`helpers.workbench.explore.retrieve` as quotes with their context, to read
+    in turn.
 
     The turn before and after are in italics; the retrieved segment is set in a block quote.
     """
