@@ -10,6 +10,8 @@ import pytest
 from helpers.core.tables import write_table
 from helpers.workbench.explore import Workbench
 
+from conftest import complete
+
 PARTICIPANTS = [
     ("P01", "Sjömåla kommun", "IT-chef"),
     ("P02", "Sjömåla kommun", "kommundirektör"),
@@ -75,7 +77,7 @@ def build_tables() -> dict[str, pd.DataFrame]:
     codebook = pd.DataFrame(CODEBOOK, columns=["code_id", "label", "label_en", "parent_id", "theme_id", "level"])
     theme = dict(zip(codebook["code_id"], codebook["theme_id"]))
     codings = pd.DataFrame([{"segment_id": s, "participant_id": s[:3], "code_id": c, "theme_id": theme[c],
-                             "coder": coder, "source": "rules" if coder == "rules" else "manual", "evidence": ""}
+                             "coder": coder, "source": "rules" if coder == "rules" else "manual"}
                             for s, c, coder in CODINGS])
     return {"segments": segments, "participants": participants, "codebook": codebook, "codings": codings}
 
@@ -89,5 +91,5 @@ def wb() -> Workbench:
 def write_processed(output_dir: Path) -> Path:
     """An output folder holding only ``data/processed/`` with the fixture tables (no raw data, no key)."""
     for name, table in build_tables().items():
-        write_table(table, output_dir / "data" / "processed", name)
+        write_table(complete(table, name), output_dir / "data" / "processed", name)
     return output_dir

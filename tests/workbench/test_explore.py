@@ -32,7 +32,7 @@ from helpers.workbench.explore import (
     with_context,
 )
 
-from conftest import ROOT
+from conftest import ROOT, complete
 from explore_fixtures import CODINGS, TURNS, build_tables, segments_table, wb, write_processed  # noqa: F401
 
 
@@ -66,7 +66,7 @@ def test_segments_without_a_required_column_is_an_input_error():
 
 def test_codebook_and_codings_are_optional(tmp_path):
     out = tmp_path / "out"
-    write_table(build_tables()["segments"], out / "data" / "processed", "segments")
+    write_table(complete(build_tables()["segments"], "segments"), out / "data" / "processed", "segments")
     wb = load_workbench(out)
     assert len(kwic(wb, "mandat")) == 4
     with pytest.raises(ValueError, match="no codings"):

@@ -151,8 +151,13 @@ def read_processed(processed_dir: str | Path, name: str, optional: bool = False)
         if optional:
             return None
         raise InputError(path, f"is missing: stage {entry.stage} has not written it into this output folder",
-                         fix="run the notebooks before this one first; make report runs them all in order")
-    df = pd.read_parquet(path)
+                         fix="run the notebooks before this one first; make report (python -m helpers.pipeline) "
+                             "runs them all in order")
+    try:
+        df = pd.read_parquet(path)
+    except Exception as exc:  # pyarrow raises several types for a broken file
+        raise InputError(path, f"is not a readable Parquet table ({type(exc).__name__})",
+                         fix=f"run stage {entry.stage} again to rewrite it") from exc
     require_columns(df, path, entry.columns)
     return df
 

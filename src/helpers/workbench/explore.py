@@ -45,7 +45,7 @@ from ..coding.rules import RuleCoder, Word, parse_keyword
 from ..core.errors import InputError
 from ..core.language import STEMMERS, stemmer, stop_words
 from ..core.outputs import Outputs
-from ..core.tables import RESPONDENT, require_columns
+from ..core.tables import RESPONDENT, read_processed, require_columns
 from ..core.text import trim_quote
 
 Names = str | Sequence[str] | None
@@ -131,22 +131,9 @@ def load_workbench(output_dir: str | Path = "..") -> Workbench:
         wb.participants                    # who was interviewed (pseudonymised ids)
     """
     processed = Outputs.at(output_dir, create=False).processed
-    tables = {name: _read(processed / f"{name}.parquet", required=name == "segments")
+    tables = {name: read_processed(processed, name, optional=name != "segments")
               for name in ("segments", "participants", "codebook", "codings")}
     return Workbench(**tables, source=processed)
-
-
-def _read(path: Path, required: bool) -> pd.DataFrame | None:
-    if not path.exists():
-        if required:
-            raise InputError(path, "is missing", fix="run the pipeline once first (make report), "
-                             "or pass the output_dir of a run")
-        return None
-    try:
-        return pd.read_parquet(path)
-    except Exception as exc:  # pyarrow raises several types for a broken file
-        raise InputError(path, f"is not a readable Parquet table ({type(exc).__name__})",
-                         fix="run the pipeline again to rewrite it") from exc
 
 
 # ---- selecting -------------------------------------------------------------------------------------
