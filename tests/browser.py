@@ -36,9 +36,14 @@ class PageCheck:
         return len(re.findall(rb"/Type\s*/Page[^s]", self.pdf.read_bytes()))
 
 
+# Only a guard against a Chromium that hangs, never a speed test: a screenshot of reports/findings.html takes 3 s
+# and its print 5 s here (4 s and 10 s with the CPU four times over-booked), so 600 s is far above any slow machine.
+CHROMIUM_TIMEOUT_S = 600
+
+
 def _run(args: list[str], profile: Path) -> str:
     proc = subprocess.run([chromium(), *FLAGS, f"--user-data-dir={profile}", *args], capture_output=True,
-                          text=True, timeout=120)
+                          text=True, timeout=CHROMIUM_TIMEOUT_S)
     return proc.stderr
 
 

@@ -367,15 +367,18 @@ class _PeakMemory:
 @contextmanager
 def _runner_env():
     """While a notebook runs: the kernel inherits RUNNER_ENV, so its stage record says the runner ran it."""
-    before = os.environ.get(RUNNER_ENV)
-    os.environ[RUNNER_ENV] = "1"
+    # JUPYTER_PREFER_ENV_PATH: the python3 kernel of this environment, never a user-wide one of another Python.
+    settings = {RUNNER_ENV: "1", "JUPYTER_PREFER_ENV_PATH": "1"}
+    before = {name: os.environ.get(name) for name in settings}
+    os.environ.update(settings)
     try:
         yield
     finally:
-        if before is None:
-            del os.environ[RUNNER_ENV]
-        else:
-            os.environ[RUNNER_ENV] = before
+        for name, value in before.items():
+            if value is None:
+                del os.environ[name]
+            else:
+                os.environ[name] = value
 
 
 def execute(job: Job) -> JobResult:
