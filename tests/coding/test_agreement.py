@@ -13,6 +13,7 @@ from helpers.coding.agreement import (
     DISAGREEMENT_COLUMNS,
     agreement_table,
     disagreement_table,
+    evidence_text,
     kappa_words,
     summarise_agreement,
 )
@@ -37,7 +38,8 @@ def book():
 def codings(*rows: tuple[str, str, str]) -> pd.DataFrame:
     """Codings from (coder, segment_id, code_id)."""
     return pd.DataFrame([{"segment_id": seg, "participant_id": seg[:3], "code_id": code, "theme_id": THEMES[code],
-                          "coder": coder, "source": "manual", "evidence": f"{coder} saw it"}
+                          "coder": coder, "source": "manual", "terms": "", "file": f"{coder}.csv",
+                          "where": "row 2", "quote": f"{coder} saw it"}
                          for coder, seg, code in rows])
 
 
@@ -90,8 +92,16 @@ def test_disagreements_list_who_coded_and_who_did_not(segments, book):
     rows = {(r["segment_id"], r["code_id"]): r for r in table.to_dict("records")}
     assert set(rows) == {("T01-004", "allocation"), ("T01-006", "allocation")}
     assert (rows[("T01-004", "allocation")]["coded_by"], rows[("T01-004", "allocation")]["not_coded_by"]) == ("a", "b")
-    assert rows[("T01-006", "allocation")]["evidence"] == "b: b saw it"
-    assert rows[("T01-004", "allocation")]["excerpt"] == "Fördelningsnyckeln bygger på …"
+    assert rows[("T01-006", "allocation")]["evidence"] == 'b: b.csv, row 2: "b saw it"'
+    assert rows[("T01-004", "allocation")]["excerpt"] == "Fördelningsnyckeln bygger på…"  # ≤ 30 characters
+
+
+def test_evidence_text_is_the_terms_of_a_rule_and_the_file_place_and_quote_of_a_manual_coding():
+    rule = {"source": "rules", "terms": "mandat (mandatet)", "file": "", "where": "", "quote": ""}
+    manual = {"source": "manual", "terms": "", "file": "x.csv", "where": "row 2", "quote": "Inget mandat."}
+    assert evidence_text(rule) == "mandat (mandatet)"
+    assert evidence_text(manual) == 'x.csv, row 2: "Inget mandat."'
+    assert evidence_text({**manual, "quote": ""}) == "x.csv, row 2"  # a coding of a whole document: no quote
 
 
 def test_no_shared_interviews_give_empty_tables(segments, book):

@@ -238,7 +238,11 @@ def test_every_taguette_highlight_lands_on_its_participant_and_segments(study, t
     assert got == expected
     assert list(manual.sources.itertuples(index=False, name=None)) == [
         (f"taguette_eva.{suffix}", "taguette", "taguette_eva", 7, 7, 0, 1.0)]
-    assert not manual.codings["evidence"].str.contains("Kerstin|Bengt|Axelsson|Holmberg").any()  # pseudonymised
+    assert set(manual.codings["file"]) == {f"taguette_eva.{suffix}"}
+    assert manual.codings["where"].str.match(r"row \d+$").all()
+    assert manual.codings["quote"].str.len().gt(0).all()
+    for column in ("terms", "file", "where", "quote"):  # pseudonymised
+        assert not manual.codings[column].str.contains("Kerstin|Bengt|Axelsson|Holmberg").any(), column
 
 
 def test_a_coding_sheet_with_straight_quotes_and_a_real_name(study, tmp_path):
@@ -255,7 +259,10 @@ def test_a_coding_sheet_with_straight_quotes_and_a_real_name(study, tmp_path):
         (segment_with(segments, "P02", "legacy systems"), "legacy"),
         (segment_with(segments, "P01", "together with the cross"), "mandate"),
         (segment_with(segments, "P03", "service desk"), "bodies")}
-    assert 'In practice [KSO Älvby] does' in " ".join(manual.codings["evidence"])
+    quotes = manual.codings.set_index("code_id")["quote"]
+    assert quotes["mandate"] == "In practice [KSO Älvby] does"  # the real name pseudonymised
+    assert quotes["legacy"] == 'We call it the "integration debt"'
+    assert manual.codings.set_index("code_id").loc["mandate", ["file", "where"]].tolist() == ["coder_b.csv", "row 3"]
 
 
 def test_unplaced_highlights_are_listed_with_their_reasons(study, tmp_path):
@@ -311,11 +318,13 @@ def test_a_selection_in_the_original_transcript_is_aligned_and_its_offset_breaks
                {"sources/P03.txt": original.encode("utf-8")})
     manual = read(study, tmp_path / "codings")
     assert manual.unplaced.empty, manual.unplaced.to_dict("records")
-    coded = set(zip(manual.codings["evidence"].str.extract(r"0000000000(e\d) in", expand=False),
+    assert set(manual.codings["file"]) == {"nvivo.qdpx"}
+    coded = set(zip(manual.codings["where"].str.extract(r"0000000000(e\d) in", expand=False),
                     manual.codings["segment_id"]))
     one, two = segment_with(segments, "P03", "two-way communication"), segment_with(segments, "P03", "service desk")
     assert coded == {("e0", one), ("e1", two), ("e2", one)}
-    assert not manual.codings["evidence"].str.contains("Maja|Lind").any()
+    for column in ("file", "where", "quote"):
+        assert not manual.codings[column].str.contains("Maja|Lind").any(), column
 
 
 def test_a_selection_in_the_study_s_own_text_is_placed_by_its_offsets(study, tmp_path):

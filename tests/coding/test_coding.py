@@ -23,11 +23,13 @@ from helpers.coding.codings import (
     validate_codings,
 )
 from helpers.coding.rules import RuleCoder
+from helpers.core import records
 from helpers.core.errors import InputError
 from helpers.core.study import Study, StudyConfig
+from helpers.core.tables import write_table
 
 from coding_fixtures import FIXTURES, book, documents, segments  # noqa: F401
-from conftest import ROOT, SAMPLE
+from conftest import ROOT, SAMPLE, complete
 
 
 def codes_of(codings: pd.DataFrame) -> set[tuple[str, str]]:
@@ -73,7 +75,9 @@ def test_interviewer_segments_are_never_coded(segments, book):
 
 
 def test_evidence_names_the_rule_terms_and_the_words_seen(segments, book):
-    codings = code_segments(segments, book).set_index(["segment_id", "code_id"])["evidence"]
+    table = code_segments(segments, book)
+    assert (table[["file", "where", "quote"]] == "").all().all()  # a manual coding's columns
+    codings = table.set_index(["segment_id", "code_id"])["terms"]
     assert codings[("T01-002", "bodies")] == "styrgrupp* (styrgruppen)"
     assert codings[("T01-002", "mandate")] == ("mandat; /oklart vem som (bestämmer|beslutar)/ "
                                                "(oklart vem som bestämmer)")
@@ -121,7 +125,11 @@ def test_coding_sheet_quotes_segment_ids_and_labels(tmp_path, segments, document
     assert dict(zip(codings["segment_id"], codings["coder"])) == {"T01-002": "anna", "T01-004": "anna",
                                                                   "T02-004": "coder_x"}  # empty coder: file name
     assert set(codings["source"]) == {"manual"}
-    assert 'coder_x.csv, row 4: "”tilliten mellan kommunerna”"' in set(codings["evidence"])
+    found = codings.set_index("segment_id")
+    assert found.loc["T02-004", ["terms", "file", "where", "quote"]].tolist() == [
+        "", "coder_x.csv", "row 4", "”tilliten mellan kommunerna”"]
+    assert found.loc["T01-002", ["where", "quote"]].tolist() == ["row 2", "DET ÄR oklart vem"]  # spaces collapsed
+    assert found.loc["T01-004", ["where", "quote"]].tolist() == ["row 3", ""]  # by segment id: no quote
     assert manual.unplaced.empty and list(manual.unplaced.columns) == UNPLACED_COLUMNS
     assert list(manual.sources.columns) == SOURCES_COLUMNS
     assert list(manual.sources.itertuples(index=False, name=None)) == [
@@ -149,9 +157,10 @@ def test_qdpx_evidence_names_the_participant_not_the_source(tmp_path, segments, 
                                                                             'name="Intervju Kerstin Holmberg"')
     write_qdpx(tmp_path / "codings" / "project.qdpx", xml, {"sources/T01.txt": documents["text"][0].encode()})
     codings = read_manual_codings(tmp_path / "codings", segments, documents, book).codings
-    [evidence] = codings["evidence"]
-    assert "T01" in evidence and "project.qdpx" in evidence
-    assert "Kerstin" not in evidence and "Holmberg" not in evidence
+    [coding] = codings.to_dict("records")
+    assert coding["file"] == "project.qdpx" and coding["where"].endswith("in the source of T01")
+    for column in ("file", "where", "quote"):
+        assert "Kerstin" not in coding[column] and "Holmberg" not in coding[column]
 
 
 def test_taguette_highlights(tmp_path, segments, documents, book):
@@ -163,8 +172,11 @@ def test_taguette_highlights(tmp_path, segments, documents, book):
     manual = read_manual_codings(folder, segments, documents, book)
     assert codes_of(manual.codings) == {("T01-002", "bodies"), ("T03-004", "trust")}
     assert set(manual.codings["coder"]) == {"taguette_eva"}
-    evidence = " ".join(" ".join(e.split()) for e in manual.codings["evidence"])  # the HTML's spaces collapsed
-    assert 'taguette_eva.csv, row 2: "Styrgruppen har inget mandat."' in evidence
+    found = manual.codings.set_index("segment_id")
+    assert set(found["file"]) == {"taguette_eva.csv"}
+    assert found.loc["T01-002", "where"] == "row 2"
+    assert " ".join(found.loc["T01-002", "quote"].split()) == "Styrgruppen har inget mandat."  # the HTML's markup gone
+    assert found.loc["T03-004", ["where", "quote"]].tolist() == ["row 3", "Trust between the members"]
     assert list(manual.sources[["kind", "quotes", "placed"]].itertuples(index=False, name=None)) == [("taguette", 2, 2)]
 
 
@@ -277,10 +289,11 @@ def test_notebook_02_runs_on_a_small_study(tmp_path, segments, documents):
     (study / "codebook.yml").write_bytes((FIXTURES / "codebook.yml").read_bytes())
     sheet(study, "participant_id;quote;code;coder\nT01;inget mandat;mandate;coder_b\nT01;vi och dom;trust;coder_b\n")
     processed = tmp_path / "out" / "data" / "processed"
-    processed.mkdir(parents=True)
-    segments.to_parquet(processed / "segments.parquet")
-    documents.to_parquet(processed / "documents.parquet")
-    pd.read_csv(FIXTURES / "participants.csv").to_parquet(processed / "participants.parquet")
+    run = records.begin("clean_interviews", study, tmp_path / "out")  # stage 01's tables, recorded as its run
+    for name, table in (("segments", segments), ("documents", documents),
+                        ("participants", pd.read_csv(FIXTURES / "participants.csv")), ("quality", None)):
+        write_table(complete(pd.DataFrame(table), name), processed, name)
+    records.finish(run)
     notebooks = ROOT / "notebooks"
     papermill.execute_notebook(str(notebooks / "02_code_segments.ipynb"), str(tmp_path / "02.ipynb"),
                                parameters={"data_dir": str(study), "output_dir": str(tmp_path / "out")},
@@ -331,5 +344,15 @@ def test_a_quote_from_an_interview_with_unsure_roles_says_why(tmp_path, segments
 def test_evidence_shows_the_quote_without_cue_times_and_label_initials(tmp_path, segments, documents, book):
     folder = sheet(tmp_path, "participant_id;quote;code\n"
                              "T01;00:00:45.200 T01 (PR): Styrgruppen har inget mandat;mandate\n")
-    (evidence,) = set(read_manual_codings(folder, segments, documents, book).codings["evidence"])
-    assert evidence == 'coder_x.csv, row 2: "Styrgruppen har inget mandat"'
+    (coding,) = read_manual_codings(folder, segments, documents, book).codings.to_dict("records")
+    assert (coding["terms"], coding["file"], coding["where"]) == ("", "coder_x.csv", "row 2")
+    assert coding["quote"] == "Styrgruppen har inget mandat"
+
+
+def test_a_long_quote_is_shortened_to_200_characters_with_an_ellipsis(tmp_path, segments, documents, book):
+    note = " ".join(["styrgruppen saknar mandat"] * 12)  # a coder's note beside the segment id: 311 characters
+    folder = sheet(tmp_path, f"participant_id;segment_id;quote;code\nT01;T01-002;{note};mandate\n")
+    (coding,) = read_manual_codings(folder, segments, documents, book).codings.to_dict("records")
+    assert coding["segment_id"] == "T01-002"
+    assert len(coding["quote"]) <= 200 and coding["quote"].endswith("…")
+    assert note.startswith(coding["quote"].rstrip("…").rstrip())

@@ -8,6 +8,8 @@ from helpers.core.tables import write_table
 from helpers.report.run_summary import run_warnings
 from helpers.report.text import speaker_roles_text
 
+from conftest import complete
+
 
 def _quality(confident: list[bool], layouts: list[str], roles: list[str]) -> pd.DataFrame:
     return pd.DataFrame({"participant_id": [f"P0{i + 1}" for i in range(len(confident))], "layout": layouts,
@@ -15,16 +17,17 @@ def _quality(confident: list[bool], layouts: list[str], roles: list[str]) -> pd.
 
 
 def test_the_end_of_the_run_names_interviews_with_uncertain_roles(tmp_path):
-    write_table(_quality([True, False, False], ["colon", "cues", "paragraphs"],
-                         ["interviewer column", "inferred: no speaker labels, roles uncertain",
-                          "inferred: alternating questions and answers, roles uncertain"]), tmp_path, "quality")
+    write_table(complete(_quality([True, False, False], ["colon", "cues", "paragraphs"],
+                                  ["interviewer column", "inferred: no speaker labels, roles uncertain",
+                                   "inferred: alternating questions and answers, roles uncertain"]), "quality"),
+                tmp_path, "quality")
     (line,) = run_warnings(tmp_path)
     assert line.startswith("Warning: speaker roles uncertain in 2 interview(s) (P02, P03)")
 
 
 def test_no_warning_when_every_role_is_settled_or_no_tables(tmp_path):
     assert run_warnings(tmp_path) == []
-    write_table(_quality([True], ["colon"], ["interviewer column"]), tmp_path, "quality")
+    write_table(complete(_quality([True], ["colon"], ["interviewer column"]), "quality"), tmp_path, "quality")
     assert run_warnings(tmp_path) == []
 
 

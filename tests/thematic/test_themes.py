@@ -9,11 +9,12 @@ import matplotlib
 import pandas as pd
 import pytest
 
+from helpers.core import catalog, records
 from helpers.core.errors import InputError
 from helpers.core.tables import read_table, write_table
 from helpers.thematic import charts, themes
 
-from conftest import ROOT, SAMPLE
+from conftest import ROOT, SAMPLE, complete
 
 matplotlib.use("Agg")
 
@@ -57,34 +58,57 @@ def codebook() -> pd.DataFrame:
     ])
 
 
-def coding(segment_id: str, code_id: str, coder: str = "rules", evidence: str = "") -> dict:
+def coding(segment_id: str, code_id: str, coder: str = "rules", terms: str = "", quote: str = "") -> dict:
+    """A rule coding (its ``terms``) or, for another coder, a manual one (from row 2 of sheet.csv, its ``quote``)."""
+    manual = coder != "rules"
     return {"segment_id": segment_id, "participant_id": segment_id.split("-")[0], "code_id": code_id,
-            "theme_id": code_id.split(".")[0], "coder": coder, "source": "rules" if coder == "rules" else "manual",
-            "evidence": evidence}
+            "theme_id": code_id.split(".")[0], "coder": coder, "source": "manual" if manual else "rules",
+            "terms": terms, "file": "sheet.csv" if manual else "", "where": "row 2" if manual else "", "quote": quote}
 
 
 @pytest.fixture
 def codings() -> pd.DataFrame:
     return pd.DataFrame([
-        coding("P1-001", "T1.a", evidence="styrning"),  # interviewer segment: never counts
-        coding("P1-002", "T1.a", evidence="mandat (mandatet)"),
-        coding("P1-002", "T1.b", evidence="styrgrupp* (styrgruppen)"),
-        coding("P1-002", "T1.a", coder="anna", evidence='sheet.csv: "mandatet saknas"'),  # same code, 2nd coder
-        coding("P1-003", "T2.a", evidence="budget (budgeten)"),
+        coding("P1-001", "T1.a", terms="styrning"),  # interviewer segment: never counts
+        coding("P1-002", "T1.a", terms="mandat (mandatet)"),
+        coding("P1-002", "T1.b", terms="styrgrupp* (styrgruppen)"),
+        coding("P1-002", "T1.a", coder="anna", quote="mandatet saknas"),  # same code, 2nd coder
+        coding("P1-003", "T2.a", terms="budget (budgeten)"),
         coding("P1-003", "T1.a", coder="anna"),
-        coding("P2-001", "T1.b", evidence="styrgrupp* (styrgruppen); mandat"),
-        coding("P2-002", "T1.a", evidence="mandat"),
-        coding("P3-001", "T2.a", evidence="budget; pengar"),
+        coding("P2-001", "T1.b", terms="styrgrupp* (styrgruppen); mandat"),
+        coding("P2-002", "T1.a", terms="mandat"),
+        coding("P3-001", "T2.a", terms="budget; pengar"),
     ])
 
 
 # ---------------------------------------------------------------------------------------------- inputs
 
-def test_load_inputs_without_codebook_or_codings_gives_empty_tables(tmp_path, segments):
-    write_table(segments, tmp_path, "segments")
+def write_inputs(folder: Path, **tables: pd.DataFrame) -> None:
+    """Write the given stage 01/02 tables (segments=..., codebook=..., codings=...), completed to the catalogue."""
+    for name, df in tables.items():
+        write_table(complete(df, name), folder, name)
+
+
+@pytest.mark.parametrize("written", ["codebook", "codings"])
+def test_load_inputs_without_codebook_or_codings_names_the_stage_that_writes_them(tmp_path, segments, codebook,
+                                                                                   codings, written):
+    write_inputs(tmp_path, segments=segments, **{written: {"codebook": codebook, "codings": codings}[written]})
+    missing = {"codebook": "codings", "codings": "codebook"}[written]
+    with pytest.raises(InputError) as err:
+        themes.load_inputs(tmp_path)
+    assert f"{missing}.parquet" in err.value.message and "code_segments" in err.value.message
+
+
+def test_load_inputs_with_empty_codebook_and_codings_gives_empty_tables(tmp_path, segments):
+    write_inputs(tmp_path, segments=segments)
+    write_table(catalog.empty("codebook"), tmp_path, "codebook")
+    write_table(catalog.empty("codings"), tmp_path, "codings")
     data = themes.load_inputs(tmp_path)
     assert len(data.segments) == len(segments)
     assert data.codebook.empty and data.codings.empty and not data.has_codebook
+    assert list(data.codings.columns) == catalog.columns("codings")
+    assert themes.theme_prevalence(data.segments, data.codings, data.codebook, MEMBERS).empty
+    assert themes.exemplar_quotes(data.segments, data.codings, data.codebook).empty
 
 
 def test_load_inputs_requires_segments(tmp_path):
@@ -95,15 +119,13 @@ def test_load_inputs_requires_segments(tmp_path):
 
 def test_load_inputs_fills_theme_ids_from_the_codebook(tmp_path, segments, codebook, codings):
     codings.loc[1, "theme_id"] = ""
-    for df, name in ((segments, "segments"), (codebook, "codebook"), (codings, "codings")):
-        write_table(df, tmp_path, name)
+    write_inputs(tmp_path, segments=segments, codebook=codebook, codings=codings)
     assert themes.load_inputs(tmp_path).codings.loc[1, "theme_id"] == "T1"
 
 
 def test_a_coding_of_an_unknown_segment_names_the_file_and_row(tmp_path, segments, codebook, codings):
     codings.loc[3, "segment_id"] = "P9-001"
-    for df, name in ((segments, "segments"), (codebook, "codebook"), (codings, "codings")):
-        write_table(df, tmp_path, name)
+    write_inputs(tmp_path, segments=segments, codebook=codebook, codings=codings)
     with pytest.raises(InputError) as err:
         themes.load_inputs(tmp_path)
     assert "codings.csv, row 5" in err.value.message and "P9-001" in err.value.message
@@ -111,8 +133,7 @@ def test_a_coding_of_an_unknown_segment_names_the_file_and_row(tmp_path, segment
 
 def test_a_coding_with_neither_theme_nor_codebook_entry_is_an_error(tmp_path, segments, codebook, codings):
     codings.loc[0, ["code_id", "theme_id"]] = ["X.9", ""]
-    for df, name in ((segments, "segments"), (codebook, "codebook"), (codings, "codings")):
-        write_table(df, tmp_path, name)
+    write_inputs(tmp_path, segments=segments, codebook=codebook, codings=codings)
     with pytest.raises(InputError, match=r"codings\.csv, row 2: code 'X\.9'"):
         themes.load_inputs(tmp_path)
 
@@ -170,7 +191,7 @@ def test_codes_outside_the_codebook_and_no_codebook_at_all(segments, codings, co
 
 
 def test_empty_codings_give_zero_rows(segments, codebook):
-    empty = pd.DataFrame({c: pd.Series(dtype="str") for c in themes.CODING_COLUMNS})
+    empty = catalog.empty("codings")
     table = themes.theme_prevalence(segments, empty, codebook, MEMBERS)
     assert list(table["theme_id"]) == ["T1", "T2", "T3"] and table["n_participants"].sum() == 0
     assert themes.exemplar_quotes(segments, empty, codebook).empty
@@ -252,7 +273,8 @@ def test_parse_rule_evidence():
                                         "(it ska fixa)")
     assert parsed == {"styrgrupp*": {"styrgruppen", "styrgrupper"}, "mandat": {"mandat"},
                       "/it ska (fixa|lösa)/": {"it ska fixa"}}
-    assert themes.manual_quote('sheet.csv: "Vi har inte riktigt manda…"') == "vi har inte riktigt manda"
+    assert themes.manual_quote("Vi har inte riktigt manda…") == "vi har inte riktigt manda"  # a shortened quote
+    assert themes.manual_quote(" Mandatet saknas ") == "mandatet saknas" and themes.manual_quote("") == ""
 
 
 def test_evidence_scores_weigh_manual_codings_and_terms(codings):
@@ -354,8 +376,8 @@ VOCABULARY = {
 
 
 def _processed_study(folder: Path, with_codes: bool) -> None:
-    """Processed tables for the sample study's participants: segments on three topics, and (optionally) a codebook
-    and codings that cover two of them."""
+    """Processed tables for the sample study's participants, recorded as runs of stages 01 and 02: segments on
+    three topics, and a codebook and codings that cover two of them (empty ones without ``with_codes``)."""
     participants = read_table(SAMPLE / "participants.csv")
     rows, codes = [], []
     for i, p in enumerate(participants.itertuples()):
@@ -367,16 +389,22 @@ def _processed_study(folder: Path, with_codes: bool) -> None:
                          "interview_date": f"2026-02-{i + 1:02d}", "language": "sv", "seq": j + 1})
             if with_codes and topic != "moln":
                 codes.append({"segment_id": sid, "participant_id": p.participant_id, "code_id": f"{topic}.1",
-                              "theme_id": topic, "coder": "rules", "source": "rules", "evidence": topic})
+                              "theme_id": topic, "coder": "rules", "source": "rules", "terms": topic})
     processed = folder / "data" / "processed"
-    write_table(pd.DataFrame(rows), processed, "segments")
-    if with_codes:
+    run = records.begin("clean_interviews", SAMPLE, folder)
+    write_inputs(processed, segments=pd.DataFrame(rows))
+    records.finish(run)
+    run = records.begin("code_segments", SAMPLE, folder)
+    if not with_codes:  # stage 02 writes both, empty
+        write_table(catalog.empty("codebook"), processed, "codebook")
+        write_table(catalog.empty("codings"), processed, "codings")
+    else:
         book = [{"code_id": t, "label": t, "label_en": t.capitalize(), "parent_id": "", "theme_id": t, "level": 0}
                 for t in ("budget", "skola")]
         book += [{"code_id": f"{t}.1", "label": f"{t} 1", "label_en": "", "parent_id": t, "theme_id": t, "level": 1}
                  for t in ("budget", "skola")]
-        write_table(pd.DataFrame(book), processed, "codebook")
-        write_table(pd.DataFrame(codes), processed, "codings")
+        write_inputs(processed, codebook=pd.DataFrame(book), codings=pd.DataFrame(codes))
+    records.finish(run)
 
 
 def _run_notebook(out: Path, tmp_path: Path) -> str:

@@ -15,7 +15,7 @@ from helpers.core.study import Study, load_config, load_study
 from helpers.core.tables import write_table
 from helpers.workshop import outcomes as W
 
-from conftest import FIXTURES, SAMPLE
+from conftest import FIXTURES, SAMPLE, complete
 
 FIXTURE = FIXTURES / "workshop" / "study"
 
@@ -279,7 +279,9 @@ def test_agreement_strength_words(w: float, words: str) -> None:
 # ----------------------------------------------------------------------------------------------- evidence
 
 
-def write_interview_tables(processed: Path) -> None:
+def write_interview_tables(processed: Path, extra: tuple[str, ...] = ()) -> None:
+    """Stage 01's segments and stage 02's codings of three interviews (and the ``extra`` respondent segment of P03,
+    coded t_gov_mandate), with the columns the fixture needs; the rest empty."""
     segments = pd.DataFrame([
         ("P01-001", "P01", "A kommun", "strateg", "Hur ser mandatet ut för styrgruppen?", "interviewer"),
         ("P01-002", "P01", "A kommun", "strateg", "Styrgruppen har inget mandat att besluta, det blir ett glapp.",
@@ -287,15 +289,17 @@ def write_interview_tables(processed: Path) -> None:
         ("P02-001", "P02", "B kommun", "IT-chef", "Vi kan inte rekrytera specialister och mandatet är oklart.",
          "respondent"),
         ("P03-001", "P03", "B kommun", "rektor", "Skolan har sina egna frågor.", "respondent"),
-    ], columns=["segment_id", "participant_id", "organisation", "role", "text", "speaker_role"])
+        *[("P03-002", "P03", "B kommun", "rektor", text, "respondent") for text in extra],
+    ], columns=["segment_id", "participant_id", "organisation", "role", "text", "speaker_role"]).assign(language="sv")
     codings = pd.DataFrame([
         ("P01-001", "P01", "t_gov_mandate", "t_gov"),  # interviewer question: never evidence
         ("P01-002", "P01", "t_gov_mandate", "t_gov"),
         ("P02-001", "P02", "t_gov_mandate", "t_gov"),
         ("P02-001", "P02", "t_comp_recruit", "t_comp"),
-    ], columns=["segment_id", "participant_id", "code_id", "theme_id"])
-    write_table(segments, processed, "segments")
-    write_table(codings, processed, "codings")
+        *[("P03-002", "P03", "t_gov_mandate", "t_gov") for _ in extra],
+    ], columns=["segment_id", "participant_id", "code_id", "theme_id"]).assign(coder="rules", source="rules")
+    write_table(complete(segments, "segments"), processed, "segments")
+    write_table(complete(codings, "codings"), processed, "codings")
 
 
 def test_evidence_without_interview_tables_says_not_available(study_dir: Path, tmp_path: Path) -> None:
@@ -336,13 +340,18 @@ def test_evidence_without_theme_links(study_dir: Path, tmp_path: Path) -> None:
     assert "theme_id" in W.evidence_sentence(res)
 
 
-def test_shorten_quote_ends_at_a_sentence_or_marks_the_cut() -> None:
-    assert W.shorten_quote("Kort citat.") == "Kort citat."
-    text = "Första meningen är här och den är lång. " + "ord " * 30
-    assert W.shorten_quote(text, words=10) == "Första meningen är här och den är lång. …"
-    # a sentence end in the first half of the allowance would waste the quote: cut at the word limit instead
-    assert W.shorten_quote("Kort. " + "ord " * 30, words=10) == "Kort. " + "ord " * 8 + "ord …"
-    assert W.shorten_quote("ett två tre fyra fem sex", words=3) == "ett två tre …"
+def test_a_long_quote_is_shortened_to_whole_sentences_and_marks_the_cut(study_dir: Path, tmp_path: Path) -> None:
+    filler = "Vi pratade länge om helt andra saker på mötet den dagen. " * 6  # 66 words
+    long = ("Styrgruppen saknar mandat att besluta om det gemensamma, och det märks i allt vi gör här. "  # 17 words
+            + filler)
+    write_interview_tables(tmp_path / "processed", extra=(long,))
+    ev = results(study_dir, tmp_path / "processed").evidence.set_index("challenge_id")
+    assert ev.loc["K1", "quote_segment_id"] == "P03-002"  # shares most words with K1's description
+    quote = ev.loc["K1", "quote"]
+    assert len(long.split()) > W.QUOTE_MAX_WORDS >= len(quote.replace("…", "").split())
+    assert quote.startswith("… ") or quote.endswith(" …")  # the cut is marked
+    body = quote.strip("… ")
+    assert body in " ".join(long.split()) and body[0].isupper() and body.endswith(".")  # whole sentences
 
 
 # ----------------------------------------------------------------------------------------------- outputs

@@ -14,16 +14,20 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
+from helpers.core import catalog, records  # noqa: E402
+from helpers.core.outputs import Outputs  # noqa: E402
 from helpers.core.study import Study, load_config, load_study  # noqa: E402
 from helpers.core.style import save_figure, set_style  # noqa: E402
 from helpers.core.tables import write_table  # noqa: E402
 from helpers.workshop import charts as C  # noqa: E402
 from helpers.workshop import outcomes as W  # noqa: E402
 
-from conftest import FIXTURES, SAMPLE  # noqa: E402
+from conftest import FIXTURES, SAMPLE, complete  # noqa: E402
 
 FIXTURE = FIXTURES / "workshop" / "study"
-CHARTS = [C.priorities_chart, C.member_heatmap, C.importance_feasibility_chart, C.agreement_chart]
+CHARTS = {  # chart -> the catalogue's name of its figure, as notebook 04 saves it
+    C.priorities_chart: "workshop_priorities", C.member_heatmap: "workshop_member_heatmap",
+    C.importance_feasibility_chart: "workshop_importance_feasibility", C.agreement_chart: "workshop_agreement"}
 
 
 @pytest.fixture(autouse=True)
@@ -61,7 +65,7 @@ def test_chart_is_titled_labelled_and_saved(make, sample_results: W.WorkshopResu
     assert axes_of(fig), "no axes with both axis labels"
     titles = [ax.get_title(loc=loc) for ax in fig.axes for loc in ("left", "center")]
     assert any(titles) or fig.get_suptitle()
-    png = save_figure(fig, make.__name__, tmp_path / "figures")
+    png = save_figure(fig, CHARTS[make], tmp_path / "figures")
     assert png.stat().st_size > 10_000 and png.with_suffix(".svg").exists()
 
 
@@ -162,11 +166,13 @@ def test_evidence_chart_waits_for_interview_tables(study_dir: Path, tmp_path: Pa
 
 def test_evidence_chart_flags_unsupported_challenges(study_dir: Path, tmp_path: Path) -> None:
     processed = tmp_path / "processed"
-    write_table(pd.DataFrame({"segment_id": ["P01-002"], "participant_id": ["P01"], "organisation": ["A kommun"],
-                              "role": ["strateg"], "text": ["Styrgruppen saknar mandat."],
-                              "speaker_role": ["respondent"]}), processed, "segments")
-    write_table(pd.DataFrame({"segment_id": ["P01-002"], "participant_id": ["P01"], "code_id": ["t_gov"],
-                              "theme_id": ["t_gov"]}), processed, "codings")
+    write_table(complete(pd.DataFrame({"segment_id": ["P01-002"], "participant_id": ["P01"],
+                                       "organisation": ["A kommun"], "role": ["strateg"],
+                                       "text": ["Styrgruppen saknar mandat."], "speaker_role": ["respondent"],
+                                       "language": ["sv"]}), "segments"), processed, "segments")
+    write_table(complete(pd.DataFrame({"segment_id": ["P01-002"], "participant_id": ["P01"], "code_id": ["t_gov"],
+                                       "theme_id": ["t_gov"], "coder": ["rules"], "source": ["rules"]}), "codings"),
+                processed, "codings")
     fig = C.evidence_chart(results_for(study_dir, processed))
     notes = [t.get_text() for t in axes_of(fig)[0].texts]
     assert "1 interviews · 1 members" in notes
@@ -182,20 +188,35 @@ def test_agreement_chart_needs_three_members_who_differ(study_dir: Path, tmp_pat
         C.agreement_chart(results_for(study_dir, tmp_path / "processed"))
 
 
+def _run_upstream_stages(out: Path) -> None:
+    """Stand-ins for notebooks 01 and 02 into ``out``: begin, write the stage's tables (one row each), finish."""
+    for stage in ("clean_interviews", "code_segments"):
+        run = records.begin(stage, SAMPLE, out)
+        for entry in catalog.outputs(stage):
+            if isinstance(entry, catalog.Table):
+                write_table(complete(pd.DataFrame(index=[0]), entry.name), Outputs.at(out).processed, entry.name)
+        records.finish(run)
+
+
 def test_show_saves_or_explains(study_dir: Path, tmp_path: Path, monkeypatch) -> None:
     shown = []
     monkeypatch.setattr(C, "display", lambda obj: shown.append(obj))
-    figures = tmp_path / "figures"
-    res = results_for(study_dir, tmp_path / "processed")
+    out = tmp_path / "out"
+    _run_upstream_stages(out)
+    figures = Outputs.at(out).figures
+    save_figure(plt.figure(), "workshop_evidence", figures)  # an earlier run's figure
+    res = results_for(study_dir, tmp_path / "processed")  # no interview tables: no evidence chart
+    run = records.begin("workshop_outcomes", SAMPLE, out)
     C.show(C.priorities_chart, res, "workshop_priorities", figures)
     assert (figures / "workshop_priorities.png").exists() and (figures / "workshop_priorities.svg").exists()
-    # a skipped chart explains itself and removes its figure from an earlier run
-    save_figure(plt.figure(), "workshop_evidence", figures)
+    # a skipped chart explains itself; its figure from an earlier run is removed when the run finishes
     C.show(C.evidence_chart, res, "workshop_evidence", figures)
     assert "Not shown" in shown[-1].data and "notebooks 01 and 02" in shown[-1].data
-    assert not (figures / "workshop_evidence.png").exists() and not (figures / "workshop_evidence.svg").exists()
-    C.show(C.priorities_chart, None, "x", figures)
+    C.show(C.priorities_chart, None, "workshop_priorities", figures)
     assert "no workshop folder" in shown[-1].data
+    records.finish(run)
+    assert not (figures / "workshop_evidence.png").exists() and not (figures / "workshop_evidence.svg").exists()
+    assert (figures / "workshop_priorities.png").exists() and (figures / "workshop_priorities.svg").exists()
 
 
 def test_show_table_and_text_without_a_workshop(monkeypatch) -> None:

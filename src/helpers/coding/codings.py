@@ -357,7 +357,7 @@ def read_manual_codings(codings_dir: str | Path | None, segments: pd.DataFrame, 
         tally.append((mark.file.name, mark.kind, mark.coder, placement.placed))
         shown = excerpt(aligner.normalise.readable(quote), 200)  # without cue times and labels (Zoom's initials)
         rows += [(segment_id, mark.participant_id, mark.code_id, codebook.codes[mark.code_id].theme_id, mark.coder,
-                  "manual", "", mark.file.name, mark.where, shown if mark.quote else "")
+                  "manual", "", mark.file.name, mark.where, shown)
                  for segment_id in placement.segment_ids]
         if not placement.placed:
             unplaced.append((mark.file.name, mark.where, mark.participant_id, mark.code_id, mark.coder,

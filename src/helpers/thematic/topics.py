@@ -39,6 +39,7 @@ TOKEN = re.compile(r"[^\W\d_]{3,}")  # words of three or more letters; numbers a
 DEFAULT_LANGUAGE = "sv"
 NO_THEME = "(no theme)"
 NOT_COVERED = "not covered by the codebook"
+NOT_ASSESSED = "not assessed (no codings)"
 
 
 def stop_words() -> frozenset[str]:
@@ -212,7 +213,7 @@ def topic_theme_overlap(model: TopicModel, codings: pd.DataFrame, themes: pd.Dat
 
 def flag_coverage(topics: pd.DataFrame, overlap: pd.DataFrame, threshold: float = 50.0) -> pd.DataFrame:
     """Add to each topic its closest theme and ``coverage``: "not covered by the codebook" when at least
-    ``threshold`` percent of its segments carry no theme."""
+    ``threshold`` percent of its segments carry no theme; "not assessed" without codings (an empty ``overlap``)."""
     themed = overlap.loc[overlap["theme_id"] != NO_THEME].sort_values(["topic", "pct_segments"],
                                                                       ascending=[True, False], kind="stable")
     closest = themed.groupby("topic").first()
@@ -222,4 +223,6 @@ def flag_coverage(topics: pd.DataFrame, overlap: pd.DataFrame, threshold: float 
     topics["closest_theme"] = topics["topic"].map(closest["theme_label"].where(closest["pct_segments"] > 0))
     topics["pct_closest_theme"] = topics["topic"].map(closest["pct_segments"])
     topics["coverage"] = np.where(topics["pct_no_theme"] >= threshold, NOT_COVERED, "covered")
+    if overlap.empty:
+        topics["coverage"] = NOT_ASSESSED
     return topics

@@ -395,9 +395,12 @@ def evidence(ws: Workshop, ranked: pd.DataFrame, coded: pd.DataFrame | None) -> 
                        members=", ".join(o for o in ws.organisations if o in orgs))
             row["status"] = "supported by interviews" if len(hits) else "no interview support"
             if len(hits):
-                best = _best_quote(hits, f"{rec['challenge']} {descriptions[rec['challenge_id']]}", used)
+                challenge = f"{rec['challenge']} {descriptions[rec['challenge_id']]}"
+                best = _best_quote(hits, challenge, used)
                 used.add(best["segment_id"])
-                row.update(quote=trim_quote(best["text"], QUOTE_MAX_WORDS), quote_segment_id=best["segment_id"],
+                marks = content_stems(challenge, best["language"])  # the sentences that speak of the challenge
+                row.update(quote=trim_quote(best["text"], QUOTE_MAX_WORDS, marks=marks),
+                           quote_segment_id=best["segment_id"],
                            quote_by=", ".join(str(best[c]) for c in ("participant_id", "organisation", "role")))
         rows.append(row)
     table = pd.DataFrame(rows, columns=EVIDENCE_COLUMNS)

@@ -183,7 +183,8 @@ def test_coded_segments_in_codings_land_on_the_answers_they_quote(exports, segme
     assert list(manual.codings.columns) == CODING_COLUMNS
     row = manual.codings.set_index(["segment_id", "code_id"]).loc[("P1-002", "pdp")]
     assert (row["theme_id"], row["coder"], row["source"]) == ("trust", "export 2", "manual")
-    assert row["evidence"] == 'export 2.txt, line 8: "Mostly one- way plots"'
+    assert (row["terms"], row["file"], row["where"], row["quote"]) == ("", "export 2.txt", "line 8",
+                                                                       "Mostly one- way plots")
     assert list(manual.sources.itertuples(index=False, name=None)) == [("export 2.txt", "maxqda", "export 2", 9, 7,
                                                                          2, 0.778)]
 
@@ -304,8 +305,8 @@ def test_real_coded_segments_in_codings_are_placed_on_the_right_answers(tmp_path
     assert set(roles[manual.codings["segment_id"]]) == {"respondent"}
     assert (manual.codings["segment_id"].str.split("-").str[0] == manual.codings["participant_id"]).all()
     by_line: dict[str, tuple[str, ...]] = {}  # the export's line -> the segments its coded segment codes
-    for evidence, segment_id in zip(manual.codings["evidence"], manual.codings["segment_id"]):
-        line = evidence.split(":")[0].split(", ")[1]
+    assert set(manual.codings["file"]) == {"coded-segments.txt"}
+    for line, segment_id in zip(manual.codings["where"], manual.codings["segment_id"]):
         by_line[line] = by_line.get(line, ()) + (segment_id,)
     assert by_line["line 10"] == ("P1-010",)  # exact, within one answer
     assert by_line["line 3"] == ("P4-007", "P4-008")  # one answer split in two segments
