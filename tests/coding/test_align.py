@@ -18,7 +18,6 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from bs4 import BeautifulSoup
-from test_refiqda import write_qdpx
 
 from helpers.coding.align import ACCEPT, Aligner, Normaliser
 from helpers.coding.codebook import load_codebook
@@ -38,6 +37,7 @@ from helpers.interviews.transcripts import read_transcript
 from helpers.runner.privacy import study_key
 
 from conftest import FIXTURES
+from qda_fixtures import write_qdpx
 
 RULES = CleaningRules.load()
 

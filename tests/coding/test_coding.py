@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from test_refiqda import project_xml, write_qdpx
 
 from helpers.coding.codebook import load_codebook
 from helpers.coding.codings import (
@@ -30,6 +29,7 @@ from helpers.core.tables import write_table
 
 from coding_fixtures import FIXTURES, book, documents, segments  # noqa: F401
 from conftest import ROOT, SAMPLE, complete
+from qda_fixtures import project_xml, write_qdpx
 
 
 def codes_of(codings: pd.DataFrame) -> set[tuple[str, str]]:

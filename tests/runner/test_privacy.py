@@ -11,7 +11,6 @@ from pathlib import Path
 import matplotlib
 import pandas as pd
 import pytest
-from test_pseudonymise import key, make_study, study  # noqa: F401  (the same fictional study and its key)
 
 from helpers.core.errors import InputError, PrivacyError
 from helpers.core.outputs import Outputs
@@ -20,6 +19,7 @@ from helpers.interviews.pseudonymise import Pseudonymiser, extend_key, key_dir, 
 from helpers.runner.privacy import check_outputs, markup_text, mask, scan_outputs
 
 from conftest import complete
+from pseudonymise_fixtures import key, make_study, study  # noqa: F401  (the same fictional study and its key)
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
