@@ -184,7 +184,7 @@ def test_agreement_chart_needs_three_members_who_differ(study_dir: Path, tmp_pat
     path = study_dir / "workshop" / "votes.csv"
     lines = path.read_text(encoding="utf-8").splitlines()
     path.write_text("\n".join(line for line in lines if "C kommun" not in line) + "\n", encoding="utf-8")
-    with pytest.raises(C.ChartSkipped, match="Fewer than three"):
+    with pytest.raises(C.ChartSkipped, match="fewer than three"):
         C.agreement_chart(results_for(study_dir, tmp_path / "processed"))
 
 
@@ -211,9 +211,10 @@ def test_show_saves_or_explains(study_dir: Path, tmp_path: Path, monkeypatch) ->
     assert (figures / "workshop_priorities.png").exists() and (figures / "workshop_priorities.svg").exists()
     # a skipped chart explains itself; its figure from an earlier run is removed when the run finishes
     C.show(C.evidence_chart, res, "workshop_evidence", figures)
-    assert "Not shown" in shown[-1].data and "notebooks 01 and 02" in shown[-1].data
+    assert shown[-1].html == ('<p class="skipped"><strong>Skipped:</strong> This chart because the chart needs the '
+                              "segments and codings tables of notebooks 01 and 02.</p>")
     C.show(C.priorities_chart, None, "workshop_priorities", figures)
-    assert "no workshop folder" in shown[-1].data
+    assert "Skipped:" in shown[-1].html and "no workshop folder" in shown[-1].html
     records.finish(run)
     assert not (figures / "workshop_evidence.png").exists() and not (figures / "workshop_evidence.svg").exists()
     assert (figures / "workshop_priorities.png").exists() and (figures / "workshop_priorities.svg").exists()
@@ -224,7 +225,9 @@ def test_show_table_and_text_without_a_workshop(monkeypatch) -> None:
     monkeypatch.setattr(C, "display", lambda obj: shown.append(obj))
     C.show_table(None, "priorities")
     C.show_text(None, W.summary)
-    assert all("no workshop folder" in obj.data for obj in shown)
+    assert [obj.html for obj in shown] == [
+        '<p class="skipped"><strong>Skipped:</strong> This table because the study has no workshop folder.</p>',
+        '<p class="skipped"><strong>Skipped:</strong> The workshop analysis because the study has no workshop folder.</p>']
 
 
 def test_show_table_formats_shares_and_notes_empty_tables(study_dir: Path, tmp_path: Path, monkeypatch) -> None:
@@ -234,8 +237,8 @@ def test_show_table_formats_shares_and_notes_empty_tables(study_dir: Path, tmp_p
     res = results_for(study_dir, tmp_path / "processed")
     C.show_table(res, "priorities", ["challenge_id", "share_of_voters"])
     assert "75%" in shown[-1].to_html()
-    C.show_table(res, "actions", empty="No actions.csv.")
-    assert "No actions.csv." in shown[-1].data
+    C.show_table(res, "actions", empty="the study has no actions.csv")
+    assert shown[-1].html.endswith("This table because the study has no actions.csv.</p>")
 
 
 def test_evidence_chart_needs_theme_links(study_dir: Path, tmp_path: Path) -> None:

@@ -21,10 +21,11 @@ from matplotlib.transforms import Bbox
 from scipy.cluster.hierarchy import linkage
 from scipy.spatial.distance import squareform
 
+from ..core.display import skipped
 from ..core.style import DIVERGING, FULL_WIDTH, GREY, PALETTE, height_for_rows, org_palette, save_figure, wrap_label
 from .outcomes import NO_VOTERS, QUADRANTS, WorkshopResults, agreement_strength, spearman_matrix, votes_per_voter_matrix
 
-NO_WORKSHOP = "The study has no workshop folder, so there is nothing to show."
+NO_WORKSHOP = "the study has no workshop folder"
 QUADRANT_COLOURS = dict(zip(QUADRANTS.values(), (PALETTE[2], PALETTE[0], PALETTE[5], GREY)))
 
 
@@ -102,8 +103,8 @@ def importance_feasibility_chart(results: WorkshopResults) -> plt.Figure:
     """Mean importance against mean feasibility, one labelled point per challenge, sized by votes."""
     ws, ranked = results.workshop, results.priorities
     if not ws.has_ratings:
-        raise ChartSkipped("The votes file has no importance and feasibility ratings, so this chart is skipped; "
-                           "the vote charts above do not need them.")
+        raise ChartSkipped("the votes file has no importance and feasibility ratings (the vote charts above do not "
+                           "need them)")
     rated = ranked.dropna(subset=["mean_importance", "mean_feasibility"])
     x, y = rated["mean_feasibility"].to_numpy(), rated["mean_importance"].to_numpy()
     fig, ax = plt.subplots(figsize=(FULL_WIDTH, 6.2))
@@ -207,8 +208,8 @@ def agreement_chart(results: WorkshopResults) -> plt.Figure:
     silent = results.members.loc[results.members["n_voters"] == 0, "organisation"].unique().tolist()
     rho, _ = spearman_matrix(matrix.drop(columns=flat))
     if len(rho) < 3:
-        raise ChartSkipped("Fewer than three members ranked the challenges differently, so there is nothing "
-                           "to cluster.")
+        raise ChartSkipped("fewer than three members ranked the challenges differently, so there is nothing "
+                           "to cluster")
     order = linkage(squareform(1 - rho.to_numpy(), checks=False), method="average")
     grid = sns.clustermap(rho, row_linkage=order, col_linkage=order, cmap=DIVERGING, vmin=-1, vmax=1, center=0,
                           annot=True, fmt=".2f", annot_kws={"fontsize": 8}, linewidths=0.6, linecolor="white",
@@ -243,9 +244,9 @@ def evidence_chart(results: WorkshopResults) -> plt.Figure:
     """Per challenge, in priority order: in how many interviews its theme was coded."""
     ev = results.evidence
     if not results.workshop.has_theme_links:
-        raise ChartSkipped("no challenge has a theme_id, so none can be compared with the interviews.")
+        raise ChartSkipped("no challenge has a theme_id, so none can be compared with the interviews")
     if results.n_interviews is None:
-        raise ChartSkipped("the chart needs the segments and codings tables of notebooks 01 and 02.")
+        raise ChartSkipped("the chart needs the segments and codings tables of notebooks 01 and 02")
     counts = ev["n_interviews"].fillna(0).astype(float).to_numpy()
     fig, ax = plt.subplots(figsize=(FULL_WIDTH, height_for_rows(len(ev), extra=1.8)))
     y = np.arange(len(ev))
@@ -282,7 +283,7 @@ def show(make: Callable[[WorkshopResults], plt.Figure], results: WorkshopResults
             raise ChartSkipped(NO_WORKSHOP)
         fig = make(results)
     except ChartSkipped as why:
-        display(Markdown(f"*Not shown: {why}*"))
+        display(skipped("This chart", str(why)))
         return
     save_figure(fig, name, figures_dir)
     display(fig)
@@ -290,19 +291,20 @@ def show(make: Callable[[WorkshopResults], plt.Figure], results: WorkshopResults
 
 
 def show_text(results: WorkshopResults | None, sentence: Callable[[WorkshopResults], str]) -> None:
-    """Notebook helper: display a generated paragraph (Markdown)."""
-    display(Markdown(NO_WORKSHOP if results is None else sentence(results)))
+    """Notebook helper: display a generated paragraph (Markdown), or why the workshop analysis is skipped."""
+    display(skipped("The workshop analysis", NO_WORKSHOP) if results is None else Markdown(sentence(results)))
 
 
 def show_table(results: WorkshopResults | None, table: str, columns: list[str] | None = None,
-               empty: str = "The table is empty.") -> None:
-    """Notebook helper: display one of the results' tables (optionally some columns), formatted for reading."""
+               empty: str = "it is empty") -> None:
+    """Notebook helper: display one of the results' tables (optionally some columns), formatted for reading, or
+    why it is skipped (``empty``: the reason, as a clause)."""
     if results is None:
-        display(Markdown(f"*{NO_WORKSHOP}*"))
+        display(skipped("This table", NO_WORKSHOP))
         return
     df = getattr(results, table)
     if df.empty:
-        display(Markdown(f"*{empty}*"))
+        display(skipped("This table", empty))
         return
     display(styled(df[columns] if columns else df))
 
