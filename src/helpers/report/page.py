@@ -4,7 +4,8 @@ Notebooks 05 and 06 build their pages with a :class:`Report`, which numbers figu
 every image inline and records the sections for the table of contents; the runner renders the executed
 notebook into HTML (:mod:`helpers.runner.render`). The notebooks' fixed prose is in their Markdown cells; what
 the data decide is built here (blocks) and in :mod:`helpers.report.text` (sentences). A section without data
-says so with :func:`skipped`.
+says so with :func:`skipped`, the one idiom every notebook uses (:func:`helpers.core.display.skipped`, re-exported
+here with :class:`HTMLBlock` so that a page needs one import).
 
 Functions that make many blocks (a theme section, a list of paragraphs) return them as a list, for one
 ``display(*blocks)``: each block stays its own output, spaced as Jupyter spaces outputs.
@@ -22,6 +23,7 @@ from typing import Iterable
 
 import pandas as pd
 
+from ..core.display import HTMLBlock, skipped  # noqa: F401  (re-exported for the notebooks)
 from ..core.tables import read_processed
 
 TOC_PLACEHOLDER = "<!--report-toc-->"
@@ -78,16 +80,6 @@ class Report:
         return HTMLBlock(f'<div class="caption"><b>Table {self.tables}.</b> {caption}</div>{body}')
 
 
-@dataclass
-class HTMLBlock:
-    """Raw HTML that Jupyter displays as such (and nbconvert keeps)."""
-
-    html: str
-
-    def _repr_html_(self) -> str:
-        return self.html
-
-
 def paragraph(text: str) -> HTMLBlock:
     """A paragraph of generated text (escaped)."""
     return HTMLBlock(f"<p>{html.escape(text)}</p>")
@@ -99,21 +91,13 @@ def paragraphs(sentences: Iterable[str]) -> list[HTMLBlock]:
 
 
 def title_block(text: str, subtitle: str = "") -> HTMLBlock:
-    """The page title (escaped), with an italic subtitle under it when one is given."""
-    block = f"<h1>{html.escape(text)}</h1>"
-    return HTMLBlock(block + (f"<p><i>{html.escape(subtitle)}</i></p>" if subtitle else ""))
+    """The page title (escaped), with an italic subtitle under it when one is given.
 
-
-def skipped(section: str, why: str) -> HTMLBlock:
-    """The one way a page says that a part of it is left out: the part, and the reason (both escaped).
-
-    ``section`` names the part as the reader sees it ("Workshop outcomes"); ``why`` is the reason as a clause
-    ("there is no workshop data in this study folder"); a full stop is added. Rendered as
-    ``<p class="skipped"><strong>Skipped:</strong> Workshop outcomes because there is no workshop data in this
-    study folder.</p>``.
+    Its class marks the page as a report page for the style sheet (report.css), which then spaces the page as one
+    text rather than as notebook cells.
     """
-    return HTMLBlock(f'<p class="skipped"><strong>Skipped:</strong> {html.escape(section.strip())} because '
-                     f'{html.escape(why.strip().rstrip("."))}.</p>')
+    block = f'<h1 class="page-title">{html.escape(text)}</h1>'
+    return HTMLBlock(block + (f"<p><i>{html.escape(subtitle)}</i></p>" if subtitle else ""))
 
 
 def note(text: str) -> HTMLBlock:
