@@ -16,7 +16,6 @@ from __future__ import annotations
 import base64
 import html
 import io
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
@@ -25,12 +24,9 @@ import pandas as pd
 
 from ..core.display import HTMLBlock, skipped  # noqa: F401  (re-exported for the notebooks)
 from ..core.tables import read_processed
+from ..core.text import slug
 
 TOC_PLACEHOLDER = "<!--report-toc-->"
-
-
-def _slug(text: str) -> str:
-    return re.sub(r"[^\w]+", "-", text.lower()).strip("-")
 
 
 @dataclass
@@ -43,7 +39,7 @@ class Report:
 
     def heading(self, text: str, level: int = 2) -> "HTMLBlock":
         """A section heading with a stable anchor, recorded for the table of contents."""
-        anchor = _slug(text)
+        anchor = slug(text, "section")
         self.sections.append((level, text, anchor))
         return HTMLBlock(f'<h{level} id="{anchor}">{html.escape(text)}</h{level}>')
 

@@ -45,9 +45,9 @@ def git_commit(project: Path) -> str:
     """The project's git commit (with '+changes' when the work tree differs), or 'unknown'."""
     try:
         commit = subprocess.run(["git", "rev-parse", "--short=12", "HEAD"], cwd=project, capture_output=True,
-                                text=True, timeout=10, check=True).stdout.strip()
+                                text=True, timeout=120, check=True).stdout.strip()
         dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=project,
-                               capture_output=True, text=True, timeout=10).stdout.strip()
+                               capture_output=True, text=True, timeout=120).stdout.strip()
     except (OSError, subprocess.SubprocessError):
         return "unknown (not a git checkout)"
     return commit + (" +uncommitted changes" if dirty else "")
