@@ -440,7 +440,8 @@ def test_notebook_runs_without_codebook(tmp_path):
     out = tmp_path / "out"
     _processed_study(out, with_codes=False)
     text = _run_notebook(out, tmp_path)
-    assert "No codebook exists yet" in text and "Skipped: the study has no codebook yet" in text
+    assert "No codebook exists yet" in text
+    assert "Skipped:</strong> Theme and code prevalence because the study has no codebook yet" in text
     processed = out / "data" / "processed"
     assert pd.read_parquet(processed / "theme_prevalence.parquet").empty
     assert len(pd.read_parquet(processed / "topics.parquet")) == 3
