@@ -8,7 +8,9 @@ Used by tests/test_browser.py, and on its own to look at a build:
 from __future__ import annotations
 
 import argparse
+import os
 import re
+import signal
 import shutil
 import subprocess
 import tempfile
@@ -57,6 +59,85 @@ def check_page(page: Path, out: Path, width: int = 1100, height: int = 4000) -> 
         _run(["--no-pdf-header-footer", f"--print-to-pdf={pdf}", page.resolve().as_uri()], Path(profile))
     console = [f"{m.group(1)} ({m.group(2)})" for m in _CONSOLE.finditer(log)]
     return PageCheck(console=console, screenshot=shot, pdf=pdf)
+
+
+@dataclass
+class OfflineLoad:
+    requests: list[str]  # every URL the page asked for besides itself and data: URLs
+    dialogs: list[str]  # alert / confirm / prompt messages the page opened
+    console: list[str]
+
+
+def load_offline(page: Path, settle_s: float = 1.5) -> OfflineLoad:
+    """Load ``page`` in headless Chromium with the network cut and watch it over the DevTools protocol.
+
+    Every request is recorded when the page makes it (before the network could answer: the proxy is a closed
+    port, so nothing leaves the machine), every JavaScript dialog when it opens (and is dismissed). After the
+    load event the page is watched ``settle_s`` longer for timers and handlers that fire late.
+    """
+    import json
+    import time
+    import urllib.request
+
+    import websocket  # websocket-client, a Jupyter dependency
+
+    with tempfile.TemporaryDirectory(ignore_cleanup_errors=True) as profile:
+        proc = subprocess.Popen([chromium(), *FLAGS, f"--user-data-dir={profile}", "--remote-debugging-port=0",
+                                 "--proxy-server=http://127.0.0.1:9", "--proxy-bypass-list=<-loopback>",
+                                 "about:blank"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                start_new_session=True)
+        try:
+            port_file = Path(profile) / "DevToolsActivePort"
+            deadline = time.monotonic() + CHROMIUM_TIMEOUT_S
+            while not port_file.exists() or not port_file.read_text().strip():
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("Chromium did not open its DevTools port")
+                time.sleep(0.05)
+            port = port_file.read_text().split()[0]
+            targets = json.load(urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list",
+                                                       timeout=CHROMIUM_TIMEOUT_S))
+            ws = websocket.create_connection(next(t for t in targets if t["type"] == "page")["webSocketDebuggerUrl"],
+                                             timeout=CHROMIUM_TIMEOUT_S, suppress_origin=True)
+            ids = iter(range(1, 10**6))
+
+            def send(method: str, **params) -> None:
+                ws.send(json.dumps({"id": next(ids), "method": method, "params": params}))
+
+            for domain in ("Network", "Page", "Runtime", "Log"):
+                send(f"{domain}.enable")
+            url = page.resolve().as_uri()
+            send("Page.navigate", url=url)
+            result = OfflineLoad([], [], [])
+            loaded_at = None
+            while loaded_at is None or time.monotonic() - loaded_at < settle_s:
+                ws.settimeout(settle_s if loaded_at is not None else CHROMIUM_TIMEOUT_S)
+                try:
+                    message = json.loads(ws.recv())
+                except websocket.WebSocketTimeoutException:
+                    break
+                method, params = message.get("method"), message.get("params", {})
+                if method == "Network.requestWillBeSent":
+                    asked = params["request"]["url"]
+                    if asked != url and not asked.startswith(("data:", "about:")):
+                        result.requests.append(asked)
+                elif method == "Page.javascriptDialogOpening":
+                    result.dialogs.append(params.get("message", ""))
+                    send("Page.handleJavaScriptDialog", accept=False)
+                elif method == "Runtime.consoleAPICalled":
+                    result.console.append(" ".join(str(a.get("value", "")) for a in params.get("args", [])))
+                elif method == "Log.entryAdded":
+                    entry = params["entry"]
+                    result.console.append(entry.get("text", ""))
+                    # A request that failed early (the cut network) is reported here, not as requestWillBeSent.
+                    if entry.get("source") == "network" and entry.get("url") not in result.requests:
+                        result.requests.append(entry.get("url") or entry.get("text", ""))
+                elif method == "Page.loadEventFired":
+                    loaded_at = time.monotonic()
+            ws.close()
+            return result
+        finally:
+            os.killpg(proc.pid, signal.SIGKILL)  # the browser and its renderer and GPU processes
+            proc.wait()
 
 
 def main() -> None:

@@ -20,7 +20,11 @@ def test_figures_and_tables_are_numbered_in_order():
 def test_banner_only_for_fictional_studies_and_in_every_printed_page_margin():
     assert rp.banner(False, "Real study").html == ""
     html = rp.banner(True, 'A "quoted" title').html
-    assert "@top-center" in html and '\\"quoted\\"' in html and "fictional-banner" in html
+    assert "@top-center" in html and '\\22 quoted\\22 ' in html and "fictional-banner" in html
+    # A title cannot end the CSS string, the rule or the style element.
+    hostile = str(rp.banner(True, '"; } </style><script>x()</script>{ \\').html)
+    css = hostile[hostile.index('content: "') + 10:hostile.index('"; } }</style>')]
+    assert not set(css) & set('"<>{}\\;') - {"\\"} and "\\3c " in css and "<script>" not in hostile
 
 
 def test_summary_names_the_widest_themes_and_top_priorities():

@@ -431,16 +431,23 @@ def test_interactive_tables_align_text_left_and_the_left_context_right(wb):
     assert explore_display._column_defs(pd.DataFrame({"n": [1]})) == []
 
 
-def test_quotes_markdown_sets_the_segment_between_its_neighbours(wb):
+def test_retrieved_quotes_set_the_segment_between_its_neighbours(wb):
     found = retrieve(wb, theme="prioritisation", role="IT-chef")
-    text = explore_display.quotes_markdown(found)
-    assert text.startswith("**P01-002** · Sjömåla kommun, IT-chef · too_many_initiatives\n")
-    before, quote, after = (text.index(s) for s in ("*Interviewer: Hur prioriterar", "> Vi har för många",
-                                                     "*Interviewer: Vem bestämmer då?*"))
+    text = str(explore_display.retrieved_quotes(found).html)
+    assert text.startswith("<p><strong>P01-002</strong> · Sjömåla kommun, IT-chef · too_many_initiatives</p>")
+    before, quote, after = (text.index(s) for s in ("<em>Interviewer: Hur prioriterar", "<blockquote>\n<p>Vi har för många",
+                                                     "<em>Interviewer: Vem bestämmer då?</em>"))
     assert before < quote < after
     many = retrieve(wb, code="unclear_mandate")
-    assert "… and 2 more" in explore_display.quotes_markdown(many, limit=1)
-    assert explore_display._markdown_text("a*b_c") == "a\\*b\\_c"
+    assert "… and 2 more" in str(explore_display.retrieved_quotes(many, limit=1).html)
+
+
+def test_retrieved_quotes_show_markup_in_a_quote_as_text(wb):
+    found = retrieve(wb, theme="prioritisation", role="IT-chef").head(1).assign(
+        text="see [x](javascript:alert(1)) and <img src=x onerror=alert(1)> *now*")
+    text = str(explore_display.retrieved_quotes(found).html)
+    assert "<img" not in text and "href" not in text and "<em>now" not in text
+    assert "&lt;img src=x onerror=alert(1)&gt;" in text and "[x](javascript:alert(1))" in text
 
 
 # ---- privacy ---------------------------------------------------------------------------------------

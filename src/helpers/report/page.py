@@ -14,15 +14,15 @@ Functions that make many blocks (a theme section, a list of paragraphs) return t
 from __future__ import annotations
 
 import base64
-import html
 import io
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
 import pandas as pd
+from markupsafe import Markup
 
-from ..core.display import HTMLBlock, skipped  # noqa: F401  (re-exported for the notebooks)
+from ..core.display import HTMLBlock, html, join, skipped  # noqa: F401  (re-exported for the notebooks)
 from ..core.tables import read_processed
 from ..core.text import slug
 
@@ -41,7 +41,7 @@ class Report:
         """A section heading with a stable anchor, recorded for the table of contents."""
         anchor = slug(text, "section")
         self.sections.append((level, text, anchor))
-        return HTMLBlock(f'<h{level} id="{anchor}">{html.escape(text)}</h{level}>')
+        return html('<h{0} id="{1}">{2}</h{0}>', level, anchor, text)
 
     def figure(self, fig, caption: str, dpi: int = 150) -> "HTMLBlock":
         """A matplotlib figure embedded as PNG, numbered, with its caption."""
@@ -66,19 +66,21 @@ class Report:
     def _figure(self, png: bytes, caption: str) -> "HTMLBlock":
         self.figures += 1
         data = base64.b64encode(png).decode()
-        return HTMLBlock(f'<figure><img alt="Figure {self.figures}" src="data:image/png;base64,{data}"/>'
-                         f'<figcaption class="caption"><b>Figure {self.figures}.</b> {caption}</figcaption></figure>')
+        return html('<figure><img alt="Figure {n}" src="data:image/png;base64,{data}"/>'
+                    '<figcaption class="caption"><b>Figure {n}.</b> {caption}</figcaption></figure>',
+                    n=self.figures, data=data, caption=caption)
 
     def table(self, df: pd.DataFrame, caption: str, index: bool = False) -> "HTMLBlock":
         """A numbered table with its caption above it."""
         self.tables += 1
-        body = df.to_html(index=index, border=0, escape=True, na_rep="–", classes="report-table", justify="left")
-        return HTMLBlock(f'<div class="caption"><b>Table {self.tables}.</b> {caption}</div>{body}')
+        body = Markup(df.to_html(index=index, border=0, escape=True, na_rep="–", classes="report-table",
+                                 justify="left"))
+        return html('<div class="caption"><b>Table {}.</b> {}</div>{}', self.tables, caption, body)
 
 
 def paragraph(text: str) -> HTMLBlock:
     """A paragraph of generated text (escaped)."""
-    return HTMLBlock(f"<p>{html.escape(text)}</p>")
+    return html("<p>{}</p>", text)
 
 
 def paragraphs(sentences: Iterable[str]) -> list[HTMLBlock]:
@@ -92,18 +94,17 @@ def title_block(text: str, subtitle: str = "") -> HTMLBlock:
     Its class marks the page as a report page for the style sheet (report.css), which then spaces the page as one
     text rather than as notebook cells.
     """
-    block = f'<h1 class="page-title">{html.escape(text)}</h1>'
-    return HTMLBlock(block + (f"<p><i>{html.escape(subtitle)}</i></p>" if subtitle else ""))
+    return html('<h1 class="page-title">{}</h1>' + ("<p><i>{}</i></p>" if subtitle else ""), text, subtitle)
 
 
 def note(text: str) -> HTMLBlock:
     """A paragraph the reader must not miss (escaped): a limit of the data that changes how to read the report."""
-    return HTMLBlock(f'<p class="note"><strong>Note.</strong> {html.escape(text)}</p>')
+    return html('<p class="note"><strong>Note.</strong> {}</p>', text)
 
 
 def quote_block(text: str, attribution: str) -> HTMLBlock:
     """A quote in its original language with its pseudonymous attribution."""
-    return HTMLBlock(f"<blockquote>{html.escape(text)}<br/><small>— {html.escape(attribution)}</small></blockquote>")
+    return html("<blockquote>{}<br/><small>— {}</small></blockquote>", text, attribution)
 
 
 def theme_sections(rep: Report, prevalence: pd.DataFrame, by_organisation: pd.DataFrame, codebook: pd.DataFrame,
@@ -122,7 +123,7 @@ def theme_sections(rep: Report, prevalence: pd.DataFrame, by_organisation: pd.Da
     for theme in prevalence.sort_values(["n_organisations", "n_participants"], ascending=False).itertuples():
         blocks.append(rep.heading(theme.theme_label, 3))
         if definitions.get(theme.theme_id):
-            blocks.append(HTMLBlock(f"<p><i>Codebook definition:</i> {html.escape(definitions[theme.theme_id])}</p>"))
+            blocks.append(html("<p><i>Codebook definition:</i> {}</p>", definitions[theme.theme_id]))
         blocks.append(paragraph(theme_sentence(theme)))
         blocks.append(rep.figure(theme_member_chart(by_organisation, theme.theme_id),
                                  theme_chart_caption(theme.theme_label)))
@@ -141,14 +142,13 @@ def banner(fictional: bool, title: str) -> HTMLBlock:
     if not fictional:
         return HTMLBlock("")
     text = f"FICTIONAL SAMPLE DATA: invented municipalities and people — not research findings ({title})"
-    css_text = text.replace("\\", "\\\\").replace('"', '\\"').replace("<", "\\3C ")
-    return HTMLBlock(f'<style>@page {{ @top-center {{ content: "{css_text}"; }} }}</style>'
-                     f'<div class="fictional-banner">{html.escape(text)}</div>')
+    return html('<style>@page {{ @top-center {{ content: "{css}"; }} }}</style><div class="fictional-banner">{text}'
+                '</div>', css=Markup(css_string(text)), text=text)
 
 
 def toc_placeholder() -> HTMLBlock:
     """Where the renderer (:func:`helpers.runner.render.finalise_html`) puts the table of contents."""
-    return HTMLBlock(TOC_PLACEHOLDER)
+    return HTMLBlock(Markup(TOC_PLACEHOLDER))
 
 
 def load_tables(processed: Path, required: list[str], optional: list[str] = ()) -> dict[str, pd.DataFrame | None]:
@@ -166,7 +166,10 @@ def facts_block(facts: dict[str, object]) -> HTMLBlock:
              ("roles", facts["roles"]), ("interview period", facts["dates"]),
              ("words of interview", f"{facts['words']:,}".replace(",", " ")),
              ("hours of interview", facts["hours"] if facts["hours"] is not None else "not recorded")]
-    cells = "".join(f"<div><b>{html.escape(str(v))}</b>{html.escape(k)}</div>" for k, v in items)
-    return HTMLBlock(f'<div class="study-facts">{cells}</div>')
+    return html('<div class="study-facts">{}</div>', join([html("<div><b>{}</b>{}</div>", v, k) for k, v in items]))
 
 
+def css_string(text: str) -> str:
+    """``text`` as the inside of a CSS string: every character that could end the string, the rule or the style
+    element (quotes, backslashes, angle brackets, braces, line breaks) written as a CSS hex escape."""
+    return "".join(ch if ch.isalnum() or ch in " .,:()–—-_" else f"\\{ord(ch):x} " for ch in text)

@@ -7,14 +7,23 @@ notebook asked for them, and ``reports/index.html``.
 
 from __future__ import annotations
 
-import html
 import re
 from importlib import resources
 from pathlib import Path
+from urllib.parse import quote
 
+from markupsafe import Markup
+
+from ..core.display import HTMLBlock, html, join
 from ..report.page import TOC_PLACEHOLDER
 
 TEMPLATES = resources.files("helpers").joinpath("report/templates")
+# Nothing may load from anywhere, even where escaping missed a spot: images only as data: URLs, styles inline,
+# no scripts, no frames, no forms, no <base>. The pages need nothing else.
+CONTENT_SECURITY_POLICY = ("default-src 'none'; img-src data:; style-src 'unsafe-inline'; font-src data:; "
+                           "base-uri 'none'; form-action 'none'")
+CSP_META = Markup('<meta http-equiv="Content-Security-Policy" content="{}">').format(CONTENT_SECURITY_POLICY)
+_ANCHOR_LINK = re.compile(r'<a class="anchor-link"[^>]*>.*?</a>')
 
 
 def make_exporter():
@@ -31,35 +40,41 @@ def make_exporter():
 
 
 def finalise_html(page: str) -> str:
-    """Insert a table of contents of the page's ``h2``/``h3`` sections at the placeholder (if any)."""
+    """The page as published: the Content-Security-Policy first in its head, and a table of contents of its
+    ``h2``/``h3`` sections at the placeholder (if any)."""
+    page = page.replace("<head>", f"<head>{CSP_META}", 1)
     if TOC_PLACEHOLDER not in page:
         return page
-    chapters: list[list[str]] = []
+    chapters: list[list[HTMLBlock]] = []
     for level, anchor, text in re.findall(r'<h([23]) id="([^"]+)">(.*?)</h\1>', page):
-        link = f'<a href="#{anchor}">{text}</a>'
+        # The heading's text is already escaped markup from the page; JupyterLab's "¶" anchor link is left out.
+        link = html('<a href="#{}">{}</a>', anchor, Markup(_ANCHOR_LINK.sub("", text)))
         if level == "2" or not chapters:
             chapters.append([link])
         else:
             chapters[-1].append(link)
-    items = "".join(f"<li>{c[0]}" + (f"<ul>{''.join(f'<li>{s}</li>' for s in c[1:])}</ul>" if len(c) > 1 else "")
-                    + "</li>" for c in chapters)
-    toc = f'<nav class="toc"><b>Contents</b><ol>{items}</ol></nav>'
-    return page.replace(TOC_PLACEHOLDER, toc, 1)
+    items = [html("<li>{}{}</li>", c[0], html("<ul>{}</ul>", join([html("<li>{}</li>", s) for s in c[1:]]))
+                  if len(c) > 1 else "") for c in chapters]
+    toc = html('<nav class="toc"><b>Contents</b><ol>{}</ol></nav>', join(items))
+    return page.replace(TOC_PLACEHOLDER, str(toc.html), 1)
 
 
 def write_index(reports: Path, title: str) -> Path:
     """``reports/index.html``: links to the findings report, every member brief and every audit page."""
-    def links(paths: list[Path]) -> str:
-        return "".join(f'<li><a href="{p.relative_to(reports).as_posix()}">{html.escape(p.stem)}</a></li>' for p in paths)
+    def links(paths: list[Path]) -> Markup:
+        return join([html('<li><a href="{}">{}</a></li>', quote(p.relative_to(reports).as_posix()), p.stem)
+                     for p in paths])
 
     css = TEMPLATES.joinpath("report/report.css").read_text(encoding="utf-8")
-    page = (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
-            f'<style>{css}</style></head><body><main class="jp-Notebook jp-RenderedHTMLCommon">'
-            f"<h1>{html.escape(title)}</h1>"
-            f'<h2>Findings report</h2><ul><li><a href="findings.html">Findings report</a></li></ul>'
-            f"<h2>Member briefs</h2><ul>{links(sorted((reports / 'briefs').glob('*.html')))}</ul>"
-            f"<h2>Audit trail: executed notebooks</h2><ul>{links(sorted((reports / 'html').glob('*.html')))}</ul>"
-            "</main></body></html>")
+    page = html('<!DOCTYPE html><html lang="en"><head>{csp}<meta charset="utf-8"><title>{title}</title>'
+                '<style>{css}</style></head><body><main class="jp-Notebook jp-RenderedHTMLCommon">'
+                "<h1>{title}</h1>"
+                '<h2>Findings report</h2><ul><li><a href="findings.html">Findings report</a></li></ul>'
+                "<h2>Member briefs</h2><ul>{briefs}</ul>"
+                "<h2>Audit trail: executed notebooks</h2><ul>{audit}</ul>"
+                "</main></body></html>", csp=CSP_META, title=title, css=Markup(css),
+                briefs=links(sorted((reports / "briefs").glob("*.html"))),
+                audit=links(sorted((reports / "html").glob("*.html"))))
     path = reports / "index.html"
-    path.write_text(page, encoding="utf-8")
+    path.write_text(str(page.html), encoding="utf-8")
     return path

@@ -11,10 +11,11 @@ Example::
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import pandas as pd
+
+from ..core.display import HTMLBlock, html, join, md
 
 # Wrap long texts (the default "nowrap" makes one very wide line), and never drop rows of large tables.
 ITABLES_OPTIONS: dict[str, Any] = {"classes": "display compact", "maxBytes": 0, "lengthMenu": [10, 25, 100, -1],
@@ -22,7 +23,6 @@ ITABLES_OPTIONS: dict[str, Any] = {"classes": "display compact", "maxBytes": 0, 
 QUOTE_COLUMNS = {"text": "34%", "excerpt": "34%", "before": "17%",
                  "after": "17%"}  # room for the quotes, by share of the width
 _state = {"interactive": False}
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_#<>\[\]|])")
 
 
 def use_interactive_tables(enabled: bool = True) -> bool:
@@ -63,26 +63,20 @@ def show(df: pd.DataFrame, caption: str | None = None) -> pd.DataFrame | None:
     return None
 
 
-def _markdown_text(text: str) -> str:
-    """``text`` with Markdown's special characters escaped, so a quote shows as it was said."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+def _aside(turn: str) -> list[HTMLBlock]:
+    """A neighbouring turn in italics on one line (nothing at the start or end of an interview)."""
+    return [md("*{}*", " ".join(turn.split()))] if turn else []
 
 
-def _aside(turn: str) -> list[str]:
-    """A neighbouring turn in italics on one line (empty at the start or end of an interview)."""
-    return [f"*{_markdown_text(' '.join(turn.split()))}*", ""] if turn else []
-
-
-def quotes_markdown(found: pd.DataFrame, limit: int = 5) -> str:
+def retrieved_quotes(found: pd.DataFrame, limit: int = 5) -> HTMLBlock:
     """The first ``limit`` rows of :func:`helpers.workbench.explore.retrieve` as quotes with their context, to read
-    in turn.
+    in turn (escaped: a quote shows as it was said).
 
     The turn before and after are in italics; the retrieved segment is set in a block quote.
     """
     blocks = []
     for rec in found.head(limit).to_dict("records"):
-        quote = "> " + _markdown_text(rec["text"]).replace("\n", "\n> ")
-        header = f"**{rec['segment_id']}** · {rec['organisation']}, {rec['role']} · {rec['codes']}"
-        blocks.append("\n".join([header, ""] + _aside(rec["before"]) + [quote, ""] + _aside(rec["after"])))
-    more = f"\n*… and {len(found) - limit} more in the table below.*" if len(found) > limit else ""
-    return "\n---\n\n".join(blocks) + more
+        header = md("**{}** · {}, {} · {}", rec["segment_id"], rec["organisation"], rec["role"], rec["codes"])
+        blocks.append(join([header, *_aside(rec["before"]), md("> {}", rec["text"]), *_aside(rec["after"])], "\n"))
+    more = md("*… and {} more in the table below.*", len(found) - limit) if len(found) > limit else ""
+    return html("{}\n{}", join(blocks, "\n<hr/>\n"), more)

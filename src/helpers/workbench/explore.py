@@ -28,7 +28,6 @@ Example::
 
 from __future__ import annotations
 
-import html
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
@@ -39,9 +38,11 @@ from typing import Callable, Sequence
 
 import numpy as np
 import pandas as pd
+from markupsafe import Markup
 
 from ..coding.codebook import build_codebook
 from ..coding.rules import RuleCoder, Word, parse_keyword
+from ..core.display import html, join, styled
 from ..core.errors import InputError
 from ..core.language import STEMMERS, stemmer, stop_words
 from ..core.outputs import Outputs
@@ -779,11 +780,11 @@ def _quotes(groups: dict[str, pd.DataFrame], words: pd.DataFrame, n_words: int, 
 # ---- rendering -------------------------------------------------------------------------------------
 
 def _html_report(summary: str, tables: list[tuple[str, pd.DataFrame]]) -> str:
-    """A summary paragraph and titled, left-aligned tables, for a result object's display in JupyterLab."""
-    parts = [f"<p>{html.escape(summary)}</p>"]
+    """A summary paragraph and titled, left-aligned tables (escaped), for a result object's display in JupyterLab."""
+    parts = [html("<p>{}</p>", summary)]
     for title, table in tables:
-        body = (table.style.hide(axis="index").format(precision=3)
-                .set_table_styles([{"selector": "th, td", "props": "text-align: left; vertical-align: top"}])
-                .to_html() if len(table) else "<p><em>none</em></p>")
-        parts.append(f"<h4>{html.escape(title)}</h4>{body}")
-    return "\n".join(parts)
+        body = (Markup(styled(table, precision=3)
+                       .set_table_styles([{"selector": "th, td", "props": "text-align: left; vertical-align: top"}])
+                       .to_html()) if len(table) else Markup("<p><em>none</em></p>"))
+        parts.append(html("<h4>{}</h4>{}", title, body))
+    return str(join(parts, "\n"))

@@ -14,14 +14,15 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 from adjustText import adjust_text
-from IPython.display import Markdown, display
+from IPython.display import display
 from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
 from matplotlib.transforms import Bbox
 from scipy.cluster.hierarchy import linkage
 from scipy.spatial.distance import squareform
 
-from ..core.display import skipped
+from ..core.display import html, skipped
+from ..core.display import styled as escaped_table
 from ..core.style import DIVERGING, FULL_WIDTH, GREY, PALETTE, height_for_rows, org_palette, save_figure, wrap_label
 from .outcomes import NO_VOTERS, QUADRANTS, WorkshopResults, agreement_strength, spearman_matrix, votes_per_voter_matrix
 
@@ -291,8 +292,8 @@ def show(make: Callable[[WorkshopResults], plt.Figure], results: WorkshopResults
 
 
 def show_text(results: WorkshopResults | None, sentence: Callable[[WorkshopResults], str]) -> None:
-    """Notebook helper: display a generated paragraph (Markdown), or why the workshop analysis is skipped."""
-    display(skipped("The workshop analysis", NO_WORKSHOP) if results is None else Markdown(sentence(results)))
+    """Notebook helper: display a generated paragraph (escaped), or why the workshop analysis is skipped."""
+    display(skipped("The workshop analysis", NO_WORKSHOP) if results is None else html("<p>{}</p>", sentence(results)))
 
 
 def show_table(results: WorkshopResults | None, table: str, columns: list[str] | None = None,
@@ -310,7 +311,7 @@ def show_table(results: WorkshopResults | None, table: str, columns: list[str] |
 
 
 def styled(df: pd.DataFrame):
-    """A table for display: shares as percentages, means with two decimals, no index."""
+    """A table for display (escaped): shares as percentages, means with two decimals, no index."""
     formats = {c: "{:.0%}" for c in df.columns if c.startswith("share_")}
     formats |= {c: "{:.2f}" for c in df.select_dtypes("float").columns if c not in formats}
-    return df.style.format(formats, na_rep="–").hide(axis="index")
+    return escaped_table(df, formatter=formats, na_rep="–")

@@ -468,17 +468,17 @@ def write_tables(results: WorkshopResults, processed_dir: str | Path) -> list[Pa
 
 
 def summary(results: WorkshopResults) -> str:
-    """A short Markdown paragraph: what was voted on, by whom, and the top three."""
+    """A short paragraph (plain text): what was voted on, by whom, and the top three."""
     ws, ranked = results.workshop, results.priorities
     voters = ws.voters_per_member()
     unit = ("voters" if ws.voter_unit == "participants"
             else "organisations (no participant_id: each member's rows pooled)")
-    text = (f"The workshop discussed **{len(ranked)} challenges**. {ws.votes['voter'].nunique()} {unit} "
+    text = (f"The workshop discussed {len(ranked)} challenges. {ws.votes['voter'].nunique()} {unit} "
             f"from {int((voters > 0).sum())} of {len(voters)} members placed {int(ranked['votes'].sum())} votes.")
     silent = [org for org, n in voters.items() if n == 0]
     if silent:
         text += f" No voters from {', '.join(silent)}: shown as 'no voters' below, not left out."
-    top = ", ".join(f"{r.challenge_id} *{r.challenge}* ({r.votes} votes)" for r in ranked.head(3).itertuples())
+    top = ", ".join(f"{r.challenge_id} “{r.challenge}” ({r.votes} votes)" for r in ranked.head(3).itertuples())
     text += f" The top three: {top}."
     if not ws.has_ratings:
         text += " The votes file has no importance/feasibility ratings, so the rating chart is skipped."
