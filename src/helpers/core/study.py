@@ -7,8 +7,9 @@ the row or field, and what to do.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath, PureWindowsPath
 
 import pandas as pd
 import yaml
@@ -110,6 +111,7 @@ def load_participants(root: Path, config: StudyConfig) -> tuple[pd.DataFrame, Pa
     seen: dict[str, int] = {}
     interviews = root / "interviews"
     transcript_paths: list[str] = []
+    used: dict[Path, str] = {}  # each transcript file (resolved) and its participant
     for rec in df.to_dict("records"):
         row, pid = rec[ROW], rec["participant_id"]
         for col in PARTICIPANT_REQUIRED:
@@ -136,7 +138,13 @@ def load_participants(root: Path, config: StudyConfig) -> tuple[pd.DataFrame, Pa
         if rec["layout"] and rec["layout"].strip().lower() not in LAYOUT_CHOICES:
             raise InputError(path, f"layout '{rec['layout']}' is not a transcript layout", where=f"row {row}",
                              fix=f"write one of {', '.join(LAYOUT_CHOICES)}, or leave it empty to detect it")
-        transcript_paths.append(str(_locate_transcript(interviews, rec, path)))
+        transcript = _locate_transcript(interviews, rec, path)
+        if transcript.resolve() in used:
+            raise InputError(path, f"transcript {transcript.name} of {pid} is also the transcript of "
+                             f"{used[transcript.resolve()]}", where=f"row {row}",
+                             fix="give each participant their own transcript file (one interview, one file)")
+        used[transcript.resolve()] = pid
+        transcript_paths.append(str(transcript))
     df["transcript_path"] = transcript_paths
     df["duration_min"] = pd.to_numeric(df["duration_min"].str.replace(",", "."), errors="coerce")
     df["language"] = df["language"].replace("", config.language)
@@ -144,10 +152,48 @@ def load_participants(root: Path, config: StudyConfig) -> tuple[pd.DataFrame, Pa
     return df, path
 
 
+def inside(root: Path, folder: Path, name: str, source: Path, where: str) -> Path:
+    """``name`` (a file name in ``folder``, read from ``source`` at ``where``) as a path inside the study folder
+    ``root``.
+
+    The study folder is a boundary: a name may not be absolute, may not climb out with ``..``, and may not be a
+    symbolic link that resolves outside ``root``; anything else would read (and publish) a file the study
+    does not hold.
+    """
+    if PurePosixPath(name).is_absolute() or PureWindowsPath(name).is_absolute() or PureWindowsPath(name).drive:
+        raise InputError(source, f"'{name}' is an absolute path", where=where,
+                         fix=f"name the file relative to its folder in {root}, and keep it inside the study folder")
+    if ".." in PureWindowsPath(name).parts:
+        raise InputError(source, f"'{name}' points outside its folder ('..')", where=where,
+                         fix=f"copy the file into {root} and name it without '..'")
+    return _resolved_inside(root, folder / name, source, where)
+
+
+def _resolved_inside(root: Path, path: Path, source: Path, where: str) -> Path:
+    """``path``, checked to resolve (following symbolic links) inside ``root``."""
+    target = path.resolve()
+    if not target.is_relative_to(root.resolve()):
+        raise InputError(source, f"{path.relative_to(root) if path.is_relative_to(root) else path} resolves to "
+                         f"{target}, outside the study folder", where=where,
+                         fix=f"copy the file into {root} instead of linking to it")
+    return path
+
+
+def check_links(root: Path) -> None:
+    """Every symbolic link below the study folder resolves inside it (a link to ``/home/x/secret.txt`` in
+    ``interviews/`` would otherwise be read as a transcript)."""
+    for folder, dirs, files in os.walk(root):
+        for name in dirs + files:
+            path = Path(folder) / name
+            if path.is_symlink():
+                _resolved_inside(root, path, path, "a symbolic link")
+
+
 def _locate_transcript(interviews: Path, rec: dict, participants_path: Path) -> Path:
     row, pid = rec[ROW], rec["participant_id"]
     if rec["transcript"]:
-        candidate = interviews / rec["transcript"]
+        candidate = inside(interviews.parent, interviews, rec["transcript"], participants_path,
+                           f"row {row}, column transcript")
         if not candidate.exists():
             raise InputError(participants_path, f"transcript '{rec['transcript']}' for {pid} is not in {interviews}",
                              where=f"row {row}", fix="check the file name in the transcript column")
@@ -201,6 +247,7 @@ def load_study(data_dir: str | Path) -> Study:
     root = Path(data_dir).resolve()  # messages name files by full path, whatever the working directory
     if not root.is_dir():
         raise InputError(root, "is not a folder", fix="pass the study folder with --data-dir")
+    check_links(root)
     config = load_config(root)
     participants, path = load_participants(root, config)
     return Study(root=root, config=config, participants=participants, participants_file=path,
