@@ -48,3 +48,26 @@ def study(tmp_path):
 @pytest.fixture
 def key(study):
     return build_key(study)
+
+
+# --- names as real tools write them (for the tests of normalised matching) ---------------------------
+
+SOFT = "\u00ad"  # soft hyphen: Word's and LibreOffice's automatic hyphenation, HTML &shy;
+ZERO_WIDTH = ["\u200b", "\u200c", "\u200d", "\u2060", "\ufeff"]  # ZWSP, ZWNJ, ZWJ, word joiner, BOM
+HOSTILE_PARTICIPANTS = [
+    ("P01", "Älvby kommun", "IT-chef", "Åsa Öhman", ""),
+    ("P02", "Sjömåla kommun", "Controller", "Mikael Sandström", ""),
+    ("P03", "Ekhamra kommun", "Arkitekt", "Maria Holmberg-Svensson", ""),
+    ("P04", "Granvik kommun", "Enhetschef", "Jens Öberg", ""),
+    ("P05", "Sexan IT", "Konsult", "Søren Kjær", ""),
+    ("P06", "Granvik kommun", "Handläggare", "Lars Ek", ""),
+    ("P07", "Älvby kommun", "Strateg", "Asa Nystrom", ""),  # typed on an English keyboard in participants.csv
+]
+# Word with automatic hyphenation, copied as text: soft hyphens inside the names.
+WORD_HYPHENATED = f"R: Jag pratade med Mi{SOFT}kael Sand{SOFT}ström och Sand{SOFT}ströms chef igår."
+# PDF-to-text: zero-width spaces where the PDF had a possible line break.
+PDF_ZERO_WIDTH = "R: Enligt \u00c5\u200bsa \u00d6h\u200bman och Jens \u00d6\u200bberg var det klart."
+# An English keyboard without å, ä, ö, ø, æ.
+ENGLISH_KEYBOARD = "R: Asa Ohman said Oberg and Soren Kjaer agreed; Åsa Nyström too."
+# Decomposed letters (NFD), as macOS and some Word files store them: A + combining ring, O + diaeresis.
+DECOMPOSED = "R: A\u030asa O\u0308hman och Jens O\u0308berg."

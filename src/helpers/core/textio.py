@@ -4,6 +4,7 @@ UTF-8 (with or without BOM) and UTF-16 are recognised by their bytes. Anything e
 by an older program in a one-byte encoding (Windows-1252, Latin-1, DOS 850, Mac Roman), detected
 with charset-normalizer among those.
 Text comes back NFC-normalised with ``\n`` line endings so that offsets are stable.
+:func:`matching_form` folds a text further for comparing names, keeping the way back to the original's offsets.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from __future__ import annotations
 import codecs
 import re
 import unicodedata
+from bisect import bisect_right
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from charset_normalizer import from_bytes
@@ -36,6 +39,84 @@ def strip_invisible(text: str) -> str:
     same without them.
     """
     return "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+
+
+# Letters Unicode does not decompose into a letter and a mark, folded as writers without them do; hyphens
+# that look like "-" (Word's non-breaking hyphen among them) become "-".
+_LETTER_FOLDS = {"ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ß": "ss", "ẞ": "SS",
+                 "đ": "d", "Đ": "D", "ð": "d", "Ð": "D", "þ": "th", "Þ": "TH", "ł": "l", "Ł": "L",
+                 "\u2010": "-", "\u2011": "-"}
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+class _FoldTable(dict):
+    """The ``str.translate`` table of :func:`matching_form`, each character's entry made on first use."""
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
+        if unicodedata.category(char) == "Cf":
+            folded = ""
+        else:
+            folded = _LETTER_FOLDS.get(char) or "".join(
+                c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c))
+        self[code] = folded
+        return folded
+
+
+_FOLD = _FoldTable()
+
+
+@dataclass(frozen=True)
+class MatchingForm:
+    """A text as names are compared (see :func:`matching_form`), and the way back to the original's offsets.
+
+    Only characters that fold to more or fewer than one character are recorded, so an ASCII or plain Swedish
+    text costs next to nothing.
+    """
+
+    text: str
+    length: int  # of the original
+    starts: tuple[int, ...] = field(default=(), repr=False)  # where each such character starts in ``text``
+    ends: tuple[int, ...] = field(default=(), repr=False)  # ... and ends
+    origins: tuple[int, ...] = field(default=(), repr=False)  # its offset in the original
+    shifts: tuple[int, ...] = field(default=(), repr=False)  # len(text) - len(original) up to its end
+
+    def _original(self, pos: int, inside: int) -> int:
+        """The original offset of the character at ``pos``; ``inside`` is added when ``pos`` splits it."""
+        n = bisect_right(self.ends, pos)
+        if n < len(self.starts) and self.starts[n] <= pos:
+            return self.origins[n] + (inside if self.starts[n] < pos else 0)
+        return pos - (self.shifts[n - 1] if n else 0)
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """The original span of ``text[start:end]``: whole characters, with the invisible characters and
+        combining marks inside it and right after it (a name's soft hyphens, the ring of a decomposed Å)."""
+        if not self.starts:
+            return start, end
+        return self._original(start, 0), self.length if end >= len(self.text) else self._original(end, 1)
+
+
+def matching_form(text: str) -> MatchingForm:
+    """``text`` as names are compared: format characters (soft hyphens, zero-width spaces and joiners, BOMs)
+    removed, compatibility forms and decomposed letters folded (NFKD), diacritics dropped (å → a, é → e),
+    ø → o, æ → ae, ß → ss; case is kept.
+
+    Both the pseudonymiser and the privacy gate match names in this form, so a name hidden by a tool's
+    invisible characters or written on a keyboard without å, ä, ö is one name to both.
+    """
+    if text.isascii():
+        return MatchingForm(text, len(text))
+    starts, ends, origins, shifts = [], [], [], []
+    shift = 0
+    for match in _NON_ASCII.finditer(text):
+        size = len(_FOLD[ord(match.group())])
+        if size != 1:
+            starts.append(match.start() + shift)
+            ends.append(match.start() + shift + size)
+            origins.append(match.start())
+            shift += size - 1
+            shifts.append(shift)
+    return MatchingForm(text.translate(_FOLD), len(text), tuple(starts), tuple(ends), tuple(origins), tuple(shifts))
 
 
 def decode_bytes(data: bytes, path: str | Path) -> tuple[str, str]:

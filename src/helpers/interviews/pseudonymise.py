@@ -8,24 +8,35 @@ e-mail addresses, Swedish personal identity numbers, phone numbers, then names.
 Matching rules for names (the privacy gate in :mod:`helpers.runner.privacy` uses the same ones):
 
 - Whole words, case-insensitive, longest name first ("Per-Olof Nyström" before "Per-Olof").
+- Names are compared in one normalised form (:func:`helpers.core.textio.matching_form`): invisible
+  characters (soft hyphens from Word's hyphenation, zero-width spaces and joiners from PDF conversion)
+  removed, decomposed letters composed, diacritics folded (å, ä → a, ö, ø → o, é → e, æ → ae), both ways:
+  "Asa Ohman" is "Åsa Öhman", and a key name typed on an English keyboard finds the name written with å, ä,
+  ö. The replacement covers the name as written, soft hyphens included. A name spelt as in the key takes
+  that entry; folded spellings shared by names with different replacements ("Åsa", "Äsa") give ``[namn]``,
+  and a folded match that is an everyday word as written ("As" for a key's "Ås") is no name.
 - Inflected forms keep their ending: ``Kerstins`` → ``P01:s`` (a colon before the ``s`` when the
   replacement ends in a digit or a capital, as Swedish writes genitives of codes), ``Annas`` →
   ``[Politician A]s``, ``Kerstin's`` → ``P01's``, ``Lars'`` → ``P09'``.
 - A name that is also a common lowercase word (``per``, ``strand``, ``björk``, ``will``: see
   :func:`is_common_word`) matches only when it starts with a capital letter, so the Swedish preposition
   "per" is never replaced.
-- Hyphens: a hyphenated name in the key is replaced whole (``Anna-Karin``, ``Per-Olofs``). A name joined
-  by a hyphen to another *capitalised* word is a different double name and is left alone: with only
-  "Anna" in the key, "Anna-Karin" is not half-replaced to "[P03]-Karin" (that would both leak "Karin" and
-  pin the wrong person); it stays, and :func:`review_candidates` lists it for the researcher. A name
-  joined to a lowercase word or an acronym is a compound and is replaced: ``Holmberg-utredningen`` →
+- Hyphens: a hyphenated name in the key is replaced whole (``Anna-Karin``, ``Per-Olofs``), and its parts
+  are keyed on their own ("Holmberg-Svensson" gives "Holmberg" and "Svensson"). A key name joined by a
+  hyphen to another *capitalised* word is part of a double name, which is replaced whole: by the
+  replacement of its parts when every part is keyed and all agree ("Svensson-Holmberg" → ``P03``), else by
+  ``[namn]`` (with only "Anna" in the key, "Anna-Karin" → ``[namn]``: "[P03]-Karin" would leak "Karin",
+  "P03" might pin the wrong person, and leaving it would publish a key name). A name joined to a
+  lowercase word or an acronym is a compound and only the name is replaced: ``Holmberg-utredningen`` →
   ``P01-utredningen``, ``IT-Kerstin`` → ``IT-P01``.
 - Organisation names passed as ``keep`` are never touched, so a surname that is also a place name does
   not turn "Granvik kommun" into "P07 kommun".
 
 The key keys each full name and its parts ("Kerstin Holmberg", "Kerstin", "Holmberg"; a name written in
-lowercase in participants.csv is keyed the same way); a short form shared by people with different
-replacements becomes ``[namn]``; a row of pseudonyms.csv wins over a form derived from participants.csv.
+lowercase in participants.csv is keyed the same way; invisible characters removed, NFC); a short form shared
+by people with different replacements becomes ``[namn]``; a row of pseudonyms.csv wins over a form derived
+from participants.csv, which wins over a part of a double name ("Svensson" of "Erik Svensson" over
+"Svensson" of "Maria Holmberg-Svensson").
 Speaker labels such as "I", "Intervjuare" or "Speaker 1" are roles, not names; labels that are names
 ("Lina Björk:", "Fatima Hassan  0:21") are added to the key by :func:`label_entries` and :func:`extend_key`.
 """
@@ -45,6 +56,7 @@ from personnummer import personnummer
 from ..core.errors import InputError
 from ..core.language import stop_words
 from ..core.tables import ROW, find_table
+from ..core.textio import MatchingForm, matching_form, strip_invisible
 
 if TYPE_CHECKING:
     from ..core.study import Study
@@ -106,18 +118,23 @@ NOT_NAMES = frozenset({
 })
 
 _HYPHEN = "-"
-_WORD_BEFORE = re.compile(r"([^\W\d_]+)$")
-_WORD_AFTER = re.compile(r"^([^\W\d_]+)")
+_WORD_BEFORE = re.compile(r"[^\W\d_]+$")  # search with an endpos: the word that ends there
+_WORD_AFTER = re.compile(r"[^\W\d_]+")  # match with a pos: the word that starts there
 
 
 def _clean(name: str) -> str:
-    """NFC with single spaces: the form a name is keyed in."""
-    return " ".join(unicodedata.normalize("NFC", name).split())
+    """NFC without invisible characters, with single spaces: the form a name is keyed in."""
+    return " ".join(unicodedata.normalize("NFC", strip_invisible(name)).split())
 
 
 def fold(text: str) -> str:
-    """The form names are compared in: cleaned and lowercase (as the regex flag IGNORECASE compares)."""
+    """A name's exact spelling, compared: cleaned and lowercase (as the regex flag IGNORECASE compares)."""
     return _clean(text).lower()
+
+
+def loose_fold(text: str) -> str:
+    """A name as the matcher compares it: :func:`helpers.core.textio.matching_form` (no diacritics), lowercase."""
+    return " ".join(matching_form(text).text.lower().split())
 
 
 def is_common_word(name: str) -> bool:
@@ -143,12 +160,29 @@ def _capitalised(token: str) -> str:
     return token.title() if token.islower() else token
 
 
-def name_forms(name: str) -> list[str]:
-    """The full name and each of its parts: "Kerstin Holmberg" → the full name, "Kerstin", "Holmberg".
+def _tokens(name: str) -> list[str]:
+    """The words of a cleaned name, capitalised ("holmberg, kerstin" → "Holmberg", "Kerstin")."""
+    return [_capitalised(t) for t in name.replace(",", " ").split()]
 
-    "Holmberg, Kerstin" is also keyed as "Kerstin Holmberg". Hyphenated given names stay whole
-    ("Per-Olof"), initials and particles ("E.", "von") are not keyed alone. Parts written in lowercase
-    ("anna svensson") are keyed capitalised ("Anna", "Svensson"): a name is a name however it was typed.
+
+def double_name_parts(name: str) -> list[str]:
+    """The parts of the hyphenated words of ``name``: "Maria Holmberg-Svensson" → "Holmberg", "Svensson".
+
+    Everyday words are left out ("Per" of "Per-Olof"): alone they are far more often the word than the
+    person, and capitalised at a sentence start ("Per code, ...") they would be replaced and stop the gate.
+    """
+    return [part for token in _tokens(_clean(name)) if _HYPHEN in token
+            for part in map(_capitalised, token.split(_HYPHEN)) if _is_name_token(part) and not is_common_word(part)]
+
+
+def name_forms(name: str) -> list[str]:
+    """The full name, each of its words and each part of a double name.
+
+    "Kerstin Holmberg" → the full name, "Kerstin", "Holmberg"; "Holmberg, Kerstin" is also keyed as
+    "Kerstin Holmberg". A hyphenated name is keyed whole and in parts ("Holmberg-Svensson", "Holmberg",
+    "Svensson"), since either part may be used alone (see :func:`double_name_parts`). Initials and
+    particles ("E.", "von") are not keyed alone. Words written in lowercase ("anna svensson") are keyed
+    capitalised ("Anna", "Svensson"): a name is a name however it was typed.
     """
     name = _clean(name)
     if not name:
@@ -158,10 +192,10 @@ def name_forms(name: str) -> list[str]:
         last, _, first = (p.strip() for p in name.partition(","))
         name = _clean(f"{first} {last}")
         forms.append(name)
-    tokens = [_capitalised(t) for t in name.replace(",", " ").split()]
+    tokens = _tokens(name)
     if len(tokens) > 1:
         forms += [t for t in tokens if _is_name_token(t)]
-    return list(dict.fromkeys(f for f in forms if f))
+    return list(dict.fromkeys(f for f in forms + double_name_parts(name) if f))
 
 
 def is_person_like(name: str) -> bool:
@@ -188,16 +222,31 @@ def is_role_label(label: str) -> bool:
     return not any(_names_a_person(word) for word in re.findall(r"[^\W\d_]+", label))
 
 
-def _entry(original: str, replacement: str, kind: str, source: str, explicit: bool = False) -> dict:
-    return {"original": original, "replacement": replacement, "kind": kind, "source": source, "explicit": explicit}
+# Which entry wins when two people's names share a form (see _resolve): a row of pseudonyms.csv (or of an
+# existing key), a form of a name, a part of a double name ("Svensson" of "Maria Holmberg-Svensson" loses to
+# "Svensson" of "Erik Svensson").
+EXPLICIT, DERIVED, PART = 0, 1, 2
+
+
+def _entry(original: str, replacement: str, kind: str, source: str, rank: int = DERIVED) -> dict:
+    return {"original": _clean(original), "replacement": replacement, "kind": kind, "source": source, "rank": rank}
+
+
+def _form_entries(name: str, replacement: str, kind: str, source: str, skip_roles: bool = False) -> list[dict]:
+    """One entry per form of ``name`` (:func:`name_forms`), in that order; parts of a double name rank lowest.
+
+    ``skip_roles``: leave out forms that are role words ("Intervjuare"), for names taken from labels.
+    """
+    parts = set(double_name_parts(name))
+    return [_entry(form, replacement, kind, source, PART if form in parts else DERIVED)
+            for form in name_forms(name) if not (skip_roles and form.lower() in ROLE_LABELS)]
 
 
 def _respondent_entries(participants: pd.DataFrame, file: str) -> list[dict]:
     rows = []
     for rec in participants.to_dict("records"):
         where = f"{file} row {rec.get(ROW, '?')}"
-        rows += [_entry(form, rec["participant_id"], "respondent", f"{where} (name)")
-                 for form in name_forms(rec.get("name", "") or "")]
+        rows += _form_entries(rec.get("name", "") or "", rec["participant_id"], "respondent", f"{where} (name)")
     return rows
 
 
@@ -205,8 +254,7 @@ def _interviewer_entries(labels: Iterable[tuple[str, str]]) -> list[dict]:
     rows = []
     for label, source in labels:
         if not is_role_label(label):
-            rows += [_entry(form, INTERVIEWER, "interviewer", source)
-                     for form in name_forms(label) if form.lower() not in ROLE_LABELS]
+            rows += _form_entries(label, INTERVIEWER, "interviewer", source, skip_roles=True)
     return rows
 
 
@@ -228,25 +276,24 @@ def _other_entries(pseudonyms: pd.DataFrame, path: Path) -> list[dict]:
         if earlier[0] != replacement:
             raise InputError(path, f"'{original}' has two replacements: '{earlier[0]}' (row {earlier[1]}) "
                              f"and '{replacement}'", where=f"row {row}", fix="keep one replacement per name")
-        rows.append(_entry(original, replacement, "other", f"{path.name} row {row}", explicit=True))
+        rows.append(_entry(original, replacement, "other", f"{path.name} row {row}", EXPLICIT))
         if is_person_like(original):
-            rows += [_entry(part, replacement, "other", f"{path.name} row {row} (part)")
-                     for part in name_forms(original)[1:]]
+            rows += _form_entries(original, replacement, "other", f"{path.name} row {row} (part)")[1:]
     return rows
 
 
 def _resolve(entries: list[dict]) -> pd.DataFrame:
-    """One row per name: explicit pseudonyms.csv rows win; other clashes become :data:`AMBIGUOUS`."""
+    """One row per name: the entries of the best rank win (see :data:`EXPLICIT`); a clash among them becomes
+    :data:`AMBIGUOUS`."""
     resolved = []
     table = pd.DataFrame(entries)
     for _, group in table.groupby(table["original"].map(fold), sort=False):
-        explicit = group[group["explicit"]]
-        chosen = explicit if len(explicit) else group
+        chosen = group[group["rank"] == group["rank"].min()]
         first = chosen.iloc[0]
         replacement = first["replacement"] if chosen["replacement"].nunique() == 1 else AMBIGUOUS
         kind = min(chosen["kind"], key=KIND_ORDER.index)
         resolved.append(_entry(first["original"], replacement, kind, "; ".join(dict.fromkeys(chosen["source"]))))
-    return pd.DataFrame(resolved, columns=[*KEY_COLUMNS, "explicit"])
+    return pd.DataFrame(resolved, columns=KEY_COLUMNS + ["rank"])
 
 
 def build_key(study: Study) -> pd.DataFrame:
@@ -262,7 +309,7 @@ def build_key(study: Study) -> pd.DataFrame:
                + _other_entries(study.pseudonyms, pseudonyms_file))
     if not entries:
         return pd.DataFrame(columns=KEY_COLUMNS)
-    return _ordered(_resolve(entries).drop(columns="explicit"))
+    return _ordered(_resolve(entries).drop(columns="rank"))
 
 
 def _ordered(key: pd.DataFrame) -> pd.DataFrame:
@@ -321,11 +368,10 @@ def label_entries(labels: Iterable[tuple[str, str]]) -> pd.DataFrame:
         if not _is_name_label(name):
             continue
         kind = "interviewer" if replacement.startswith(INTERVIEWER) else "respondent"
-        rows += [_entry(form, replacement, kind, f"speaker label '{' '.join(label.split())}'")
-                 for form in name_forms(name) if form.lower() not in ROLE_LABELS]
+        rows += _form_entries(name, replacement, kind, f"speaker label '{' '.join(label.split())}'", skip_roles=True)
     if not rows:
         return pd.DataFrame(columns=KEY_COLUMNS)
-    return _ordered(_resolve(rows).drop(columns="explicit"))
+    return _ordered(_resolve(rows).drop(columns="rank"))
 
 
 def extend_key(key: pd.DataFrame, more: pd.DataFrame) -> pd.DataFrame:
@@ -334,11 +380,11 @@ def extend_key(key: pd.DataFrame, more: pd.DataFrame) -> pd.DataFrame:
     The clash rules of :func:`build_key`, with ``key`` in the place of pseudonyms.csv: an entry of ``key``
     always wins over one of ``more`` with the same name (any case); clashes within ``more`` are ``[namn]``.
     """
-    entries = ([_entry(*row, explicit=True) for row in key[KEY_COLUMNS].itertuples(index=False)]
+    entries = ([_entry(*row, rank=EXPLICIT) for row in key[KEY_COLUMNS].itertuples(index=False)]
                + [_entry(*row) for row in more[KEY_COLUMNS].itertuples(index=False)])
     if not entries:
         return pd.DataFrame(columns=KEY_COLUMNS)
-    return _ordered(_resolve(entries).drop(columns="explicit"))
+    return _ordered(_resolve(entries).drop(columns="rank"))
 
 
 # --- names -------------------------------------------------------------------------------------------
@@ -374,69 +420,133 @@ def _is_name_neighbour(word: str, matched: str) -> bool:
     return word[:1].isupper() and (not word.isupper() or matched.isupper())
 
 
+def _one_replacement(replacements: set[str | None]) -> str | None:
+    """The replacement of names that share a folded form: theirs when they agree, else :data:`AMBIGUOUS`.
+
+    None (a protected term) only when no key name has that form: privacy before presentation.
+    """
+    names = replacements - {None}
+    if not names:
+        return None
+    return names.pop() if len(names) == 1 else AMBIGUOUS
+
+
 @dataclass(frozen=True)
 class NameHit:
-    """One accepted occurrence of a key name (or a protected term, replacement None)."""
+    """One accepted occurrence of a key name (or a protected term, replacement None), in original offsets."""
 
     start: int
     end: int  # after the inflection ending, if any
-    name: str
+    name: str  # as written, without invisible characters and ending; a double name whole
     replacement: str | None
+    suffix: str = ""  # the inflection ending ("s", "'s", "'")
 
 
 class NameMatcher:
     """All names of a key (and protected terms) compiled into one case-insensitive regex.
 
-    The key wins over a protected term with the same spelling: privacy before presentation.
+    Names are matched in the matching form (:func:`helpers.core.textio.matching_form`) and the hits mapped
+    back to the text as written. A name spelt as in the key takes that entry; one that matches only with
+    diacritics folded takes the entry of its folded form (:data:`AMBIGUOUS` when names with different
+    replacements share it). The key wins over a protected term with the same spelling.
     """
 
     def __init__(self, key: pd.DataFrame, keep: Iterable[str] = ()) -> None:
-        lookup: dict[str, str | None] = {}
+        exact: dict[str, str | None] = {}
         for original, replacement in zip(key["original"], key["replacement"]):
             if fold(original):
-                lookup.setdefault(fold(original), replacement)
+                exact.setdefault(fold(original), replacement)
         for term in keep:
             if fold(term):
-                lookup.setdefault(fold(term), None)
-        self.lookup = lookup
-        self.capital_only = {name for name in lookup if is_common_word(name)}
-        self.pattern = re.compile(rf"(?<!\w)(?P<name>{_trie_regex(lookup)})(?P<suffix>s|['’]s?)?(?!\w)",
+                exact.setdefault(fold(term), None)
+        loose: dict[str, set[str | None]] = {}
+        for name, replacement in exact.items():
+            if loose_fold(name):
+                loose.setdefault(loose_fold(name), set()).add(replacement)
+        self.exact = exact
+        self.loose = {form: _one_replacement(replacements) for form, replacements in loose.items()}
+        self.capital_only = {loose_fold(name) for name in exact if is_common_word(name)}
+        self.pattern = re.compile(rf"(?<!\w)(?P<name>{_trie_regex(self.loose)})(?P<suffix>s|['’]s?)?(?!\w)",
                                   re.IGNORECASE)
 
-    def _accept(self, text: str, match: re.Match) -> bool:
-        """Reject a common word written in lowercase, and half of a double name (see the module docstring)."""
+    def _lookup(self, written: str, matched: str) -> tuple[str | None, bool]:
+        """(replacement, spelt as in the key) of a name ``written`` in the text, ``matched`` in its matching form."""
+        if (exact := fold(written)) in self.exact:
+            return self.exact[exact], True
+        return self.loose[loose_fold(matched)], False
+
+    def _single(self, text: str, form: MatchingForm, match: re.Match) -> NameHit | None:
+        """The hit of a name on its own; None for a common word written in lowercase ("per"), or for a folded
+        match that is a common word as written ("As" for the key's "Ås")."""
         name = match.group("name")
-        if not name[0].isupper() and fold(name) in self.capital_only:
-            return False
+        start, end = form.span(match.start(), match.end())
+        written = text[start:form.span(match.start(), match.end("name"))[1]]
+        replacement, exact = self._lookup(written, name)
+        if not name[0].isupper() and loose_fold(name) in self.capital_only:
+            return None
+        if not exact and is_common_word(written):
+            return None
+        return NameHit(start, end, strip_invisible(written), replacement, match.group("suffix") or "")
+
+    def _double_name(self, text: str, form: MatchingForm, match: re.Match) -> tuple[NameHit, int] | None:
+        """The hit of a double name holding ``match`` ("Holmberg-Svensson", "Lisa-Kerstin"), replaced whole,
+        and where it ends in the matching form.
+
+        Its replacement is that of its parts when every part is a key name and all agree, else
+        :data:`AMBIGUOUS`: half a replacement ("P01-Lind") would leak the other half, and a double name may
+        be someone else. None when ``match`` has no capitalised hyphen-joined neighbour, or no part is keyed.
+        """
+        view, name = form.text, match.group("name")
         start, end = match.start(), match.end()
-        if start > 1 and text[start - 1] == _HYPHEN:
-            before = _WORD_BEFORE.search(text, max(0, start - 60), start - 1)
-            if before and _is_name_neighbour(before.group(1), name):
-                return False
-        if text.startswith(_HYPHEN, end):
-            after = _WORD_AFTER.match(text[end + 1:end + 61])
-            if after and _is_name_neighbour(after.group(1), name):
-                return False
-        return True
+        while start > 1 and view[start - 1] == _HYPHEN and (
+                before := _WORD_BEFORE.search(view, max(0, start - 61), start - 1)) \
+                and _is_name_neighbour(before.group(), name):
+            start = before.start()
+        while view.startswith(_HYPHEN, end) and (after := _WORD_AFTER.match(view, end + 1, end + 61)) \
+                and _is_name_neighbour(after.group(), name):
+            end = after.end()
+        if (start, end) == match.span():
+            return None
+        replacements, pos, part = [], start, None
+        for word in view[start:end].split(_HYPHEN):
+            part = self.pattern.fullmatch(word)
+            if part:
+                written = text[slice(*form.span(pos, pos + part.end("name")))]
+                replacements.append(self._lookup(written, part.group("name"))[0])
+            else:
+                replacements.append(None)
+            pos += len(word) + 1
+        keyed = [r for r in replacements if r is not None]
+        if not keyed:
+            return None
+        suffix = (part.group("suffix") or "") if part and replacements[-1] is not None else ""
+        replacement = keyed[0] if len(keyed) == len(replacements) and len(set(keyed)) == 1 else AMBIGUOUS
+        original = form.span(start, end)
+        written = text[original[0]:form.span(start, end - len(suffix))[1]]
+        return NameHit(*original, strip_invisible(written), replacement, suffix), end
 
     def hits(self, text: str) -> Iterator[NameHit]:
         """Every accepted occurrence in ``text``, protected terms included (with replacement None)."""
-        for match in self.pattern.finditer(text):
-            if self._accept(text, match):
-                name = match.group("name")
-                yield NameHit(match.start(), match.end(), name, self.lookup[fold(name)])
+        form = matching_form(text)
+        done = 0  # where the last double name ended: the rest of its parts are not hits of their own
+        for match in self.pattern.finditer(form.text):
+            if match.start() < done:
+                continue
+            if double := self._double_name(text, form, match):
+                hit, done = double
+            else:
+                hit = self._single(text, form, match)
+            if hit is not None:
+                yield hit
 
     def replace(self, text: str) -> str:
         """``text`` with every key name replaced and every other character kept."""
-        def substitute(match: re.Match) -> str:
-            if not self._accept(text, match):
-                return match.group(0)
-            replacement = self.lookup[fold(match.group("name"))]
-            if replacement is None:
-                return match.group(0)
-            return replacement + _suffix_for(replacement, match.group("suffix") or "")
-
-        return self.pattern.sub(substitute, text)
+        pieces, pos = [], 0
+        for hit in self.hits(text):
+            if hit.replacement is not None:
+                pieces += [text[pos:hit.start], hit.replacement + _suffix_for(hit.replacement, hit.suffix)]
+                pos = hit.end
+        return "".join(pieces) + text[pos:] if pieces else text
 
 
 def _suffix_for(replacement: str, suffix: str) -> str:

@@ -57,7 +57,7 @@ from lxml.etree import XMLSyntaxError
 from webvtt.errors import MalformedCaptionError, MalformedFileError
 
 from ..core.errors import InputError
-from ..core.textio import read_bytes, read_text, strip_invisible
+from ..core.textio import normalise_text, read_bytes, read_text, strip_invisible
 
 
 @dataclass
@@ -604,7 +604,7 @@ def _bold_prefix(paragraph: Paragraph) -> str:
         if not run.bold:
             break
         prefix += run.text
-    return prefix
+    return normalise_text(prefix)
 
 
 def _bold_label(paragraph: Paragraph, text: str) -> tuple[str, str] | None:
@@ -667,7 +667,7 @@ def _row_cells(row) -> list[str]:
     for cell in row.cells:
         if id(cell._tc) not in seen:
             seen.add(id(cell._tc))
-            cells.append(cell.text.strip())
+            cells.append(normalise_text(cell.text).strip())
     return cells
 
 
@@ -688,7 +688,7 @@ def _docx_blocks(document: docx.document.Document) -> Iterator[_Paragraph | _Lin
             continue
         number += 1
         if block._p.style not in titles:
-            text = block.text
+            text = normalise_text(block.text)  # Word keeps letters as typed or pasted, decomposed too
             first = text.split("\n", 1)[0].strip()
             labelled = bool(first) and _parse_line(first, number, True).speaker is not None
             yield _Paragraph(number, text, None if labelled else _bold_label(block, text))
@@ -760,7 +760,7 @@ def _cue_turns(cues: list[_Cue], path: Path, fmt: str, encoding: str) -> Transcr
 
 def _one_line(text: str) -> str:
     """Cue text: line breaks in a cue are layout, so its lines are joined with spaces."""
-    return " ".join(html.unescape(text).split())
+    return " ".join(normalise_text(html.unescape(text)).split())
 
 
 def _read_vtt(path: Path) -> Transcript:

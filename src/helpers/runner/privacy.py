@@ -3,11 +3,13 @@
 :func:`scan_outputs` reads every file under the output folders (``data/processed``, ``figures``,
 ``reports``), whatever its format (CSV and other text, Parquet string columns, SVG/HTML/XML text and
 tooltip attributes after unescaping entities, JSON and notebooks, PNG text chunks, Office/REFI-QDA zip
-members) and looks for every name in the key with the same rules the pseudonymiser uses (whole words,
-case-insensitive, inflected forms, names that are also common words only when capitalised, double-name
-rule), plus any e-mail address, valid personal identity number or phone number. Unlike the pseudonymiser,
-the gate also counts ``_`` and digits as word boundaries, so "Kerstin_Holmberg.docx" and "Kerstin2" are
-found (but not a name inside a hexadecimal hash). Findings never show a term in full: "K****** H*******".
+members) and looks for every name in the key with the same matcher the pseudonymiser uses (whole words,
+case-insensitive, inflected forms, names that are also common words only when capitalised, double names;
+compared without invisible characters and with diacritics folded, so a name with a soft hyphen or a
+zero-width space inside, "Asa Ohman" for "Åsa Öhman" and a decomposed "Å" are found), plus any e-mail
+address, valid personal identity number or phone number. Unlike the pseudonymiser, the gate also counts
+``_`` and digits as word boundaries, so "Kerstin_Holmberg.docx" and "Kerstin2" are found (but not a name
+inside a hexadecimal hash). Findings never show a term in full, nor its invisible characters: "K****** H*******".
 A file the gate cannot read (an unknown binary format, a damaged Parquet or zip file) is a finding too:
 it cannot be shown to be free of names. Image data is not text: PNG and JPEG files are read for their
 metadata only.
