@@ -41,7 +41,8 @@ def _replace_in(path: Path, old: str, new: str, encoding: str = "utf-8") -> None
 
 def hostile_study(sample: Path, target: Path) -> Path:
     """A copy of the sample study whose title, description, a member's name, a role, a theme's label and
-    definition, a challenge, an action and its owner, and an interviewee's words carry :data:`HOSTILE`."""
+    definition, a pseudonym, a challenge, an action and its owner, and an interviewee's words carry
+    :data:`HOSTILE`."""
     shutil.copytree(sample, target)
     member = f"Granvik <b onmouseover=alert(6)>kommun</b> <img src=http://{HOST}/member.png>"
     for path in [p for p in target.rglob("*") if p.suffix in (".csv", ".yml")]:
@@ -56,6 +57,10 @@ def hostile_study(sample: Path, target: Path) -> Path:
                 encoding="utf-8-sig")
     _replace_in(target / "codebook.yml", "label: IT eller digitalisering", f"label: 'IT {HOSTILE[5]}'")
     _replace_in(target / "codebook.yml", "label_en: IT versus digitalisation", f"label_en: 'IT {HOSTILE[0]}'")
+    _replace_in(target / "codebook.yml", "      Hur digitalisering förstås i organisationen:",
+                f"      {HOSTILE[3]} {HOSTILE[4]} Hur digitalisering förstås i organisationen:")
+    _replace_in(target / "pseudonyms.csv", "Göran Wallin;[kommundirektör Lindåsa]",
+                f"Göran Wallin;[kommundirektör {HOSTILE[0]}]", encoding="utf-8-sig")
     _replace_in(target / "workshop" / "challenges.csv", "Otydligt mandat för Sexans styrgrupp",
                 '"Otydligt mandat ' + PAYLOAD.replace('"', '""') + '"')
     _replace_in(target / "workshop" / "actions.csv", "Styrgruppen (kommundirektörerna)",
