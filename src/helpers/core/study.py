@@ -16,6 +16,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from .errors import InputError
+from .limits import MAX_DURATION_MIN, check_size
 from .tables import ROW, find_table, read_table, require_columns
 
 TRANSCRIPT_SUFFIXES = (".txt", ".docx", ".vtt", ".srt")
@@ -71,6 +72,7 @@ def load_config(root: Path) -> StudyConfig:
     if not path.exists():
         return StudyConfig()
     try:
+        check_size(path)
         raw = yaml.safe_load(path.read_text(encoding="utf-8-sig")) or {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
@@ -128,11 +130,12 @@ def load_participants(root: Path, config: StudyConfig) -> tuple[pd.DataFrame, Pa
             _check_date(rec["interview_date"], path, row)
         if rec["duration_min"]:
             try:
-                if float(rec["duration_min"].replace(",", ".")) < 0:
+                if not 0 <= float(rec["duration_min"].replace(",", ".")) <= MAX_DURATION_MIN:  # NaN fails too
                     raise ValueError
             except ValueError as exc:
-                raise InputError(path, f"duration_min '{rec['duration_min']}' is not a positive number of minutes",
-                                 where=f"row {row}") from exc
+                raise InputError(path, f"duration_min '{rec['duration_min']}' is not a number of minutes from 0 "
+                                 f"to {MAX_DURATION_MIN}", where=f"row {row}",
+                                 fix="write the interview's length in minutes, e.g. 55") from exc
         if rec["language"] and rec["language"] not in ("sv", "en"):
             raise InputError(path, f"language '{rec['language']}' is not 'sv' or 'en'", where=f"row {row}")
         if rec["layout"] and rec["layout"].strip().lower() not in LAYOUT_CHOICES:

@@ -14,7 +14,8 @@ import pandas as pd
 from . import catalog
 from .errors import InputError
 from .records import note_written
-from .textio import decode_bytes
+from .limits import check_size, check_zip
+from .textio import read_text
 
 RESPONDENT = "respondent"  # the speaker_role of the segments that are coded and quoted (never an interviewer's)
 ROW = "_row"  # column holding the 1-based line/row number of each record in its file, for error messages
@@ -41,6 +42,8 @@ def read_table(path: str | Path, optional: Iterable[str] = ()) -> pd.DataFrame:
     if not path.exists():
         raise InputError(path, "is missing", fix="add the file or check the study folder path")
     if path.suffix.lower() == ".xlsx":
+        check_size(path)
+        check_zip(path, path)
         try:
             df = pd.read_excel(path, sheet_name=0, dtype=object, engine="openpyxl")
         except Exception as exc:  # openpyxl raises many types for a broken workbook
@@ -48,7 +51,7 @@ def read_table(path: str | Path, optional: Iterable[str] = ()) -> pd.DataFrame:
                              fix="save it again from Excel as .xlsx, or as CSV") from exc
         df = df.apply(lambda col: col.map(_excel_cell))
     elif path.suffix.lower() == ".csv":
-        text, _ = decode_bytes(path.read_bytes(), path)
+        text, _ = read_text(path)
         if not text.strip():
             raise InputError(path, "is empty", fix="add a header row and data, or remove the file")
         first_line = text.split("\n", 1)[0]

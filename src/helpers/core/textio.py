@@ -19,6 +19,7 @@ from pathlib import Path
 from charset_normalizer import from_bytes
 
 from .errors import InputError
+from .limits import check_size
 
 _LEGACY_ENCODINGS = ["cp1252", "latin_1", "cp850", "mac_roman"]  # Windows, ISO, DOS, old Mac
 # Characters outside ASCII that ordinary Swedish or English prose uses; anything else is "unusual".
@@ -180,7 +181,9 @@ def _decode_legacy(data: bytes) -> tuple[str, str]:
 
 
 def read_bytes(path: str | Path) -> bytes:
-    """Read a file's bytes; a missing or unreadable file is an :class:`InputError`."""
+    """Read a file's bytes; a missing or unreadable file, or one over its kind's size limit
+    (:mod:`helpers.core.limits`), is an :class:`InputError`."""
+    check_size(Path(path))
     try:
         return Path(path).read_bytes()
     except OSError as exc:

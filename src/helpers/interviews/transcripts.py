@@ -57,6 +57,7 @@ from lxml.etree import XMLSyntaxError
 from webvtt.errors import MalformedCaptionError, MalformedFileError
 
 from ..core.errors import InputError
+from ..core.limits import check_zip
 from ..core.textio import normalise_text, read_bytes, read_text, strip_invisible
 
 
@@ -581,6 +582,7 @@ def _open_docx(path: Path) -> docx.document.Document:
     if data.startswith(_OLE_MAGIC):
         problem += " (it is an old .doc file)"
     if data.startswith(b"PK"):
+        check_zip(io.BytesIO(data), path)
         try:
             return docx.Document(io.BytesIO(data))
         except (zipfile.BadZipFile, KeyError, ValueError, PackageNotFoundError, XMLSyntaxError):

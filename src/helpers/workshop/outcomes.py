@@ -26,6 +26,7 @@ from scipy import stats
 
 from ..core.errors import InputError
 from ..core.language import content_stems
+from ..core.limits import MAX_VOTES
 from ..core.study import Study
 from ..core.tables import ROW, find_table, read_processed, read_table, require_columns, respondent_segments, write_table
 from ..core.text import trim_quote
@@ -168,6 +169,9 @@ def _parse_count(text: str, path: Path, row: int) -> int:
                          fix="write the number of dots as 0, 1, 2 ...")
     if value < 0:
         raise InputError(path, f"votes '{text}' is negative", where=f"row {row}", fix="votes are 0 or more")
+    if value > MAX_VOTES:
+        raise InputError(path, f"votes '{text}' is more than the {MAX_VOTES:,} dots one row may hold",
+                         where=f"row {row}", fix="write the number of dots this voter gave this challenge")
     return int(value)
 
 

@@ -20,6 +20,8 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Iterator
 
 from ...core.errors import InputError
+from ...core.limits import check_size, check_zip
+from ...core.textio import read_bytes
 from ..codebook_model import Code
 
 PROJECT_NS = "urn:QDA-XML:project:1.0"
@@ -139,7 +141,7 @@ def read_qdc(path: str | Path) -> list[dict]:
         raise InputError(path, "is a REFI-QDA project file (a .qdpx zip archive), not a codebook",
                          fix="export the codebook alone as REFI-QDA codebook (.qdc) from the QDA program, or put "
                              "the project in codings/ as a .qdpx to import its codings")
-    root = _parse_xml(path.read_bytes(), path)
+    root = _parse_xml(read_bytes(path), path)
     if _local(root.tag) != "CodeBook":
         raise InputError(path, f"the root element is <{_local(root.tag)}>, not <CodeBook>",
                          fix="export the codebook as REFI-QDA codebook (.qdc)")
@@ -231,6 +233,8 @@ def _open_project(path: Path) -> tuple[zipfile.ZipFile, ET.Element]:
     if not zipfile.is_zipfile(path):
         raise InputError(path, "is not a zip archive (a .qdpx is a zip holding project.qde)",
                          fix="export the project again as REFI-QDA project (.qdpx)")
+    check_size(path)
+    check_zip(path, path)
     archive = zipfile.ZipFile(path)
     qde = [n for n in archive.namelist() if n.lower().endswith(".qde")]
     if not qde:
