@@ -15,7 +15,7 @@ from . import catalog
 from .errors import InputError
 from .records import note_written
 from .limits import check_size, check_zip
-from .textio import read_text
+from .textio import normalise_text, read_text
 
 RESPONDENT = "respondent"  # the speaker_role of the segments that are coded and quoted (never an interviewer's)
 ROW = "_row"  # column holding the 1-based line/row number of each record in its file, for error messages
@@ -97,7 +97,7 @@ def _excel_cell(value: object) -> str:
         return value.isoformat()
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value)
+    return normalise_text(str(value))  # NFC, as every text the pipeline reads
 
 
 def require_columns(df: pd.DataFrame, path: Path, required: Iterable[str]) -> None:
