@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from helpers.core.study import load_study
-from helpers.interviews.pseudonymise import build_key
+from helpers.interviews.pseudonymise import Pseudonymiser, build_key
 
 ORGS = ["Älvby kommun", "Sjömåla kommun", "Ekhamra kommun", "Granvik kommun", "Sexan IT"]
 PARTICIPANTS = [
@@ -48,6 +48,12 @@ def study(tmp_path):
 @pytest.fixture
 def key(study):
     return build_key(study)
+
+
+@pytest.fixture
+def pseud(study, key):
+    """The pseudonymiser of :func:`study`, keeping its organisations' names."""
+    return Pseudonymiser(key, keep=study.organisations)
 
 
 # --- names as real tools write them (for the tests of normalised matching) ---------------------------

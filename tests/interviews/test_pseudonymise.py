@@ -32,12 +32,7 @@ from helpers.interviews.pseudonymise import (
 )
 
 from conftest import SHARED
-from pseudonymise_fixtures import ORGS, PARTICIPANTS, PSEUDONYMS, key, make_study, study  # noqa: F401
-
-
-@pytest.fixture
-def pseud(study, key):
-    return Pseudonymiser(key, keep=study.organisations)
+from pseudonymise_fixtures import ORGS, PARTICIPANTS, PSEUDONYMS, key, make_study, pseud, study  # noqa: F401
 
 
 def replacement_of(key: pd.DataFrame, original: str) -> str:

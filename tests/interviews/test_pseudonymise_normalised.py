@@ -26,13 +26,9 @@ from pseudonymise_fixtures import (  # noqa: F401  (key and study are fixtures)
     ZERO_WIDTH,
     key,
     make_study,
+    pseud,
     study,
 )
-
-
-@pytest.fixture
-def pseud(study, key):
-    return Pseudonymiser(key, keep=study.organisations)
 
 
 @pytest.fixture
