@@ -5,24 +5,32 @@ against the notebooks' ``parameters`` cells, executes the stages of ``pipeline.y
 (in worker processes, in parallel where the stages allow), renders the executed notebooks to HTML with
 one reused nbconvert exporter per process, runs the privacy gate, and only then swaps the new outputs
 in: a failed run leaves the previous report in place. Stages whose inputs did not change are skipped.
+One run at a time writes to an output folder (:mod:`.lock`); the swap survives a kill (:mod:`.swap`); every
+failure, including a full disk, a read-only folder, Ctrl-C and SIGTERM, ends in a one-line message.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import shlex
 import shutil
+import sys
 import time
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, wait
 from pathlib import Path
 
 from ..core.errors import InputError, PrivacyError
 from ..core.stages import PIPELINE, PROJECT_ROOT, load_spec
 from . import jobs as jobs_mod
+from . import lock, swap
+from .faults import Stopped, WriteFailed, checkpoint, deferred, stop_on_signals, writing
 from .jobs import Job, JobFailure, JobResult
 
 DEFAULT_DATA = PROJECT_ROOT / "data" / "raw" / "sample"
 OUTPUT_FOLDERS = ("data/processed", "figures", "reports", "keys")
+PUBLISHED = (*OUTPUT_FOLDERS, jobs_mod.STATE_FILE)  # swapped in together: the state always fits the outputs
+STAGING, FAILED = ".pipeline-staging", ".pipeline-failed"
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -69,7 +77,7 @@ def run_jobs(todo: list[Job], n_jobs: int) -> list[JobResult]:
             say(f"  ✓ {job.label} ({result.seconds:.1f} s, {result.peak_mb:.0f} MB)")
             results.append(result)
         return results
-    with ProcessPoolExecutor(max_workers=n_jobs) as pool:
+    with jobs_mod.worker_pool(n_jobs) as pool:
         running: dict[Future, Job] = {}
         while pending or running:
             ready = [j for j in pending if all(d in done or d not in names for d in j.after)]
@@ -80,7 +88,7 @@ def run_jobs(todo: list[Job], n_jobs: int) -> list[JobResult]:
             finished, _ = wait(running, return_when=FIRST_COMPLETED)
             for fut in finished:
                 job = running.pop(fut)
-                result = fut.result()  # a JobFailure propagates; the pool is shut down on exit
+                result = fut.result()  # a JobFailure propagates; the workers are ended on the way out
                 say(f"  ✓ {job.label} ({result.seconds:.1f} s, {result.peak_mb:.0f} MB)")
                 done.add(job.key)
                 results.append(result)
@@ -90,78 +98,168 @@ def run_jobs(todo: list[Job], n_jobs: int) -> list[JobResult]:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     data_dir, out_root = args.data_dir.resolve(), args.output_dir.resolve()
-    started = time.perf_counter()
-    try:
-        spec = load_spec(args.pipeline)
-        if args.check:
+    if args.check:
+        try:
+            load_spec(args.pipeline)
             validate(data_dir)
-            say(f"Study folder {data_dir} is valid.")
-            return 0
-        all_jobs = jobs_mod.plan(spec, PROJECT_ROOT, data_dir, out_root)
-        if args.strict:
-            all_jobs = jobs_mod.with_parameter(all_jobs, "strict", True)
-        state = jobs_mod.load_state(out_root)
-        selected = [j for j in all_jobs if not args.only or j.stage in args.only]
-        unknown = set(args.only or []) - {j.stage for j in all_jobs}
-        if unknown:
-            raise InputError(args.pipeline, f"unknown stage(s) {', '.join(sorted(unknown))}",
-                             fix=f"use one of: {', '.join(dict.fromkeys(j.stage for j in all_jobs))}")
-        todo, reasons = jobs_mod.outdated(selected, state, out_root, force=args.force or bool(args.only))
-        running = {j.key for j in todo}
-        for job in selected:
-            if job.key not in running:
-                say(f"  = {job.label}: up to date")
-        if not todo:
-            say(f"Nothing to do: every stage is up to date ({time.perf_counter() - started:.1f} s). "
-                f"Report: {out_root / 'reports' / 'findings.html'}")
-            return 0
-        say(f"Validating the study folder {data_dir} ...")
-        validate(data_dir)
-        todo = jobs_mod.check_parameters(todo, spec, PROJECT_ROOT)
-        for job in todo:
-            say(f"  · {job.label} will run: {reasons[job.key]}")
+        except InputError as exc:
+            say(f"Error: {exc.message}")
+            return 2
+        say(f"Study folder {data_dir} is valid.")
+        return 0
+    command = shlex.join(["python", "-m", "helpers.pipeline", *(sys.argv[1:] if argv is None else argv)])
+    with stop_on_signals():
+        try:
+            with writing(out_root / lock.LOCK_FILE):
+                held = lock.acquire(out_root, command)
+        except lock.LockHeld as exc:
+            say(f"Error: {exc}")
+            return 2
+        except (WriteFailed, KeyboardInterrupt, Stopped) as exc:
+            return _failed(exc, out_root, staging=None)
+        with held:
+            if held.previous:
+                say(f"Note: taking over the lock left by a run that was stopped ({held.previous}).")
+            return _locked_run(args, data_dir, out_root)
+
+
+def _locked_run(args: argparse.Namespace, data_dir: Path, out_root: Path) -> int:
+    """The run, under the output folder's lock: recover, plan, stage and gate, publish."""
+    started = time.perf_counter()
+    staging = out_root / STAGING
+    try:
+        with deferred(), writing(out_root):
+            if note := swap.recover(out_root, staging):
+                say(note)
+        planned = _plan(args, data_dir, out_root)
     except InputError as exc:
         say(f"Error: {exc.message}")
         return 2
+    except (WriteFailed, KeyboardInterrupt, Stopped) as exc:
+        return _failed(exc, out_root, staging=None)
+    if planned is None:
+        say(f"Nothing to do: every stage is up to date ({time.perf_counter() - started:.1f} s). "
+            f"Report: {out_root / 'reports' / 'findings.html'}")
+        return 0
+    todo, all_jobs, state = planned
 
-    staging = out_root / ".pipeline-staging"
-    # A run of every stage starts from nothing, so no output of an earlier run (another study) survives.
-    _prepare_staging(out_root, staging, keep_previous=len(todo) < len(all_jobs))
-    staged = [j.restaged(out_root, staging) for j in todo]
     try:
+        with writing(staging):
+            # A run of every stage starts from nothing, so no output of an earlier run (another study) survives.
+            _prepare_staging(out_root, staging, keep_previous=len(todo) < len(all_jobs))
+        staged = [j.restaged(out_root, staging) for j in todo]
         results = run_jobs(staged, max(1, args.jobs))
         _prune_reports(staging, [j.restaged(out_root, staging) for j in all_jobs])
         from ..core.study import load_config
         from .privacy import check_outputs
         from .render import write_index
 
-        write_index(staging / "reports", load_config(data_dir).title)
-
+        with writing(staging / "reports" / "index.html"):
+            write_index(staging / "reports", load_config(data_dir).title)
         say("Privacy gate: scanning every output for names and identifiers in the key ...")
+        checkpoint("gate")
         check_outputs(staging, data_dir=data_dir)
-    except JobFailure as exc:
-        failed = _keep_failed(out_root, staging)
-        say(f"Error: {exc.message(failed_root=failed, staging=staging)}")
-        say("The previous report was left in place.")
-        return 2 if exc.is_input_error else 1
-    except PrivacyError as exc:
-        failed = _keep_failed(out_root, staging)
-        say(f"Privacy gate failed: {exc}\nOutputs kept for inspection (not published) in {failed}.")
-        say("The previous report was left in place.")
+        with writing(staging / jobs_mod.STATE_FILE):
+            jobs_mod.save_state(staging, state, results)
+    except (Exception, KeyboardInterrupt, Stopped) as exc:  # noqa: BLE001 -- every failure is said in one line
+        return _failed(exc, out_root, staging)
+    report = out_root / "reports" / "findings.html"
+    try:
+        with deferred(), writing(out_root):  # Ctrl-C and SIGTERM wait for the swap; a kill is recovered from
+            swap.publish(out_root, staging, PUBLISHED)
+            shutil.rmtree(out_root / FAILED, ignore_errors=True)  # it showed a failure this run has put right
+    except WriteFailed as exc:
+        say(f"Error: {exc.describe(out_root)} (while publishing the new outputs). {_previous_report(out_root)}")
+        return 2 if exc.read_only else 1
+    except (KeyboardInterrupt, Stopped) as exc:
+        say(f"Stopped by {_signal_name(exc)} just after the new outputs were published. Report: {report}")
         return 1
-    except Exception as exc:  # noqa: BLE001 -- a failure outside the notebooks (export, worker, disk) is reported too
-        failed = _keep_failed(out_root, staging)
-        say(f"Error: the run failed outside the notebooks: {type(exc).__name__}: {exc}\n"
-            f"Partial outputs (not published) are in {failed}. The previous report was left in place.")
-        return 1
-    _swap_in(out_root, staging)
-    jobs_mod.save_state(out_root, state, results)
-    say(f"Done in {time.perf_counter() - started:.1f} s. Report: {out_root / 'reports' / 'findings.html'}")
+    say(f"Done in {time.perf_counter() - started:.1f} s. Report: {report}")
     from ..report.run_summary import run_warnings
 
     for line in run_warnings(out_root / "data" / "processed"):  # what did not stop the run, said out loud
         say(line)
     return 0
+
+
+def _plan(args: argparse.Namespace, data_dir: Path,
+          out_root: Path) -> tuple[list[Job], list[Job], dict[str, dict]] | None:
+    """The jobs to run, every job, and the runner's state; None when every stage is up to date.
+
+    Raises InputError (exit 2) for a bad pipeline, parameter or study folder, before any notebook runs.
+    """
+    spec = load_spec(args.pipeline)
+    all_jobs = jobs_mod.plan(spec, PROJECT_ROOT, data_dir, out_root)
+    if args.strict:
+        all_jobs = jobs_mod.with_parameter(all_jobs, "strict", True)
+    state = jobs_mod.load_state(out_root)
+    selected = [j for j in all_jobs if not args.only or j.stage in args.only]
+    unknown = set(args.only or []) - {j.stage for j in all_jobs}
+    if unknown:
+        raise InputError(args.pipeline, f"unknown stage(s) {', '.join(sorted(unknown))}",
+                         fix=f"use one of: {', '.join(dict.fromkeys(j.stage for j in all_jobs))}")
+    todo, reasons = jobs_mod.outdated(selected, state, out_root, force=args.force or bool(args.only))
+    running = {j.key for j in todo}
+    for job in selected:
+        if job.key not in running:
+            say(f"  = {job.label}: up to date")
+    if not todo:
+        return None
+    say(f"Validating the study folder {data_dir} ...")
+    validate(data_dir)
+    todo = jobs_mod.check_parameters(todo, spec, PROJECT_ROOT)
+    for job in todo:
+        say(f"  · {job.label} will run: {reasons[job.key]}")
+    return todo, all_jobs, state
+
+
+def _failed(exc: BaseException, out_root: Path, staging: Path | None) -> int:
+    """Say what stopped the run before it published, and what became of its outputs; return the exit status.
+
+    A failed notebook or privacy gate keeps the staged outputs in ``.pipeline-failed`` for inspection;
+    a full disk and a stopped run remove them (they would fill the disk, and no one asked for them).
+    """
+    if isinstance(exc, JobFailure) and not exc.disk_full:
+        failed = _keep_failed(out_root, staging)
+        say(f"Error: {exc.message(failed_root=failed, staging=staging)}\n{_previous_report(out_root)}")
+        return 2 if exc.is_input_error else 1
+    if isinstance(exc, PrivacyError):
+        failed = _keep_failed(out_root, staging)
+        say(f"Privacy gate failed: {exc}\nOutputs kept for inspection (not published) in {failed}.\n"
+            f"{_previous_report(out_root)}")
+        return 1
+    if not isinstance(exc, (KeyboardInterrupt, Stopped, WriteFailed, JobFailure)):
+        failed = _keep_failed(out_root, staging)
+        say(f"Error: the run failed outside the notebooks: {type(exc).__name__}: {exc}. Partial outputs (not "
+            f"published) are in {failed}. {_previous_report(out_root)}")
+        return 1
+    removed = ""
+    if staging is not None:
+        shutil.rmtree(staging, ignore_errors=True)
+        removed = " Its partial outputs were removed."
+    if isinstance(exc, JobFailure):  # a notebook found the disk full
+        say(f"Error: disk full while running {exc.job_label} ({exc.evalue}): free some space on that disk (or use "
+            f"another --output-dir) and run again.{removed} {_previous_report(out_root)}")
+        return 1
+    if isinstance(exc, WriteFailed):
+        say(f"Error: {exc.describe(out_root)}.{removed} {_previous_report(out_root)}")
+        return 2 if exc.read_only else 1
+    say(f"Stopped by {_signal_name(exc)}.{removed} {_previous_report(out_root)}")
+    return 1
+
+
+def _signal_name(exc: BaseException) -> str:
+    return "Ctrl-C" if isinstance(exc, KeyboardInterrupt) else "SIGTERM"
+
+
+def _previous_report(out_root: Path) -> str:
+    """What the reader still has: a report is said to be left in place only when there is one."""
+    if (out_root / swap.JOURNAL).exists():
+        return "The new outputs are partly published: the next run completes the publication (or undoes it)."
+    report = out_root / "reports" / "findings.html"
+    if report.exists():
+        return f"The previous report was left in place ({report})."
+    return f"No report has been published in {out_root} yet."
 
 
 def _prepare_staging(out_root: Path, staging: Path, keep_previous: bool) -> None:
@@ -173,11 +271,17 @@ def _prepare_staging(out_root: Path, staging: Path, keep_previous: bool) -> None
     for folder in OUTPUT_FOLDERS:
         src = out_root / folder
         if keep_previous and src.is_dir():
-            shutil.copytree(src, staging / folder)
+            shutil.copytree(src, staging / folder, copy_function=_copy)
             continue
         (staging / folder).mkdir(parents=True, exist_ok=True)
         if (src / ".gitkeep").exists():
             (staging / folder / ".gitkeep").touch()
+
+
+def _copy(src: str, dst: str) -> None:
+    """copytree's copy, stopping at the first failure (copytree itself would try every file, then lose errno)."""
+    with writing(Path(dst)):
+        shutil.copy2(src, dst)
 
 
 def _prune_reports(staging: Path, jobs: list[Job]) -> None:
@@ -189,24 +293,10 @@ def _prune_reports(staging: Path, jobs: list[Job]) -> None:
                 path.unlink()
 
 
-def _swap_in(out_root: Path, staging: Path) -> None:
-    """Replace each output folder by its staged version; the old one is removed only after the move."""
-    trash = out_root / ".pipeline-trash"
-    shutil.rmtree(trash, ignore_errors=True)
-    for folder in OUTPUT_FOLDERS:
-        target, new = out_root / folder, staging / folder
-        if target.exists():
-            (trash / folder).parent.mkdir(parents=True, exist_ok=True)
-            target.rename(trash / folder)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        new.rename(target)
-    shutil.rmtree(trash, ignore_errors=True)
-    shutil.rmtree(staging, ignore_errors=True)
-
-
 def _keep_failed(out_root: Path, staging: Path) -> Path:
-    failed = out_root / ".pipeline-failed"
+    """Keep the staged outputs of the last failed run in ``.pipeline-failed``, without the re-identification key."""
+    failed = out_root / FAILED
     shutil.rmtree(failed, ignore_errors=True)
+    shutil.rmtree(staging / "keys", ignore_errors=True)  # the key stays in keys/ of the output folder only
     staging.rename(failed)
     return failed
-

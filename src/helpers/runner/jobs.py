@@ -6,19 +6,25 @@ no-change re-run needs no pandas, papermill or nbconvert at all.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
+import signal
 import sys
+import threading
 import time
-from contextlib import contextmanager
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Iterator
 
 from ..core.errors import InputError
 from ..core.records import RUNNER_ENV, changed_outputs, read_record, record_name
 from ..core.stages import Spec
 from ..core.text import slug
+from .faults import writing
 
 STATE_FILE = ".pipeline-cache/state.json"
 _EXPORTER = None  # one nbconvert HTML exporter per process, made on first use
@@ -76,6 +82,10 @@ class JobFailure(Exception):
     @property
     def is_input_error(self) -> bool:
         return self.ename == "InputError"
+
+    @property
+    def disk_full(self) -> bool:
+        return f"[Errno {errno.ENOSPC}]" in self.evalue
 
     def message(self, failed_root: Path, staging: Path) -> str:
         where = failed_root / self.executed.relative_to(staging)
@@ -382,29 +392,81 @@ def _runner_env():
 
 
 def execute(job: Job) -> JobResult:
-    """Execute one notebook with papermill and render it to HTML (in the calling process)."""
+    """Execute one notebook with papermill and render it to HTML (in the calling process).
+
+    An OSError while writing is raised as :class:`~helpers.runner.faults.WriteFailed`, naming the file.
+    """
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
     _register_translator()
     started = time.perf_counter()
-    job.executed.parent.mkdir(parents=True, exist_ok=True)
     try:
-        with _stderr_to(job.executed.with_suffix(".log")), _PeakMemory() as memory, _runner_env():
-            nb = papermill.execute_notebook(str(job.notebook), str(job.executed), parameters=job.parameters,
-                                            cwd=str(job.notebook.parent), kernel_name="python3",
-                                            progress_bar=False, log_output=False)
+        with writing(job.executed):
+            job.executed.parent.mkdir(parents=True, exist_ok=True)
+            with _stderr_to(job.executed.with_suffix(".log")), _PeakMemory() as memory, _runner_env():
+                nb = papermill.execute_notebook(str(job.notebook), str(job.executed), parameters=job.parameters,
+                                                cwd=str(job.notebook.parent), kernel_name="python3",
+                                                progress_bar=False, log_output=False)
     except PapermillExecutionError as exc:
         raise JobFailure(job.label, job.executed, exc.cell_index, exc.ename, exc.evalue) from None
     from .render import finalise_html
 
     body = finalise_html(_exporter().from_notebook_node(nb)[0])
-    job.audit_html.parent.mkdir(parents=True, exist_ok=True)
-    job.audit_html.write_text(body, encoding="utf-8")
-    if job.report_html is not None:
-        job.report_html.parent.mkdir(parents=True, exist_ok=True)
-        job.report_html.write_text(body, encoding="utf-8")
+    for path in (job.audit_html, job.report_html):
+        if path is not None:
+            with writing(path):
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_text(body, encoding="utf-8")
     out_root = job.executed.parents[2]  # <out>/reports/executed/<notebook>.ipynb
     record = read_record(out_root, job.record)
     return JobResult(job.key, job.fingerprint, time.perf_counter() - started, memory.peak / 2**20,
                      record["id"] if record else None, record["parameters"] if record else {})
+
+
+@contextmanager
+def worker_pool(n_jobs: int) -> Iterator[ProcessPoolExecutor]:
+    """Worker processes that never outlive the runner.
+
+    When the block raises (a failed job, Ctrl-C, SIGTERM) the workers and their kernels are killed at once
+    instead of being left to finish their notebooks; when the runner is killed outright (``kill -9``), each
+    worker's watchdog ends it and its kernel.
+    """
+    pool = ProcessPoolExecutor(max_workers=n_jobs, initializer=_worker_init, initargs=(os.getpid(),))
+    try:
+        yield pool
+    except BaseException:
+        for pid in list(pool._processes or {}):  # the workers' pids: no public API before Python 3.14
+            _kill_tree(pid)
+        raise
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _worker_init(runner: int) -> None:
+    """In a new worker: Ctrl-C and SIGTERM are the runner's to handle; a watchdog ends the worker with it."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    threading.Thread(target=_watch, args=(runner,), daemon=True).start()
+
+
+def _watch(runner: int) -> None:
+    """Once the runner is gone (this worker has a new parent), kill this worker's kernel and then the worker."""
+    while os.getppid() == runner:
+        time.sleep(0.5)
+    _kill_tree(os.getpid())
+
+
+def _kill_tree(pid: int) -> None:
+    """Kill process ``pid`` and every process it started (its kernel), children first."""
+    import psutil
+
+    try:
+        root = psutil.Process(pid)
+        tree = [*root.children(recursive=True), root]
+    except psutil.NoSuchProcess:
+        return
+    for proc in tree:
+        with suppress(psutil.NoSuchProcess):
+            proc.kill()
+    psutil.wait_procs([p for p in tree if p.pid != os.getpid()], timeout=30)
