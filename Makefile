@@ -58,5 +58,6 @@ bench: $(STAMP) $(KERNEL_JSON) ## Run the benchmark (writes bench/results.json a
 	$(BIN)/python bench/run.py $(ARGS)
 
 clean: ## Remove generated outputs (never touches data/raw)
-	rm -rf data/processed/* figures/* reports/* keys .pipeline-cache .pipeline-failed .pipeline-staging .pipeline-trash
+	rm -rf data/processed/* figures/* reports/* keys .pipeline-cache .pipeline-failed .pipeline-staging .pipeline-trash \
+	  .pipeline-lock .pipeline-swap.json
 	@touch data/processed/.gitkeep figures/.gitkeep reports/.gitkeep
