@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import struct
 import zipfile
+import zlib
 from pathlib import Path
 
 import pytest
@@ -122,7 +123,17 @@ def test_vote_counts_are_bounded(sample_copy, votes, expected):
                     encoding="utf-8-sig")
     with pytest.raises(InputError, match=expected) as error:
         load_workshop(load_study(sample_copy))
-    assert "votes.csv, row 2" in str(error.value)
+    assert "votes.csv, row 2, column votes: " in str(error.value)
+
+
+@pytest.mark.parametrize("rating", ["1e300", "-1", "nan"])
+def test_ratings_are_bounded(sample_copy, rating):
+    path = sample_copy / "workshop" / "votes.csv"
+    text = path.read_text(encoding="utf-8-sig")
+    path.write_text(text.replace("W01;Älvby kommun;C01;2;5;4", f"W01;Älvby kommun;C01;2;{rating};4", 1),
+                    encoding="utf-8-sig")
+    with pytest.raises(InputError, match=r"votes.csv, row 2, column importance: .* is not a rating from 1 to 5"):
+        load_workshop(load_study(sample_copy))
 
 
 @pytest.mark.parametrize("minutes", ["1e400", "99999", "nan"])
@@ -145,3 +156,108 @@ def test_a_bomb_in_the_study_folder_exits_2_with_one_line(sample_copy, capsys):
     out = capsys.readouterr().out
     assert "P01.docx: expands to 4.0 GB, more than the 300 MB limit for a Word transcript" in out
     assert "Traceback" not in out
+
+
+# ---- lying headers: a member whose directory entry declares less than its data holds --------------------------
+# python-docx and openpyxl read a member whole, and zipfile inflates up to 1 GB at a time before it cuts the
+# data to the declared size: a member that declares 10 bytes but inflates to gigabytes must be caught first.
+
+def test_a_docx_member_larger_than_declared_is_named(tmp_path):
+    path = tmp_path / "P01.docx"
+    path.write_bytes(declaring(zip_bytes({**WORD, "word/media/x.bin": bytes(2 * MB)}), "word/media/x.bin", 10))
+    with pytest.raises(InputError, match=r"member word/media/x.bin is damaged or holds more than the 10 bytes "
+                                         r"the archive's directory declares"):
+        read_transcript(path)
+
+
+def test_a_member_larger_than_declared_with_a_forged_crc_is_named(tmp_path):
+    # The CRC of the declared 10 bytes plus one: zipfile then reads 11 bytes without complaint.
+    data = bytearray(declaring(zip_bytes({**WORD, "word/media/x.bin": bytes(2 * MB)}), "word/media/x.bin", 10))
+    at = data.find(b"PK\x01\x02", data.find(b"PK\x01\x02", data.find(b"PK\x01\x02") + 4) + 4)
+    assert data[at + 46:at + 62] == b"word/media/x.bin"
+    struct.pack_into("<I", data, at + 16, zlib.crc32(bytes(11)))
+    path = tmp_path / "P01.docx"
+    path.write_bytes(bytes(data))
+    with pytest.raises(InputError, match=r"member word/media/x.bin holds more than the 10 bytes"):
+        read_transcript(path)
+
+
+def test_an_xlsx_member_larger_than_declared_is_named(tmp_path):
+    path = tmp_path / "participants.xlsx"
+    path.write_bytes(declaring(zip_bytes({"[Content_Types].xml": b"<Types/>", "xl/sharedStrings.xml": bytes(MB)}),
+                               "xl/sharedStrings.xml", 0))
+    with pytest.raises(InputError, match=r"member xl/sharedStrings.xml is damaged or holds more than the 0 bytes"):
+        read_table(path)
+
+
+def test_a_qdpx_member_larger_than_declared_is_named(tmp_path):
+    path = tmp_path / "project.qdpx"
+    path.write_bytes(declaring(zip_bytes({"project.qde": b"<Project>" + b" " * MB + b"</Project>"}),
+                               "project.qde", 9))
+    with pytest.raises(InputError, match=r"member project.qde is damaged or holds more than the 9 bytes"):
+        read_qdpx(path)
+
+
+def test_a_qdpx_member_is_read_to_its_limit_only(tmp_path, monkeypatch):
+    # A project may carry gigabytes of media, which are never read; the XML and text it is read for are capped.
+    monkeypatch.setitem(limits.LIMITS, ".qdpx", limits.Limit("a REFI-QDA project", 10, 10, 10, member_mb=1, why="t"))
+    path = tmp_path / "project.qdpx"
+    path.write_bytes(zip_bytes({"project.qde": b"<Project>" + b"<x/>" * MB + b"</Project>"}))
+    with pytest.raises(InputError, match=r"member project.qde expands to 4\.0 MB, more than the 1 MB one member of "
+                                         r"a REFI-QDA project may hold"):
+        read_qdpx(path)
+
+
+def test_a_docx_bomb_at_the_default_limits(tmp_path):
+    path = tmp_path / "P01.docx"
+    path.write_bytes(zip_bytes({**WORD, "word/media/x.bin": bytes(12 * MB)}))  # about 12 KB on disk
+    with pytest.raises(InputError, match=r"member word/media/x.bin expands [\d,]+ times \(to 12\.0 MB\)"):
+        read_transcript(path)
+
+
+def test_an_encrypted_qdpx_member_is_an_input_error(tmp_path):
+    data = bytearray(zip_bytes({"project.qde": b"<Project/>"}))
+    at = data.find(b"PK\x01\x02")
+    struct.pack_into("<H", data, at + 8, struct.unpack_from("<H", data, at + 8)[0] | 1)  # the "encrypted" flag
+    path = tmp_path / "project.qdpx"
+    path.write_bytes(bytes(data))
+    with pytest.raises(InputError, match="member project.qde cannot be read"):
+        read_qdpx(path)
+
+
+# ---- XML: entities are refused, not expanded ------------------------------------------------------------------
+
+LAUGHS = (b'<?xml version="1.0"?><!DOCTYPE CodeBook [<!ENTITY a "lol"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">]>'
+          b'<CodeBook><Codes><Code guid="1" name="&b;" isCodable="true"/></Codes></CodeBook>')
+
+
+def test_xml_entities_in_a_qdc_are_refused(tmp_path):
+    path = tmp_path / "codebook.qdc"
+    path.write_bytes(LAUGHS)
+    with pytest.raises(InputError, match="declares XML entities"):
+        read_qdc(path)
+
+
+def test_an_external_entity_in_a_qdpx_is_refused(tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("Kerstin Holmberg")
+    path = tmp_path / "project.qdpx"
+    path.write_bytes(zip_bytes({"project.qde": f'<!DOCTYPE Project [<!ENTITY x SYSTEM "file://{secret}">]>'
+                                               '<Project name="&x;"/>'.encode()}))
+    with pytest.raises(InputError, match="declares XML entities"):
+        read_qdpx(path)
+
+
+# ---- the privacy gate reads our own archives with a cap too --------------------------------------------------
+
+def test_the_privacy_gate_caps_what_it_reads_from_a_zip(tmp_path, monkeypatch):
+    from helpers.runner.privacy import UnreadableFile, file_chunks
+
+    monkeypatch.setattr(limits, "OUTPUT_MEMBER_MB", 1)
+    path = tmp_path / "export.qdpx"
+    path.write_bytes(zip_bytes({"project.qde": b"<Project/>" + b" " * (2 * MB)}))
+    with pytest.raises(UnreadableFile, match=r"member project.qde expands to 2\.0 MB, more than the 1 MB"):
+        file_chunks(path)
+    path.write_bytes(declaring(zip_bytes({"project.qde": b"<Project>" + b" " * MB + b"</Project>"}), "project.qde", 9))
+    with pytest.raises(UnreadableFile, match="holds more than the 9 bytes"):
+        file_chunks(path)

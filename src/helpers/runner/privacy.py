@@ -39,6 +39,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from ..core import limits
 from ..core.errors import InputError, PrivacyError
 from ..core.outputs import Outputs
 from ..core.study import Study, load_study
@@ -276,9 +277,12 @@ def _zip_chunks(path: Path) -> list[Chunk]:
     """The text members of an Office document, REFI-QDA project or zip archive."""
     try:
         with zipfile.ZipFile(path) as archive:
-            members = [(m, archive.read(m)) for m in archive.namelist() if Path(m).suffix.lower() in ZIP_TEXT_SUFFIXES]
+            members = [(m.filename, limits.read_member(archive, m, path, limits.OUTPUT_MEMBER_MB))
+                       for m in archive.infolist() if Path(m.filename).suffix.lower() in ZIP_TEXT_SUFFIXES]
     except (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, NotImplementedError) as exc:
         raise UnreadableFile(f"not a readable zip archive ({exc})") from exc
+    except InputError as exc:  # a member over the cap, damaged, or holding more than its directory declares
+        raise UnreadableFile(exc.problem) from exc
     chunks = []
     for member, data in members:
         text = _decode(data, path, member)

@@ -163,15 +163,15 @@ def _parse_count(text: str, path: Path, row: int) -> int:
     """Dots: an integer >= 0 ('3', '3.0' and '3,0' as Excel may write it); empty means 0."""
     if not text:
         return 0
-    value = _number(text)
+    value, where = _number(text), f"row {row}, column votes"
     if not np.isfinite(value) or value != int(value):
-        raise InputError(path, f"votes '{text}' is not a whole number", where=f"row {row}",
+        raise InputError(path, f"votes '{text}' is not a whole number", where=where,
                          fix="write the number of dots as 0, 1, 2 ...")
     if value < 0:
-        raise InputError(path, f"votes '{text}' is negative", where=f"row {row}", fix="votes are 0 or more")
+        raise InputError(path, f"votes '{text}' is negative", where=where, fix="votes are 0 or more")
     if value > MAX_VOTES:
         raise InputError(path, f"votes '{text}' is more than the {MAX_VOTES:,} dots one row may hold",
-                         where=f"row {row}", fix="write the number of dots this voter gave this challenge")
+                         where=where, fix="write the number of dots this voter gave this challenge")
     return int(value)
 
 
@@ -181,7 +181,7 @@ def _parse_rating(text: str, column: str, path: Path, row: int) -> float:
         return float("nan")
     value = _number(text)
     if not 1 <= value <= 5:
-        raise InputError(path, f"{column} '{text}' is not a rating from 1 to 5", where=f"row {row}",
+        raise InputError(path, f"{column} '{text}' is not a rating from 1 to 5", where=f"row {row}, column {column}",
                          fix=f"write {column} as a number from 1 to 5, or leave it empty")
     return value
 

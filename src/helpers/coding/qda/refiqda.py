@@ -19,8 +19,11 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Iterator
 
+import defusedxml.ElementTree as defused
+from defusedxml import DefusedXmlException
+
 from ...core.errors import InputError
-from ...core.limits import check_size, check_zip
+from ...core.limits import check_size, open_zip, read_member
 from ...core.textio import read_bytes
 from ..codebook_model import Code
 
@@ -63,7 +66,10 @@ def make_guid(kind: str, key: str) -> str:
 def _parse_xml(data: bytes, path: Path, member: str | None = None) -> ET.Element:
     label = f"{member} in the archive" if member else "the file"
     try:
-        return ET.fromstring(data)
+        return defused.fromstring(data)
+    except DefusedXmlException as exc:  # entities can expand a few bytes into gigabytes, or read local files
+        raise InputError(path, f"{label} declares XML entities, which REFI-QDA files never need",
+                         fix="export it again from the QDA program") from exc
     except ET.ParseError as exc:
         line, column = exc.position
         where = f"{member + ' ' if member else ''}line {line}, column {column}"
@@ -234,31 +240,35 @@ def _open_project(path: Path) -> tuple[zipfile.ZipFile, ET.Element]:
         raise InputError(path, "is not a zip archive (a .qdpx is a zip holding project.qde)",
                          fix="export the project again as REFI-QDA project (.qdpx)")
     check_size(path)
-    check_zip(path, path)
-    archive = zipfile.ZipFile(path)
-    qde = [n for n in archive.namelist() if n.lower().endswith(".qde")]
+    archive = open_zip(path, path)
+    qde = [i for i in archive.infolist() if i.filename.lower().endswith(".qde")]
     if not qde:
         raise InputError(path, "holds no project.qde", fix="export the project again as REFI-QDA project")
-    root = _parse_xml(archive.read(qde[0]), path, qde[0])
+    root = _parse_xml(read_member(archive, qde[0], path), path, qde[0].filename)
     if _local(root.tag) != "Project":
-        raise InputError(path, f"{qde[0]}: the root element is <{_local(root.tag)}>, not <Project>")
+        raise InputError(path, f"{qde[0].filename}: the root element is <{_local(root.tag)}>, not <Project>")
     return archive, root
 
 
 def _source_text(archive: zipfile.ZipFile, source: ET.Element, path: Path) -> str | None:
-    """The source's raw text: inline, inside the archive, or None when it lives outside the archive."""
+    """The source's raw text: inline, inside the archive, or None when it lives outside the archive.
+
+    Only the member the source names is read (bounded, :func:`helpers.core.limits.read_member`): a project's
+    audio, video and original documents are never inflated.
+    """
     content = _kid(source, "PlainTextContent")
     if content is not None and content.text:
         return content.text
     ref = source.get("plainTextPath") or ""
     name = PureWindowsPath(PurePosixPath(re.sub(r"^\w+://", "", ref)).name).name
-    members = {PurePosixPath(n).name: n for n in archive.namelist() if not n.endswith("/")}
+    members = {PurePosixPath(i.filename).name: i for i in archive.infolist() if not i.is_dir()}
     if not name or name not in members:
         return None
     try:
-        return archive.read(members[name]).decode("utf-8-sig")
+        return read_member(archive, members[name], path).decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise InputError(path, f"source text {members[name]} is not UTF-8", fix="export the project again") from exc
+        raise InputError(path, f"source text {members[name].filename} is not UTF-8",
+                         fix="export the project again") from exc
 
 
 def _project_codes(root: ET.Element, path: Path) -> dict[str, dict]:
