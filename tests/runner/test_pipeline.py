@@ -153,10 +153,10 @@ def test_workbench_notebook_runs_on_the_pipeline_outputs(built, tmp_path):
     nb = json.loads((tmp_path / "explore.ipynb").read_text(encoding="utf-8"))
     outputs = [o for c in nb["cells"] for o in c.get("outputs", [])]
     assert not [o for o in outputs if o["output_type"] == "error"]
-    shown = " ".join("".join(o.get("data", {}).get("text/markdown", "")) for o in outputs)
+    shown = " ".join("".join(o.get("data", {}).get("text/html", "")) for o in outputs)
     # Both questions of the issue are answered from the notebook alone.
-    assert re.search(r"\*\*\d+ occurrences\*\* of \*mandat\*", shown)
-    assert re.search(r"\*\*\d+ segments?\*\* coded with the theme", shown)
+    assert re.search(r"<strong>\d+ occurrences</strong> of <em>mandat</em>", shown)
+    assert re.search(r"<strong>\d+ segments?</strong> coded with the theme", shown)
 
 
 def test_study_without_codebook_codings_or_workshop(sample_copy, tmp_path, capsys):
