@@ -38,8 +38,20 @@ def test_vote_profile_and_sentences():
     votes = brief.vote_profile(members, ranked, "B")
     assert list(votes["member_votes_per_voter"]) == [0.0, 3.0]
     assert list(votes["all_votes_per_voter"]) == [4 / 3, 1.0]
-    first = brief.vote_sentences(votes, "B")[0]
+    first, second = brief.vote_sentences(votes, "B")
     assert "“Money”" in first and "“Mandate”" not in first  # B gave Mandate no votes
+    assert second == "This one is also among the collaboration's top three."
+
+
+@pytest.mark.parametrize("ranks, sentence", [
+    ([1, 5], "1 of these is also among the collaboration's top three."),
+    ([1, 2], "2 of these are also among the collaboration's top three."),
+    ([4, 5], "None of these is among the collaboration's top three."),
+])
+def test_vote_sentences_count_shared_top_choices_in_good_english(ranks, sentence):
+    votes = pd.DataFrame({"challenge": ["Mandate", "Money"], "member_votes": [3, 2], "member_rank": [1.0, 2.0],
+                          "rank": ranks})
+    assert brief.vote_sentences(votes, "B")[1] == sentence
 
 
 def test_unknown_member_is_an_input_error():

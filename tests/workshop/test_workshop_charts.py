@@ -175,7 +175,7 @@ def test_evidence_chart_flags_unsupported_challenges(study_dir: Path, tmp_path: 
                 processed, "codings")
     fig = C.evidence_chart(results_for(study_dir, processed))
     notes = [t.get_text() for t in axes_of(fig)[0].texts]
-    assert "1 interviews · 1 members" in notes
+    assert "1 interview · 1 member" in notes
     assert notes.count("no interview support") == 2  # K2 and K3: themes nobody raised
     assert any(n.startswith("no theme link") for n in notes)  # K4
 

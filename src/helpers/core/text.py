@@ -1,4 +1,4 @@
-"""Small text tools every stage shares: safe names for files and anchors, and shortened excerpts."""
+"""Small text tools every stage shares: safe names for files and anchors, shortened excerpts, counted nouns."""
 
 from __future__ import annotations
 
@@ -13,6 +13,11 @@ def slug(text: str, fallback: str = "item") -> str:
     """A file-name and URL-safe name: 'Älvby kommun' -> 'alvby-kommun' (``fallback`` when nothing is left)."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or fallback
+
+
+def counted(n: int, noun: str, plural: str | None = None) -> str:
+    """``n`` with its noun in the right number: ``counted(1, "interview")`` -> "1 interview", 2 -> "2 interviews"."""
+    return f"{n:,} {noun if n == 1 else plural or noun + 's'}"
 
 
 def excerpt(text: str, length: int) -> str:

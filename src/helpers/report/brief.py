@@ -111,8 +111,10 @@ def vote_sentences(votes: pd.DataFrame, organisation: str) -> list[str]:
     sentences = [f"{organisation}'s workshop participants gave most votes to "
                  f"{enumerate_words(['“' + c + '”' for c in top['challenge']])}."]
     shared = top[top["rank"] <= 3]
-    sentences.append(f"{len(shared)} of these are also among the collaboration's top three." if len(shared)
-                     else "None of these is among the collaboration's top three.")
+    sentences.append("None of these is among the collaboration's top three." if shared.empty else
+                     "This one is also among the collaboration's top three." if len(top) == 1 else
+                     f"{len(shared)} of these {'is' if len(shared) == 1 else 'are'} also among the collaboration's "
+                     "top three.")
     return sentences
 
 

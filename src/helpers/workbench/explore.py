@@ -47,7 +47,7 @@ from ..core.errors import InputError
 from ..core.language import STEMMERS, stemmer, stop_words
 from ..core.outputs import Outputs
 from ..core.tables import RESPONDENT, read_processed, require_columns
-from ..core.text import trim_quote
+from ..core.text import counted, trim_quote
 
 Names = str | Sequence[str] | None
 Span = tuple[int, int]
@@ -633,7 +633,8 @@ class Comparison:
     def summary(self) -> str:
         """Who is compared, the themes that differ most, and each side's most distinctive words."""
         size = {r["group"]: r for r in self.sizes.to_dict("records")}
-        text = " and ".join(f"{g} ({size[g]['interviews']} interviews, {size[g]['words']:,} respondent words)"
+        text = " and ".join(f"{g} ({counted(size[g]['interviews'], 'interview')}, "
+                            f"{counted(size[g]['words'], 'respondent word')})"
                             for g in (self.a, self.b)) + ". "
         if not self.themes.empty:
             top = self.themes.reindex(self.themes["difference"].abs().sort_values(ascending=False).index).head(3)

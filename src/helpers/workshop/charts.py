@@ -24,6 +24,7 @@ from scipy.spatial.distance import squareform
 from ..core.display import html, skipped
 from ..core.display import styled as escaped_table
 from ..core.style import DIVERGING, FULL_WIDTH, GREY, PALETTE, height_for_rows, org_palette, save_figure, wrap_label
+from ..core.text import counted
 from .outcomes import NO_VOTERS, QUADRANTS, WorkshopResults, agreement_strength, spearman_matrix, votes_per_voter_matrix
 
 NO_WORKSHOP = "the study has no workshop folder"
@@ -258,7 +259,8 @@ def evidence_chart(results: WorkshopResults) -> plt.Figure:
         elif rec["n_interviews"] == 0:
             note, colour = "no interview support", PALETTE[3]
         else:
-            note, colour = f"{rec['n_interviews']} interviews · {rec['n_members']} members", "#222222"
+            note = f"{counted(rec['n_interviews'], 'interview')} · {counted(rec['n_members'], 'member')}"
+            colour = "#222222"
         ax.text(counts[yi] + results.n_interviews * 0.015, yi, note, va="center", fontsize=8, color=colour)
     ax.set_yticks(y, _labels(ev))
     ax.invert_yaxis()

@@ -236,11 +236,12 @@ def normalise_with_offsets(raw: str) -> tuple[str, list[int]]:
 
 
 def _open_project(path: Path) -> tuple[zipfile.ZipFile, ET.Element]:
-    if not zipfile.is_zipfile(path):
-        raise InputError(path, "is not a zip archive (a .qdpx is a zip holding project.qde)",
-                         fix="export the project again as REFI-QDA project (.qdpx)")
     check_size(path)
-    archive = open_zip(path, path)
+    try:
+        archive = open_zip(path, path)
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise InputError(path, "is not a zip archive (a .qdpx is a zip holding project.qde)",
+                         fix="export the project again as REFI-QDA project (.qdpx)") from exc
     qde = [i for i in archive.infolist() if i.filename.lower().endswith(".qde")]
     if not qde:
         raise InputError(path, "holds no project.qde", fix="export the project again as REFI-QDA project")
