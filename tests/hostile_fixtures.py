@@ -7,7 +7,9 @@ so a browser that loads the pages with the network cut sees the failure as a req
 
 from __future__ import annotations
 
+import re
 import shutil
+from html.parser import HTMLParser
 from pathlib import Path
 
 import yaml
@@ -41,7 +43,8 @@ def _replace_in(path: Path, old: str, new: str, encoding: str = "utf-8") -> None
 
 def hostile_study(sample: Path, target: Path) -> Path:
     """A copy of the sample study whose title, description, a member's name, a role, a theme's label and
-    definition, a pseudonym, a challenge, an action and its owner, and an interviewee's words carry
+    definition, a pseudonym, a challenge, an action and its owner, an interviewee's words and the researchers'
+    summary carry
     :data:`HOSTILE`."""
     shutil.copytree(sample, target)
     member = f"Granvik <b onmouseover=alert(6)>kommun</b> <img src=http://{HOST}/member.png>"
@@ -53,6 +56,8 @@ def hostile_study(sample: Path, target: Path) -> Path:
     study["title"] = f"Sexan {HOSTILE[0]} (FICTIONAL SAMPLE STUDY)"
     study["description"] = PAYLOAD
     (target / "study.yml").write_text(yaml.safe_dump(study, allow_unicode=True), encoding="utf-8")
+    with (target / "findings" / "summary.md").open("a", encoding="utf-8") as summary:  # the researchers' text
+        summary.write("\n\n" + " ".join(s for s in HOSTILE if "{{" not in s) + "\n")  # {{…}} is a reference
     _replace_in(target / "participants.csv", "digitaliseringsstrateg", f"digitaliseringsstrateg {HOSTILE[1]}",
                 encoding="utf-8-sig")
     _replace_in(target / "codebook.yml", "label: IT eller digitalisering", f"label: 'IT {HOSTILE[5]}'")
@@ -71,3 +76,27 @@ def hostile_study(sample: Path, target: Path) -> Path:
                 f"R: Ja, det är lugnt. {PAYLOAD.encode('cp1252', 'replace').decode('cp1252')}",
                 encoding="cp1252")
     return target
+
+
+class MarkupScan(HTMLParser):
+    """What in a page could run or load: script elements, event-handler attributes, URLs that leave the page."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.problems: list[str] = []
+        self.csp: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if tag in ("script", "iframe", "object", "embed", "base", "form"):
+            self.problems.append(f"<{tag}>")
+        if tag == "meta" and (values.get("http-equiv") or "").lower() == "content-security-policy":
+            self.csp.append(values.get("content") or "")
+        for name, value in attrs:
+            if name.startswith("on"):
+                self.problems.append(f"<{tag} {name}>")
+            if name in ("href", "src", "action", "formaction", "xlink:href", "srcset") and value:
+                if not (value.startswith(("#", "data:image/")) or re.fullmatch(r"[\w./%-]+\.html", value)):
+                    self.problems.append(f"<{tag} {name}={value[:60]}>")
+            if name == "style" and "url(" in (value or ""):
+                self.problems.append(f"<{tag} style=url(…)>")

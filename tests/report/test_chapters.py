@@ -8,6 +8,7 @@ import pytest
 from helpers.report import brief
 from helpers.report import page as rp
 from helpers.report import text
+from helpers.report.analysis import Analysis, References
 
 from conftest import ROOT
 
@@ -49,17 +50,20 @@ QUOTES = pd.DataFrame({"theme_id": ["t2", "t2", "t2", "t1"], "quote": ["q1", "q2
                        "organisation": ["A", "B", "B", "A"]})
 
 
-def test_theme_sections_widest_theme_first_numbered_with_definition_and_quotes():
+def test_theme_sections_widest_theme_first_numbered_with_definition_and_quotes(tmp_path):
     rep = rp.Report(figures=2)  # the two overview figures come first
-    blocks, n_quotes = rp.theme_sections(rep, PREVALENCE, BY_ORG, CODEBOOK, QUOTES, quotes_per_theme=2)
+    analysis = Analysis(tmp_path, ["t1", "t2"])  # a study folder without findings/
+    refs = References.build(pd.DataFrame(columns=["segment_id"]), {}, "id+organisation+role")
+    blocks, n_quotes = rp.theme_sections(rep, PREVALENCE, BY_ORG, CODEBOOK, QUOTES, 2, analysis, refs)
     html = [b.html for b in blocks]
     assert html[0] == '<h3 id="mandate">Mandate</h3>'
-    assert html[1] == "<p><i>Codebook definition:</i> Who decides &lt;what&gt;.</p>"
-    assert html[2] == "<p>Raised by 3 of 3 interviewees in 2 of 2 member organisations (A, B); 9 segments.</p>"
-    assert "<b>Figure 3.</b> Mandate: share of each member" in html[3]
-    assert html[4].startswith("<blockquote>q1<br/><small>— P1, chef, A</small>") and "q2" in html[5]
-    assert html[6] == '<h3 id="trust">Trust</h3>' and "Codebook definition" not in html[7]  # none for Trust
-    assert "<b>Figure 4.</b>" in html[8] and "q4" in html[9] and len(html) == 10
+    assert "analysis for this section is not written yet (findings/t2.md)" in html[1]
+    assert html[2] == "<p><i>Codebook definition:</i> Who decides &lt;what&gt;.</p>"
+    assert html[3] == "<p>Raised by 3 of 3 interviewees in 2 of 2 member organisations (A, B); 9 segments.</p>"
+    assert "<b>Figure 3.</b> Mandate: share of each member" in html[4]
+    assert html[5].startswith("<blockquote>q1<br/><small>— P1, A, chef</small>") and "q2" in html[6]
+    assert html[7] == '<h3 id="trust">Trust</h3>' and html[9].startswith("<p>Raised by")  # no definition
+    assert "<b>Figure 4.</b>" in html[10] and "q4" in html[11] and len(html) == 12
     assert n_quotes == 3 and rep.sections == [(3, "Mandate", "mandate"), (3, "Trust", "trust")]
 
 
@@ -95,9 +99,10 @@ def test_member_brief_says_why_a_part_is_left_out():
 
 
 def test_member_quotes_are_attributed_to_interviewee_and_theme():
-    quotes = pd.DataFrame({"quote": ["Vi & de"], "participant_id": ["P1"], "role": "chef", "theme_label": ["Trust"]})
+    quotes = pd.DataFrame({"quote": ["Vi & de"], "participant_id": ["P1"], "organisation": ["A"], "role": "chef",
+                           "theme_label": ["Trust"]})
     assert [b.html for b in brief.quote_blocks(quotes)] == [
-        "<blockquote>Vi &amp; de<br/><small>— P1, chef — on trust</small></blockquote>"]
+        "<blockquote>Vi &amp; de<br/><small>— P1, A — on trust</small></blockquote>"]
 
 
 @pytest.mark.parametrize("name", ["05_findings_report.ipynb", "06_member_brief.ipynb"])

@@ -10,7 +10,6 @@ Chromium with the network cut (zero requests, zero dialogs).
 from __future__ import annotations
 
 import re
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pandas as pd
@@ -18,7 +17,7 @@ import pytest
 
 from browser import chromium, load_offline
 from conftest import SAMPLE
-from hostile_fixtures import HOST, HOSTILE, hostile_study
+from hostile_fixtures import HOST, HOSTILE, MarkupScan, hostile_study
 
 from helpers.runner.render import CONTENT_SECURITY_POLICY
 
@@ -43,34 +42,10 @@ def pages(out: Path) -> list[Path]:
     return found
 
 
-class _Markup(HTMLParser):
-    """What in a page could run or load: script elements, event-handler attributes, URLs that leave the page."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.problems: list[str] = []
-        self.csp: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        values = dict(attrs)
-        if tag in ("script", "iframe", "object", "embed", "base", "form"):
-            self.problems.append(f"<{tag}>")
-        if tag == "meta" and (values.get("http-equiv") or "").lower() == "content-security-policy":
-            self.csp.append(values.get("content") or "")
-        for name, value in attrs:
-            if name.startswith("on"):
-                self.problems.append(f"<{tag} {name}>")
-            if name in ("href", "src", "action", "formaction", "xlink:href", "srcset") and value:
-                if not (value.startswith(("#", "data:image/")) or re.fullmatch(r"[\w./%-]+\.html", value)):
-                    self.problems.append(f"<{tag} {name}={value[:60]}>")
-            if name == "style" and "url(" in (value or ""):
-                self.problems.append(f"<{tag} style=url(…)>")
-
-
 def test_every_page_shows_hostile_strings_as_text(hostile_build: Path) -> None:
     for page in pages(hostile_build):
         text = page.read_text(encoding="utf-8")
-        scan = _Markup()
+        scan = MarkupScan()
         scan.feed(text)
         where = page.relative_to(hostile_build)
         assert scan.problems == [], f"{where}: {scan.problems}"

@@ -10,6 +10,7 @@ import datetime as dt
 import os
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath, PureWindowsPath
+from typing import Literal
 
 import pandas as pd
 import yaml
@@ -25,6 +26,9 @@ PARTICIPANT_OPTIONAL = ("interview_date", "interviewer", "duration_min", "langua
 LAYOUT_CHOICES = ("labelled", "alternating-interviewer-first", "alternating-respondent-first", "respondent-only")
 
 
+AttributionLevel = Literal["id", "id+organisation", "id+role", "id+organisation+role"]  # see report/attribution.py
+
+
 class StudyConfig(BaseModel):
     """``study.yml``: optional facts about the study."""
 
@@ -36,6 +40,7 @@ class StudyConfig(BaseModel):
     description: str = ""
     interviewers: list[str] = []
     workshop_date: dt.date | None = None
+    attribution: AttributionLevel = "id+organisation"  # what is shown under a quote
 
 
 @dataclass

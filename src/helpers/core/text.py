@@ -20,6 +20,16 @@ def counted(n: int, noun: str, plural: str | None = None) -> str:
     return f"{n:,} {noun if n == 1 else plural or noun + 's'}"
 
 
+def in_sentence(label: str) -> str:
+    """A label inside a sentence: "Trust between members" -> "trust between members", but a first word with more
+    capitals than its first letter keeps them ("IT versus digitalisation", "eHälsa"), and the rest of the label
+    is never changed ("Gemensamma IT-system" -> "gemensamma IT-system")."""
+    first = label.split(" ", 1)[0]
+    if len(first) > 1 and not first[1:].islower():
+        return label
+    return label[:1].lower() + label[1:]
+
+
 def excerpt(text: str, length: int) -> str:
     """``text`` on one line, at most ``length`` characters: cut at a word boundary, with an ellipsis when cut."""
     text = " ".join(str(text).split())

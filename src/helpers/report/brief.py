@@ -16,6 +16,8 @@ from ..core.study import Study
 from ..core.style import FULL_WIDTH, PALETTE
 from ..thematic.themes import exemplar_quotes
 from ..workshop.charts import challenge_label
+from ..core.text import in_sentence
+from .attribution import DEFAULT, Level, attribute
 from .page import HTMLBlock, quote_block
 from .text import NO_WORKSHOP, enumerate_words
 
@@ -27,13 +29,22 @@ def check_member(study: Study, organisation: str) -> None:
                          fix=f"use one of: {', '.join(study.organisations)}")
 
 
-def intro_sentences(participants: pd.DataFrame, organisation: str) -> list[str]:
-    """Who was interviewed in this member organisation."""
+def intro_sentences(participants: pd.DataFrame, organisation: str, level: Level = DEFAULT) -> list[str]:
+    """Who was interviewed in this member organisation; roles are paired with ids only where the study's
+    attribution level shows roles under quotes (else the pair would name the person behind every quote)."""
     own = participants[participants["organisation"] == organisation]
     if own.empty:
         return [f"Nobody from {organisation} was interviewed; the brief shows its workshop votes only."]
-    roles = enumerate_words([f"{r.role} ({r.participant_id})" for r in own.itertuples()])
-    return [f"{len(own)} of the study's {len(participants)} interviewees work in {organisation}: {roles}."]
+    if "role" in level:
+        roles = enumerate_words([f"{r.role} ({r.participant_id})" for r in own.itertuples()])
+    else:
+        roles = enumerate_words(sorted(set(own["role"])))
+    works = "works" if len(own) == 1 else "work"
+    sentences = [f"{len(own)} of the study's {len(participants)} interviewees {works} in {organisation}: {roles}."]
+    if len(own) == 1:
+        sentences.append(f"The theme profile and the quotes below are therefore one person's view, not "
+                         f"necessarily {organisation}'s.")
+    return sentences
 
 
 def theme_profile(by_org: pd.DataFrame, organisation: str) -> pd.DataFrame:
@@ -55,12 +66,12 @@ def profile_sentences(profile: pd.DataFrame, organisation: str) -> list[str]:
     sentences = []
     if len(more):
         sentences.append(f"Compared with the collaboration as a whole, {organisation}'s interviewees spent more of the "
-                         f"interview on {enumerate_words([t.lower() for t in more['theme_label']])}.")
+                         f"interview on {enumerate_words([in_sentence(t) for t in more['theme_label']])}.")
     if len(less):
-        sentences.append(f"They spent less on {enumerate_words([t.lower() for t in less['theme_label']])}.")
+        sentences.append(f"They spent less on {enumerate_words([in_sentence(t) for t in less['theme_label']])}.")
     silent = profile.loc[profile["n_participants"] == 0, "theme_label"].tolist()
     if silent:
-        sentences.append(f"No interviewee from {organisation} raised {enumerate_words([s.lower() for s in silent])}.")
+        sentences.append(f"No interviewee from {organisation} raised {enumerate_words([in_sentence(s) for s in silent])}.")
     return sentences or [f"{organisation}'s theme profile is close to the collaboration's."]
 
 
@@ -163,7 +174,7 @@ def member_quotes(segments: pd.DataFrame, codings: pd.DataFrame, codebook: pd.Da
     """The member's own strongest quotes, one per theme, short enough for a two-page brief."""
     own = segments[segments["organisation"] == organisation]
     if own.empty or codings is None or codebook is None:
-        return pd.DataFrame(columns=["quote", "participant_id", "role", "theme_label"])
+        return pd.DataFrame(columns=["quote", "participant_id", "organisation", "role", "theme_label"])
     quotes = exemplar_quotes(own, codings, codebook, quotes_per_theme=1, min_words=12, max_words=max_words)
     return quotes.head(n)
 
@@ -173,7 +184,7 @@ def no_quotes_reason(organisation: str) -> str:
     return f"no coded quotes from {organisation} are available"
 
 
-def quote_blocks(quotes: pd.DataFrame) -> list[HTMLBlock]:
-    """The member's quotes (:func:`member_quotes`), each attributed to its interviewee and theme."""
-    return [quote_block(q.quote, f"{q.participant_id}, {q.role} — on {q.theme_label.lower()}")
-            for q in quotes.itertuples()]
+def quote_blocks(quotes: pd.DataFrame, level: Level = DEFAULT) -> list[HTMLBlock]:
+    """The member's quotes (:func:`member_quotes`), each attributed at the study's level and to its theme."""
+    return [quote_block(q.quote, f"{attribute(q.participant_id, q.organisation, q.role, level)} — on "
+                                 f"{in_sentence(q.theme_label)}") for q in quotes.itertuples()]

@@ -25,6 +25,8 @@ from markupsafe import Markup
 from ..core.display import HTMLBlock, html, join, skipped  # noqa: F401  (re-exported for the notebooks)
 from ..core.tables import read_processed
 from ..core.text import slug
+from .analysis import Analysis, References
+from .attribution import attribute
 
 TOC_PLACEHOLDER = "<!--report-toc-->"
 
@@ -108,12 +110,15 @@ def quote_block(text: str, attribution: str) -> HTMLBlock:
 
 
 def theme_sections(rep: Report, prevalence: pd.DataFrame, by_organisation: pd.DataFrame, codebook: pd.DataFrame,
-                   quotes: pd.DataFrame, quotes_per_theme: int) -> tuple[list[HTMLBlock], int]:
+                   quotes: pd.DataFrame, quotes_per_theme: int, analysis: Analysis, refs: References
+                   ) -> tuple[list[HTMLBlock], int]:
     """Notebook 05's "Findings by theme": a section per theme, the most widely shared first, and the number
     of quotes they show (COREQ item 29).
 
-    Each section is the theme's heading, its codebook definition (when it has one), who raised it, the chart
-    of each member's share of words on it (numbered in ``rep``) and its first ``quotes_per_theme`` quotes.
+    Each section is the theme's heading, the researchers' analysis of it (``findings/<theme_id>.md``, or a note
+    that it is not written yet), its codebook definition (when it has one), who raised it, the chart of each
+    member's share of words on it (numbered in ``rep``) and its first ``quotes_per_theme`` quotes, attributed at
+    the study's level.
     """
     from ..thematic.charts import theme_member_chart
     from .text import theme_chart_caption, theme_sentence
@@ -122,13 +127,15 @@ def theme_sections(rep: Report, prevalence: pd.DataFrame, by_organisation: pd.Da
     blocks, n_quotes = [], 0
     for theme in prevalence.sort_values(["n_organisations", "n_participants"], ascending=False).itertuples():
         blocks.append(rep.heading(theme.theme_label, 3))
+        blocks.append(analysis.block(theme.theme_id, refs))
         if definitions.get(theme.theme_id):
             blocks.append(html("<p><i>Codebook definition:</i> {}</p>", definitions[theme.theme_id]))
         blocks.append(paragraph(theme_sentence(theme)))
         blocks.append(rep.figure(theme_member_chart(by_organisation, theme.theme_id),
                                  theme_chart_caption(theme.theme_label)))
         shown = quotes[quotes["theme_id"] == theme.theme_id].head(quotes_per_theme)
-        blocks += [quote_block(q.quote, f"{q.participant_id}, {q.role}, {q.organisation}") for q in shown.itertuples()]
+        blocks += [quote_block(q.quote, attribute(q.participant_id, q.organisation, q.role, refs.level))
+                   for q in shown.itertuples()]
         n_quotes += len(shown)
     return blocks, n_quotes
 

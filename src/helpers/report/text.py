@@ -13,6 +13,7 @@ import pandas as pd
 
 from ..coding.codebook_model import Codebook
 from ..core.tables import drop_empty_columns
+from ..core.text import counted, in_sentence
 from ..interviews.transcripts import LAYOUTS
 from .run_summary import uncertain_roles
 
@@ -37,11 +38,6 @@ def enumerate_words(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1] if items else ""
 
 
-def _count(n: int, noun: str) -> str:
-    """'1 code', '3 codes'."""
-    return f"{n} {noun}{'' if n == 1 else 's'}"
-
-
 def codebook_description(codebook: Codebook | None) -> str:
     """The codebook's shape, in the words the method, Appendix A and COREQ item 25 share.
 
@@ -52,9 +48,9 @@ def codebook_description(codebook: Codebook | None) -> str:
         return "No codebook exists yet."
     n_themes = len(codebook.themes)
     if codebook.depth == 0:
-        return f"The codebook has {_count(n_themes, 'code')} and no hierarchy, so every code is a theme."
+        return f"The codebook has {counted(n_themes, 'code')} and no hierarchy, so every code is a theme."
     levels = "one level" if codebook.depth == 1 else f"up to {codebook.depth} levels"
-    return (f"The codebook has {_count(n_themes, 'theme')} with {_count(len(codebook.codes) - n_themes, 'code')} "
+    return (f"The codebook has {counted(n_themes, 'theme')} with {counted(len(codebook.codes) - n_themes, 'code')} "
             f"{levels} below them; each code counts for the theme it is under.")
 
 
@@ -93,6 +89,8 @@ CAPTIONS = {
     "workshop_actions": "Development efforts agreed for the top challenges.",
     "codebook": "The codebook (version {version}).",
     "coreq": "Items of the COREQ checklist (Tong et al. 2007) the data can answer.",
+    "used_quotes": "Every quote the researchers' analysis (findings/) inserts, with the segment it is taken from "
+                   "and the file and line that quote it.",
     "provenance": "How this report was made.",
     "file_hashes": "Input files and their SHA-256 (first 16 digits); transcripts are listed by participant id.",
     "package_versions": "Package versions.",
@@ -165,7 +163,7 @@ def summary_sentences(themes: pd.DataFrame | None, priorities: pd.DataFrame | No
     sentences = []
     if themes is not None and len(themes):
         ranked = themes.sort_values(["n_organisations", "n_participants"], ascending=False).head(top)
-        parts = [f"{r.theme_label.lower()} ({r.n_participants} of {r.of_participants} interviewees, "
+        parts = [f"{in_sentence(r.theme_label)} ({r.n_participants} of {r.of_participants} interviewees, "
                  f"{r.n_organisations} of {r.of_organisations} members)" for r in ranked.itertuples()]
         sentences.append(f"The most widely shared themes in the interviews are {enumerate_words(parts)}.")
         universal = themes.loc[themes["n_organisations"] == themes["of_organisations"], "theme_label"].tolist()
@@ -173,7 +171,7 @@ def summary_sentences(themes: pd.DataFrame | None, priorities: pd.DataFrame | No
             sentences.append(f"{len(universal)} of {len(themes)} themes were raised in every member organisation.")
         absent = themes.loc[themes["n_participants"] == 0, "theme_label"].tolist()
         if absent:
-            sentences.append(f"No interviewee raised {enumerate_words([a.lower().rstrip('.') for a in absent])}.")
+            sentences.append(f"No interviewee raised {enumerate_words([in_sentence(a).rstrip('.') for a in absent])}.")
     else:
         sentences.append(no_themes_sentence(codebook))
     if priorities is not None and len(priorities):
@@ -241,8 +239,10 @@ def collection_sentence(facts: dict[str, object], formats: pd.Series, workshop_d
     """Who was interviewed when, and in what file formats the transcripts came."""
     when = f" between {facts['dates']}" if facts["dates"] != "not recorded" else " (interview dates not recorded)"
     files = enumerate_words([f"{n} {fmt.upper()}" for fmt, n in formats.items()])
-    text = (f"{facts['interviews']} semi-structured interviews were held with people in {facts['roles']} roles across "
-            f"{facts['members']} member organisations{when}. The transcripts came as {files} files.")
+    held = "was" if facts["interviews"] == 1 else "were"
+    text = (f"{counted(facts['interviews'], 'semi-structured interview')} {held} held with people in "
+            f"{counted(facts['roles'], 'role')} across {counted(facts['members'], 'member organisation')}{when}. "
+            f"The transcripts came as {files} {'file' if len(formats) == 1 and formats.iloc[0] == 1 else 'files'}.")
     if workshop_date:
         text += f" The joint workshop was held on {workshop_date:%d %B %Y}."
     return text
@@ -252,10 +252,10 @@ def coding_sentence(codebook: Codebook, codings: pd.DataFrame) -> str:
     """How the interviews were coded: the codebook, the rule-based and the manual coding."""
     segments = codings.groupby("source")["segment_id"].nunique()
     people = sorted(codings.loc[codings["source"] != "rules", "coder"].unique())
-    manual = (f"manual coding by {_count(len(people), 'coder')} ({', '.join(people)}) marked "
+    manual = (f"manual coding by {counted(len(people), 'coder')} ({', '.join(people)}) marked "
               f"{segments.get('manual', 0)}" if people else "there was no manual coding")
     rules = (f"rule-based coding (stemmed keywords, phrases and patterns, each match recorded for audit) marked "
-             f"{_count(segments.get('rules', 0), 'segment')}" if codebook.has_rules
+             f"{counted(segments.get('rules', 0), 'segment')}" if codebook.has_rules
              else "its codes carry no rules, so there was no rule-based coding")
     return (f"{codebook_description(codebook)} Respondent segments were coded with it (version {codebook.version}): "
             f"{rules}; {manual}. Themes are counted per interviewee and per member organisation.")
@@ -303,9 +303,9 @@ def speaker_roles_text(quality: pd.DataFrame) -> tuple[str, str]:
                                "participant_id"].astype(str).tolist()
         if inferred:
             sentences.append("Interviewer and respondent were inferred from who speaks most and who asks the questions "
-                             f"in {_count(len(inferred), 'interview')} ({enumerate_words(inferred)}).")
+                             f"in {counted(len(inferred), 'interview')} ({enumerate_words(inferred)}).")
     uncertain = uncertain_roles(quality)
-    note = (f"In {_count(len(uncertain), 'interview')} ({enumerate_words(uncertain)}) the speakers' roles could not be "
+    note = (f"In {counted(len(uncertain), 'interview')} ({enumerate_words(uncertain)}) the speakers' roles could not be "
             f"established with confidence, so nothing from {'it' if len(uncertain) == 1 else 'them'} is quoted or "
             "coded as a respondent's words." if uncertain else "")
     return " ".join(sentences), note
@@ -326,7 +326,7 @@ def placement_sentence(sources: pd.DataFrame) -> str:
     parts = [f"{r.placed} of {r.quotes} from {r.file} ({SOURCE_KINDS.get(r.kind, r.kind)}, "
              f"{f'{r.placed / r.quotes:.1%}'.replace('.0%', '%')})" for r in files.itertuples()]
     missing = int(files["quotes"].sum() - files["placed"].sum())
-    rest = (f"; the {_count(missing, 'coding')} not placed (a quote not found in the interview, found equally well in "
+    rest = (f"; the {counted(missing, 'coding')} not placed (a quote not found in the interview, found equally well in "
             f"two answers, or not in a respondent's answer) {'is' if missing == 1 else 'are'} listed with the "
             "reason in the table codings_unplaced" if missing else "")
     return (f"Of the researchers' own codings, {enumerate_words(parts)} were placed on the interview segments by "
