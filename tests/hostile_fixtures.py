@@ -96,7 +96,7 @@ class MarkupScan(HTMLParser):
             if name.startswith("on"):
                 self.problems.append(f"<{tag} {name}>")
             if name in ("href", "src", "action", "formaction", "xlink:href", "srcset") and value:
-                if not (value.startswith(("#", "data:image/")) or re.fullmatch(r"[\w./%-]+\.html", value)):
+                if not (value.startswith(("#", "data:image/")) or re.fullmatch(r"[\w./%-]+\.(html|pdf)", value)):
                     self.problems.append(f"<{tag} {name}={value[:60]}>")
             if name == "style" and "url(" in (value or ""):
                 self.problems.append(f"<{tag} style=url(…)>")

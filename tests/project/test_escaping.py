@@ -12,7 +12,7 @@ from conftest import ROOT
 # Ways of turning text into markup without escaping it, or of escaping it by hand in an f-string.
 OTHER_PATHS = {
     "IPython Markdown (renders data as Markdown: links, images, raw HTML)": re.compile(r"\bMarkdown\("),
-    "IPython HTML (raw markup)": re.compile(r"\bHTML\("),
+    "IPython HTML (raw markup)": re.compile(r"(?<!weasyprint\.)\bHTML\("),  # WeasyPrint lays out a finished page
     "html.escape in an f-string (escaping by hand)": re.compile(r"html\.escape\("),
     "a pandas Styler without escaping (use core.display.styled)": re.compile(r"\b(?!core\b)\w+\.style\.(?!use\b)\w+\("),
     "to_html(escape=False)": re.compile(r"escape\s*=\s*False"),

@@ -1,5 +1,7 @@
 """Report helpers: numbering, table of contents, banner, generated sentences."""
 
+import re
+
 import pandas as pd
 
 from helpers.coding.codebook import load_codebook
@@ -104,3 +106,12 @@ def test_placement_sentence_states_the_rate_per_coding_file():
                                "99.6%) and 42 of 43 from b.csv (coding sheet, 97.7%) were placed")
     assert "the 2 codings not placed" in sentence and "codings_unplaced" in sentence
     assert placement_sentence(sources.iloc[0:0]) == ""
+
+
+def test_tables_show_headers_in_words_and_no_index():
+    rep = rp.Report()
+    block = rep.table(pd.DataFrame({"participant_id": ["P01"], "duration_min": [12], "mean_importance": [4.5]},
+                                   index=[7]), "Interviews.").html
+    headers = re.findall(r"<th[^>]*>([^<]*)</th>", block)
+    assert headers == ["participant", "minutes", "mean importance"]  # no snake_case, no index column
+    assert ">7<" not in block

@@ -16,7 +16,7 @@ from helpers.core.errors import InputError, PrivacyError
 from helpers.core.outputs import Outputs
 from helpers.core.tables import write_table
 from helpers.interviews.pseudonymise import Pseudonymiser, extend_key, key_dir, label_entries, write_key
-from helpers.runner.privacy import check_outputs, markup_text, mask, scan_outputs
+from helpers.runner.privacy import UNREADABLE, check_outputs, markup_text, mask, scan_outputs
 
 from conftest import complete
 from pseudonymise_fixtures import key, make_study, study  # noqa: F401  (the same fictional study and its key)
@@ -197,6 +197,21 @@ def test_docx_members_are_scanned(out, key):
     document.add_paragraph("Citat från Helena ingår inte.")
     document.save(out.reports / "report.docx")
     assert [f.term for f in scan_outputs([out.reports], key)] == ["H*****"]
+
+
+def test_pdf_pages_and_metadata_are_scanned(out, key):
+    from helpers.runner.pdf import write_pdf
+
+    write_pdf("<html><head><title>Om Eva Lundgren</title></head><body><p>Sida ett.</p>"
+              "<p style='break-before: page'>Citat från Helena ingår inte.</p></body></html>", out.reports / "r.pdf")
+    found = sorted((f.term, f.where) for f in scan_outputs([out.reports], key))
+    assert found == [("E** L*******", "metadata"), ("H*****", "page 2, line 1")]
+
+
+def test_a_damaged_pdf_is_a_finding_not_a_pass(out, key):
+    (out.reports / "r.pdf").write_bytes(b"%PDF-1.7\nnot really")
+    [finding] = scan_outputs([out.reports], key)
+    assert finding.kind == UNREADABLE and finding.term.startswith("not a readable PDF")
 
 
 @pytest.mark.parametrize("identifier, kind", [("kerstin.h@alvby.se", "e-mail"), ("19121212-1212", "personnummer"),

@@ -50,6 +50,7 @@ LIMITS: dict[str, Limit] = {
     ".xlsx": Limit("an Excel workbook", 50, 300, 5_000, why="as for .csv, with Excel's overhead"),
     ".yml": Limit("a settings file", 5, why="study.yml and codebook.yml are a few KB; a large codebook 100 KB"),
     ".yaml": Limit("a settings file", 5, why="as for .yml"),
+    ".md": Limit("a Markdown file", 5, why="the researchers' analysis of a theme is a few KB of text"),
     ".qdc": Limit("a REFI-QDA codebook", 20, why="a codebook of a thousand codes is under 1 MB"),
     ".qdpx": Limit("a REFI-QDA project", 4_096, 4_096, 50_000, 200,
                    why="projects may carry their audio and video (a few GB), which are never read; project.qde "

@@ -112,18 +112,23 @@ def numbers(facts: dict[str, object], prevalence: pd.DataFrame | None, prioritie
 class Analysis:
     """The analysis files of one study folder, read and checked for names; rendered with :meth:`block`."""
 
-    def __init__(self, study_root: Path, theme_ids: list[str]) -> None:
+    def __init__(self, study_root: Path, theme_ids: list[str] | None) -> None:
+        """``theme_ids`` are the codebook's themes, or None when the study has no codebook: then theme files
+        cannot be placed and are listed in :attr:`unplaced` for the report to say so."""
         self.folder = Path(study_root) / FOLDER
         self.texts: dict[str, tuple[Path, str]] = {}
+        self.unplaced: list[str] = []
         if not self.folder.is_dir():
             return
-        known = set(SECTIONS) | set(theme_ids)
         for path in sorted(self.folder.glob("*.md")):
             if path.name.lower() == "readme.md":
                 continue
             inside(Path(study_root), self.folder, path.name, self.folder, f"file {path.name}")
-            if path.stem not in known:
-                close = difflib.get_close_matches(path.stem, sorted(known), n=1)
+            if path.stem not in SECTIONS and theme_ids is None:
+                self.unplaced.append(path.name)
+                continue
+            if path.stem not in SECTIONS and path.stem not in theme_ids:
+                close = difflib.get_close_matches(path.stem, sorted(set(SECTIONS) | set(theme_ids)), n=1)
                 raise InputError(path, f"'{path.stem}' is neither a section ({', '.join(SECTIONS)}) nor a theme id "
                                        "of the codebook", fix=(f"did you mean {close[0]}.md? " if close else "")
                                  + "name theme files by theme_id (see docs/findings.md)")

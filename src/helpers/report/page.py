@@ -73,11 +73,22 @@ class Report:
                     n=self.figures, data=data, caption=caption)
 
     def table(self, df: pd.DataFrame, caption: str, index: bool = False) -> "HTMLBlock":
-        """A numbered table with its caption above it."""
+        """A numbered table with its caption above it, headers in words (:func:`reader_headers`)."""
         self.tables += 1
-        body = Markup(df.to_html(index=index, border=0, escape=True, na_rep="–", classes="report-table",
-                                 justify="left"))
+        body = Markup(df.rename(columns=reader_headers).to_html(index=index, border=0, escape=True, na_rep="–",
+                                                               classes="report-table", justify="left"))
         return html('<div class="caption"><b>Table {}.</b> {}</div>{}', self.tables, caption, body)
+
+
+HEADERS = {"participant_id": "participant", "interview_date": "interview date", "duration_min": "minutes",
+           "n_words": "words", "challenge_id": "challenge", "theme_id": "theme", "code_id": "code",
+           "segment_id": "segment", "n_interviews": "interviews", "n_members": "members"}
+
+
+def reader_headers(column: object) -> object:
+    """A column name as a reader reads it: ``participant_id`` -> "participant", ``mean_importance`` -> "mean
+    importance"."""
+    return HEADERS.get(column, column.replace("_", " ")) if isinstance(column, str) else column
 
 
 def paragraph(text: str) -> HTMLBlock:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 REPORTED_PACKAGES = ("pandas", "matplotlib", "seaborn", "papermill", "nbconvert", "scikit-learn", "scipy",
-                     "krippendorff", "snowballstemmer", "python-docx", "webvtt-py", "helpers")
+                     "krippendorff", "snowballstemmer", "python-docx", "webvtt-py", "mistune", "weasyprint", "helpers")
 
 
 def file_hashes(folder: str | Path, names: dict[str, str] | None = None) -> pd.DataFrame:

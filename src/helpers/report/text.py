@@ -235,6 +235,12 @@ def _coding_items(codings: pd.DataFrame, codebook: Codebook | None) -> list[tupl
             ("26", "Derivation of themes", derivation)]
 
 
+def unplaced_analysis_sentence(files: list[str]) -> str:
+    """Why the researchers' theme files are not in the report when the study has no codebook."""
+    return (f"The analysis files {enumerate_words([f'findings/{f}' for f in files])} are not shown: they are "
+            "named by theme, and this study has no codebook to find the themes in (see docs/findings.md).")
+
+
 def collection_sentence(facts: dict[str, object], formats: pd.Series, workshop_date: object = None) -> str:
     """Who was interviewed when, and in what file formats the transcripts came."""
     when = f" between {facts['dates']}" if facts["dates"] != "not recorded" else " (interview dates not recorded)"

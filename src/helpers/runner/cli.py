@@ -44,6 +44,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--only", metavar="STAGE", action="append",
                         help="run only this stage (repeatable); its inputs must already exist")
     parser.add_argument("--check", action="store_true", help="validate the study folder and stop")
+    parser.add_argument("--no-pdf", action="store_true",
+                        help="skip the PDF copies of the report and the briefs (reports/*.pdf, reports/briefs/*.pdf)")
     parser.add_argument("--force", action="store_true", help="re-run every stage, even those up to date")
     parser.add_argument("--strict", action="store_true",
                         help="stop with exit 2 when a manual coding in codings/ cannot be placed (default: list it)")
@@ -189,7 +191,7 @@ def _plan(args: argparse.Namespace, data_dir: Path,
     Raises InputError (exit 2) for a bad pipeline, parameter or study folder, before any notebook runs.
     """
     spec = load_spec(args.pipeline)
-    all_jobs = jobs_mod.plan(spec, PROJECT_ROOT, data_dir, out_root)
+    all_jobs = jobs_mod.plan(spec, PROJECT_ROOT, data_dir, out_root, pdf=not args.no_pdf)
     if args.strict:
         all_jobs = jobs_mod.with_parameter(all_jobs, "strict", True)
     state = jobs_mod.load_state(out_root)
@@ -286,11 +288,13 @@ def _copy(src: str, dst: str) -> None:
 
 def _prune_reports(staging: Path, jobs: list[Job]) -> None:
     """Remove rendered pages and executed notebooks that no current job makes (e.g. a former member's brief)."""
-    wanted = {p for j in jobs for p in (j.executed, j.executed.with_suffix(".log"), j.audit_html, j.report_html) if p}
-    for folder in ("executed", "html", "briefs"):
-        for path in (staging / "reports" / folder).glob("*"):
-            if path.is_file() and path not in wanted:
-                path.unlink()
+    wanted = {p for j in jobs for p in (j.executed, j.executed.with_suffix(".log"), j.audit_html, j.report_html,
+                                        j.report_pdf) if p}
+    reports = staging / "reports"
+    made = [p for folder in ("executed", "html", "briefs") for p in (reports / folder).glob("*")]
+    for path in made + list(reports.glob("*.pdf")):
+        if path.is_file() and path not in wanted:
+            path.unlink()
 
 
 def _keep_failed(out_root: Path, staging: Path) -> Path:

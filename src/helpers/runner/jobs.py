@@ -47,6 +47,11 @@ class Job:
     required: frozenset[str] = frozenset()  # parameters the notebook must declare (the others are shared)
     fingerprint: str = ""  # what it depends on, as one hash (set by outdated())
     record: str = ""  # the name of its stage record (helpers.core.records)
+    pdf: bool = False  # also write the reader-facing page as PDF (runner.pdf), beside it
+
+    @property
+    def report_pdf(self) -> Path | None:
+        return self.report_html.with_suffix(".pdf") if self.pdf and self.report_html is not None else None
 
     @property
     def label(self) -> str:
@@ -120,8 +125,8 @@ def members(data_dir: Path) -> list[str]:
     return load_study(data_dir).organisations
 
 
-def plan(spec: Spec, project: Path, data_dir: Path, out_root: Path) -> list[Job]:
-    """Expand the stages into jobs, in pipeline order."""
+def plan(spec: Spec, project: Path, data_dir: Path, out_root: Path, pdf: bool = True) -> list[Job]:
+    """Expand the stages into jobs, in pipeline order; ``pdf``: reader-facing pages get a PDF copy too."""
     jobs: list[Job] = []
     for number, stage in enumerate(spec.stages, start=1):
         notebook = project / stage.notebook
@@ -144,7 +149,7 @@ def plan(spec: Spec, project: Path, data_dir: Path, out_root: Path) -> list[Job]
                             executed=out_root / "reports" / "executed" / f"{notebook.stem}{suffix}.ipynb",
                             audit_html=out_root / "reports" / "html" / f"{notebook.stem}{suffix}.html",
                             report_html=html, data_dir=data_dir, reads=stage.reads, required=required,
-                            record=record_name(stage.name, variant)))
+                            record=record_name(stage.name, variant), pdf=pdf and html is not None))
     return jobs
 
 
@@ -251,7 +256,7 @@ def outdated(jobs: list[Job], state: dict[str, dict], out_root: Path, force: boo
             reason = "forced"
         elif last is None:
             reason = "never run into this output folder"
-        elif not job.executed.exists() or (job.report_html and not job.report_html.exists()):
+        elif not all(p.exists() for p in (job.executed, job.report_html, job.report_pdf) if p is not None):
             reason = "its outputs are missing"
         elif any(s in stale for s in job.after):
             reason = "an upstream stage re-runs"
@@ -418,6 +423,10 @@ def execute(job: Job) -> JobResult:
             with writing(path):
                 path.parent.mkdir(parents=True, exist_ok=True)
                 path.write_text(body, encoding="utf-8")
+    if job.report_pdf is not None:
+        from .pdf import write_pdf
+
+        write_pdf(body, job.report_pdf)
     out_root = job.executed.parents[2]  # <out>/reports/executed/<notebook>.ipynb
     record = read_record(out_root, job.record)
     return JobResult(job.key, job.fingerprint, time.perf_counter() - started, memory.peak / 2**20,

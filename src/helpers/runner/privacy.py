@@ -155,6 +155,20 @@ def _markup_chunks(path: Path) -> list[Chunk]:
     return [Chunk(markup_text(_decode(path.read_bytes(), path)))]
 
 
+def _pdf_chunks(path: Path) -> list[Chunk]:
+    """One chunk per page of a PDF (its text as a reader copies it), and one for its metadata."""
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(path)
+        pages = [Chunk(page.extract_text() or "", f"page {n}") for n, page in enumerate(reader.pages, start=1)]
+        meta = Chunk(" ".join(str(v) for v in (reader.metadata or {}).values()), "metadata", None)
+    except (PdfReadError, ValueError, OSError) as exc:
+        raise UnreadableFile(f"not a readable PDF: {exc}") from exc
+    return [*pages, meta]
+
+
 def _is_binary_mime(name: str) -> bool:
     """A notebook output key holding base64 data (images other than SVG, PDF): no text to scan."""
     return (name.startswith("image/") and name != "image/svg+xml") or name == "application/pdf"
@@ -306,6 +320,8 @@ def file_chunks(path: Path) -> list[Chunk]:
         return _markup_chunks(path)
     if suffix in ZIP_SUFFIXES:
         return _zip_chunks(path)
+    if suffix == ".pdf":
+        return _pdf_chunks(path)
     return _text_chunks(path)
 
 

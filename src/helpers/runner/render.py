@@ -62,17 +62,24 @@ def finalise_html(page: str) -> str:
 def write_index(reports: Path, title: str) -> Path:
     """``reports/index.html``: links to the findings report, every member brief and every audit page."""
     def links(paths: list[Path]) -> Markup:
-        return join([html('<li><a href="{}">{}</a></li>', quote(p.relative_to(reports).as_posix()), p.stem)
-                     for p in paths])
+        return join([html('<li><a href="{}">{}</a>{}</li>', href(p), p.stem, pdf_link(p)) for p in paths])
+
+    def href(path: Path) -> str:
+        return quote(path.relative_to(reports).as_posix())
+
+    def pdf_link(page: Path) -> Markup:  # the PDF beside a reader-facing page, when this run made one
+        pdf = page.with_suffix(".pdf")
+        return html(' (<a href="{}">PDF</a>)', href(pdf)).html if pdf.exists() else Markup("")
 
     css = TEMPLATES.joinpath("report/report.css").read_text(encoding="utf-8")
     page = html('<!DOCTYPE html><html lang="en"><head>{csp}<meta charset="utf-8"><title>{title}</title>'
                 '<style>{css}</style></head><body><main class="jp-Notebook jp-RenderedHTMLCommon">'
                 "<h1>{title}</h1>"
-                '<h2>Findings report</h2><ul><li><a href="findings.html">Findings report</a></li></ul>'
+                '<h2>Findings report</h2><ul><li><a href="findings.html">Findings report</a>{report_pdf}</li></ul>'
                 "<h2>Member briefs</h2><ul>{briefs}</ul>"
                 "<h2>Audit trail: executed notebooks</h2><ul>{audit}</ul>"
                 "</main></body></html>", csp=CSP_META, title=title, css=Markup(css),
+                report_pdf=pdf_link(reports / "findings.html"),
                 briefs=links(sorted((reports / "briefs").glob("*.html"))),
                 audit=links(sorted((reports / "html").glob("*.html"))))
     path = reports / "index.html"
