@@ -68,13 +68,25 @@ class OfflineLoad:
     console: list[str]
 
 
-def load_offline(page: Path, settle_s: float = 1.5) -> OfflineLoad:
+def load_offline(page: Path, settle_s: float = 1.5, attempts: int = 3) -> OfflineLoad:
     """Load ``page`` in headless Chromium with the network cut and watch it over the DevTools protocol.
 
     Every request is recorded when the page makes it (before the network could answer: the proxy is a closed
     port, so nothing leaves the machine), every JavaScript dialog when it opens (and is dismissed). After the
     load event the page is watched ``settle_s`` longer for timers and handlers that fire late.
+
+    A browser that hangs before the load event (seen once in a few hundred launches here) is replaced by a
+    fresh one; a page that never loads fails the check instead of passing unseen.
     """
+    for _ in range(attempts):
+        result = _load_once(page, settle_s, wait_s=CHROMIUM_TIMEOUT_S / 5)
+        if result is not None:
+            return result
+    raise RuntimeError(f"{page}: Chromium fired no load event in {attempts} attempts")
+
+
+def _load_once(page: Path, settle_s: float, wait_s: float) -> OfflineLoad | None:
+    """One attempt of :func:`load_offline`; None when no load event came within ``wait_s`` of an event."""
     import json
     import time
     import urllib.request
@@ -110,10 +122,12 @@ def load_offline(page: Path, settle_s: float = 1.5) -> OfflineLoad:
             result = OfflineLoad([], [], [])
             loaded_at = None
             while loaded_at is None or time.monotonic() - loaded_at < settle_s:
-                ws.settimeout(settle_s if loaded_at is not None else CHROMIUM_TIMEOUT_S)
+                ws.settimeout(settle_s if loaded_at is not None else wait_s)
                 try:
                     message = json.loads(ws.recv())
                 except websocket.WebSocketTimeoutException:
+                    if loaded_at is None:  # no load event: this browser hung, the page was not seen
+                        return None
                     break
                 method, params = message.get("method"), message.get("params", {})
                 if method == "Network.requestWillBeSent":
