@@ -181,6 +181,7 @@ def test_report_on_a_study_whose_codebook_is_a_taguette_export(sample_copy, tmp_
     theme_id and participant_id columns a spreadsheet left empty: the report describes one codebook throughout."""
     tags = [t.label_en for t in load_codebook(sample_copy).themes]
     (sample_copy / "codebook.yml").unlink()
+    shutil.rmtree(sample_copy / "findings")  # named by the codebook.yml theme ids, which a Taguette export lacks
     shutil.rmtree(sample_copy / "codings")
     write_taguette_qdc(sample_copy / "codebook.qdc", tags)
     for name, column in (("challenges.csv", "theme_id"), ("votes.csv", "participant_id")):
