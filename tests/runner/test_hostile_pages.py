@@ -30,7 +30,7 @@ def hostile_build(tmp_path_factory) -> Path:
 
     root = tmp_path_factory.mktemp("hostile")
     study = hostile_study(SAMPLE, root / "study")
-    assert main(["--data-dir", str(study), "--output-dir", str(root / "out"), "--jobs", "2"]) == 0
+    assert main(["--data-dir", str(study), "--output-dir", str(root / "out"), "--jobs", "2", "--no-pdf"]) == 0
     return root / "out"
 
 

@@ -164,7 +164,7 @@ def test_study_without_codebook_codings_or_workshop(sample_copy, tmp_path, capsy
         target = sample_copy / optional
         shutil.rmtree(target) if target.is_dir() else target.unlink()
     out = tmp_path / "out"
-    code = main(["--data-dir", str(sample_copy), "--output-dir", str(out), "--jobs", "2"])
+    code = main(["--data-dir", str(sample_copy), "--output-dir", str(out), "--jobs", "2", "--no-pdf"])
     assert code == 0, capsys.readouterr().out
     html = (out / "reports" / "findings.html").read_text(encoding="utf-8")
     assert "No codebook exists yet" in html
@@ -173,7 +173,7 @@ def test_study_without_codebook_codings_or_workshop(sample_copy, tmp_path, capsy
 
     # Adding the workshop re-runs only the stages that read it, and the report gains its outcomes.
     shutil.copytree(SAMPLE / "workshop", sample_copy / "workshop")
-    code = main(["--data-dir", str(sample_copy), "--output-dir", str(out), "--jobs", "2"])
+    code = main(["--data-dir", str(sample_copy), "--output-dir", str(out), "--jobs", "2", "--no-pdf"])
     printed = capsys.readouterr().out
     assert code == 0, printed
     for stage in ("01_clean_interviews", "02_code_segments", "03_thematic_analysis"):
@@ -247,7 +247,7 @@ def test_unlabelled_interviews_are_inferred_or_never_quoted_and_the_report_says_
     _paragraphs_docx(sample_copy / "interviews" / "P10.docx", UNLABELLED_INTERVIEW)
     _paragraphs_docx(sample_copy / "interviews" / "P12.docx", STATEMENTS)
     out = tmp_path / "out"
-    code = main(["--data-dir", str(sample_copy), "--output-dir", str(out), "--jobs", "2"])
+    code = main(["--data-dir", str(sample_copy), "--output-dir", str(out), "--jobs", "2", "--no-pdf"])
     printed = capsys.readouterr().out
     assert code == 0, printed
     assert "Warning: speaker roles uncertain in 1 interview(s) (P12)" in printed
