@@ -33,15 +33,15 @@ def refs(level="id+organisation") -> References:
 def test_a_quote_on_its_own_line_is_a_block_quote_with_its_attribution():
     r = refs()
     out = render("Så här:\n\n[[P01-002]]\n", FILE, r)
-    assert '<blockquote class="quote">Styrgruppen saknar mandat' in out and "— P01, Älvby kommun</small>" in out
+    assert '<blockquote>Styrgruppen saknar mandat' in out and "— P01, Älvby kommun</small>" in out
     assert [(u.segment_id, u.file, u.line) for u in r.used] == [("P01-002", "summary.md", 3)]
 
 
 def test_a_quote_inside_a_sentence_is_inline_and_short_is_an_excerpt():
     out = render("Som en sa: [[P01-002|short]] och [[P02-004]].", FILE, refs())
-    assert "<p>Som en sa: <q class=\"quote\">Styrgruppen saknar mandat" in out
+    assert "<p>Som en sa: <q>Styrgruppen saknar mandat" in out
     assert "göras nu." not in out and "…</q>" in out  # cut to the excerpt's length, marked
-    assert "<q class=\"quote\">Vi ses som en leverantör.</q> (P02, Sexan IT)" in out
+    assert "<q>Vi ses som en leverantör.</q> (P02, Sexan IT)" in out
 
 
 @pytest.mark.parametrize("name, shown", [("study.interviews", "12"), ("study.words", "18 878"),

@@ -36,6 +36,7 @@ from ..core.tables import RESPONDENT
 from ..core.text import trim_quote
 from ..core.textio import read_text
 from .attribution import DEFAULT, Level, attribute
+from .page import quote_block
 
 FOLDER = "findings"
 SECTIONS = ("summary", "method", "needs")  # besides one file per theme
@@ -188,10 +189,7 @@ def _resolve(match: re.Match, path: Path, line: int, refs: References) -> tuple[
     quote = trim_quote(seg["text"], SHORT_WORDS) if option == "short" else seg["text"]
     by = attribute(seg["participant_id"], seg["organisation"], seg["role"], refs.level)
     refs.used.append(UsedQuote(segment_id, by, path.name, line))
-    inline = Markup('<q class="quote">{q}</q> ({by})').format(q=quote, by=by)
-    block = Markup('<blockquote class="quote">{q}<br/><small>— {by}</small></blockquote>').format(
-        q=quote, by=by)
-    return inline, block
+    return Markup("<q>{}</q> ({})").format(quote, by), quote_block(quote, by).html
 
 
 def used_quotes_table(refs: References) -> pd.DataFrame:

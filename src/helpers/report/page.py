@@ -17,7 +17,7 @@ import base64
 import io
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
 import pandas as pd
 from markupsafe import Markup
@@ -25,8 +25,10 @@ from markupsafe import Markup
 from ..core.display import HTMLBlock, html, join, skipped  # noqa: F401  (re-exported for the notebooks)
 from ..core.tables import read_processed
 from ..core.text import slug
-from .analysis import Analysis, References
 from .attribution import attribute
+
+if TYPE_CHECKING:  # analysis builds on this module's quote_block
+    from .analysis import Analysis, References
 
 TOC_PLACEHOLDER = "<!--report-toc-->"
 
