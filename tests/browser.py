@@ -61,6 +61,46 @@ def check_page(page: Path, out: Path, width: int = 1100, height: int = 4000) -> 
     return PageCheck(console=console, screenshot=shot, pdf=pdf)
 
 
+# Measures, after the load event, every table against the text column it sits in and every cell against its own
+# box; the result goes into an attribute of <body> for --dump-dom to print.
+_TABLE_SCRIPT = """<script>
+addEventListener('load', () => {
+  const found = [], column = document.querySelector('main') || document.body;
+  document.querySelectorAll('table').forEach((table, i) => {
+    const box = table.closest('.jp-OutputArea-output') || table.parentElement;
+    const t = table.getBoundingClientRect(), b = box.getBoundingClientRect(), c = column.getBoundingClientRect();
+    if (t.right > Math.min(b.right, c.right) + 1 || box.scrollWidth > box.clientWidth + 1)
+      found.push(`table ${i + 1}: ${Math.round(t.width)} px wide in a ${Math.round(b.width)} px column`);
+    table.querySelectorAll('td, th').forEach(cell => {
+      if (cell.scrollWidth > cell.clientWidth + 1)
+        found.push(`table ${i + 1}: cell "${cell.textContent.trim().slice(0, 40)}" clipped`);
+    });
+  });
+  document.body.setAttribute('data-table-overflow', JSON.stringify(found));
+});
+</script>"""
+
+
+def table_overflow(page: Path, width: int) -> list[str]:
+    """The tables of ``page`` wider than their text column, and the cells whose text is cut, in a window
+    ``width`` px wide. The page is measured as a copy with the script above added (its own Content-Security-Policy,
+    which allows no script, is left out of the copy only)."""
+    import html
+    import json
+
+    text = re.sub(r'<meta http-equiv="Content-Security-Policy"[^>]*>', "", page.read_text(encoding="utf-8"), count=1)
+    with tempfile.TemporaryDirectory() as folder:
+        measured = Path(folder) / page.name
+        measured.write_text(text.replace("</body>", _TABLE_SCRIPT + "</body>", 1), encoding="utf-8")
+        proc = subprocess.run([chromium(), *FLAGS, f"--user-data-dir={folder}/profile", f"--window-size={width},2000",
+                               "--dump-dom", measured.as_uri()], capture_output=True, text=True,
+                              timeout=CHROMIUM_TIMEOUT_S)
+    found = re.search(r'data-table-overflow="([^"]*)"', proc.stdout)
+    if found is None:
+        raise RuntimeError(f"{page}: the table measurement did not run at {width} px")
+    return json.loads(html.unescape(found.group(1)))
+
+
 @dataclass
 class OfflineLoad:
     requests: list[str]  # every URL the page asked for besides itself and data: URLs

@@ -132,7 +132,7 @@ def _coreq(codings: pd.DataFrame, book: Codebook | None) -> dict[str, str]:
     participants = pd.read_csv(FIXTURES / "participants.csv", keep_default_na=False).assign(
         interview_date="", duration_min="", n_words=10)
     table = text.coreq_checklist(text.study_facts(participants), participants, codings, book, "-", 0)
-    return dict(zip(table["COREQ item"], table["answer"]))
+    return dict(zip(table["coreq_item"], table["answer"]))
 
 
 @pytest.mark.parametrize("name", CASES)

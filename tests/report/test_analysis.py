@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from helpers.core.errors import InputError
+from helpers.core.i18n import messages
 from helpers.report.analysis import Analysis, References, numbers, render, used_quotes_table
 
 from hostile_fixtures import HOST, HOSTILE, MarkupScan
@@ -26,8 +27,8 @@ PRIORITIES = pd.DataFrame({"challenge_id": ["C01"], "votes": [22], "rank": [1], 
 FILE = Path("findings/summary.md")
 
 
-def refs(level="id+organisation") -> References:
-    return References.build(SEGMENTS, numbers(FACTS, PREVALENCE, PRIORITIES), level)
+def refs(level="id+organisation", language="en") -> References:
+    return References.build(SEGMENTS, numbers(FACTS, PREVALENCE, PRIORITIES, messages(language)), level)
 
 
 def test_a_quote_on_its_own_line_is_a_block_quote_with_its_attribution():
@@ -44,13 +45,18 @@ def test_a_quote_inside_a_sentence_is_inline_and_short_is_an_excerpt():
     assert "<q>Vi ses som en leverantör.</q> (P02, Sexan IT)" in out
 
 
-@pytest.mark.parametrize("name, shown", [("study.interviews", "12"), ("study.words", "18 878"),
+@pytest.mark.parametrize("name, shown", [("study.interviews", "12"), ("study.words", "18,878"),
                                          ("theme.governance.participants", "9"), ("theme.governance.members", "7"),
                                          ("theme.governance.segments", "36"), ("theme.governance.share", "75%"),
                                          ("challenge.C01.votes", "22"), ("challenge.C01.rank", "1"),
                                          ("challenge.C01.voters", "14")])
 def test_every_number_name_is_replaced_by_its_value(name, shown):
     assert render(f"Det var {{{{ {name} }}}} stycken.", FILE, refs()) == f"<p>Det var {shown} stycken.</p>\n"
+
+
+@pytest.mark.parametrize("name, shown", [("study.words", "18\u00a0878"), ("theme.governance.share", "75\u00a0%")])
+def test_numbers_are_written_as_the_report_language_writes_them(name, shown):
+    assert render(f"{{{{ {name} }}}}", FILE, refs(language="sv")) == f"<p>{shown}</p>\n"
 
 
 @pytest.mark.parametrize("text, line, message", [
@@ -134,5 +140,23 @@ def test_used_quotes_table_lists_every_quote_with_file_and_line():
     render("[[P01-002]]\n\nOch [[P02-004|short]].", FILE, r)
     table = used_quotes_table(r)
     assert table.to_dict("records") == [
-        {"segment": "P01-002", "attribution": "P01, Älvby kommun", "used in": "findings/summary.md", "line": 1},
-        {"segment": "P02-004", "attribution": "P02, Sexan IT", "used in": "findings/summary.md", "line": 3}]
+        {"segment": "P01-002", "attribution": "P01, Älvby kommun", "used_in": "findings/summary.md", "line": 1},
+        {"segment": "P02-004", "attribution": "P02, Sexan IT", "used_in": "findings/summary.md", "line": 3}]
+
+
+def test_a_heading_with_a_member_name_starts_its_part_for_the_members_brief(tmp_path):
+    folder = tmp_path / "findings"
+    folder.mkdir()
+    (folder / "needs.md").write_text("Alla.\n\n### Granvik kommun\n\nFör Granvik: [[P01-002|short]]\n\n### Sexan IT\n\n"
+                                     "Annat.\n\n## Slut\n\nMer.\n", encoding="utf-8")
+    analysis = Analysis(tmp_path, [])
+    [(path, first, body)] = analysis.member_parts("granvik kommun")  # the name as in study.yml, in any case
+    assert (path.name, first) == ("needs.md", 4) and "För Granvik" in body and "Annat" not in body
+    [(_, _, other)] = analysis.member_parts("Sexan IT")
+    assert "Annat" in other and "Mer" not in other  # a part ends at the next heading of its level or higher
+    assert analysis.member_parts("Älvby kommun") == []
+    [block] = analysis.member_blocks("Granvik kommun", refs())
+    assert "<q>Styrgruppen saknar mandat" in block.html and "(P01, Älvby kommun)" in block.html
+    (folder / "needs.md").write_text("Alla.\n\n### Granvik kommun\n\nFör Granvik: [[P01-099]]\n", encoding="utf-8")
+    with pytest.raises(InputError, match="line 5"):  # the line of the file, not of the part
+        Analysis(tmp_path, []).member_blocks("Granvik kommun", refs())

@@ -27,7 +27,7 @@ def test_paragraphs_leave_out_sentences_that_do_not_apply():
 
 
 def test_title_block_marks_a_report_page():
-    assert rp.title_block("A <b> study").html == '<h1 class="page-title">A &lt;b&gt; study</h1>'
+    assert rp.title_block("A <b> study").html.endswith('<h1 class="page-title" lang="en">A &lt;b&gt; study</h1>')
     assert rp.title_block("X: member brief", "Study").html.endswith("</h1><p><i>Study</i></p>")
 
 
@@ -69,7 +69,7 @@ def test_theme_sections_widest_theme_first_numbered_with_definition_and_quotes(t
 
 def test_captions_fill_their_blanks():
     assert text.caption("codebook", version="abc") == "The codebook (version abc)."
-    assert text.saturation_caption({"dates": "not recorded"}).endswith("accumulate in participant-id order.")
+    assert text.saturation_caption({"dates": None}).endswith("accumulate in participant-id order.")
     assert text.saturation_caption({"dates": "03 Feb 2026 – 12 Mar 2026"}).endswith("in the order they were held.")
     assert text.theme_chart_caption("Trust").startswith("Trust: share of each member's interview words")
     with pytest.raises(KeyError):

@@ -7,6 +7,7 @@ import pandas as pd
 from helpers.coding.codebook import load_codebook
 from helpers.report import page as rp
 from helpers.report import provenance as pv
+from helpers.core.i18n import messages
 from helpers.report import text
 
 from conftest import SAMPLE
@@ -45,8 +46,10 @@ def test_study_facts_from_the_participants_table():
                                  "interview_date": ["2026-02-03", "", "2026-03-12"], "duration_min": [60, 30, None],
                                  "n_words": [100, 200, 300]})
     facts = text.study_facts(participants)
-    assert facts == {"interviews": 3, "members": 2, "roles": 2, "dates": "03 Feb 2026 – 12 Mar 2026",
-                     "words": 600, "hours": 1.5}
+    assert facts == {"interviews": 3, "members": 2, "roles": 2, "dates": "3 Feb 2026 – 12 Mar 2026",
+                     "first": pd.Timestamp("2026-02-03"), "last": pd.Timestamp("2026-03-12"), "words": 600, "hours": 1.5}
+    assert text.study_facts(participants, messages("sv"))["dates"] == "3 feb. 2026 – 12 mars 2026"
+    assert text.study_facts(participants.assign(interview_date=""))["dates"] is None
 
 
 def test_file_hashes_name_every_input(tmp_path):
@@ -66,7 +69,7 @@ def test_input_files_are_shown_without_their_own_names(tmp_path):
     participants = pd.DataFrame({"participant_id": ["P01"],
                                  "transcript_path": [str(tmp_path / "interviews" / "Kerstin_Holmberg.docx")]})
     table = pv.file_hashes(tmp_path, pv.shown_input_names(tmp_path, participants))
-    assert list(table["file"]) == ["codings/file 1.csv", "interviews/P01.docx"]
+    assert list(table["file"]) == ["codings/1.csv", "interviews/P01.docx"]
 
 
 def test_agreement_summary_names_each_pair_and_says_when_kappa_is_undefined():
@@ -82,9 +85,9 @@ def test_agreement_summary_names_each_pair_and_says_when_kappa_is_undefined():
     ])
     sentences, table = text.agreement_summary(agreement, {"trust": "Trust"})
     assert len(sentences) == 2
-    assert "AB and rules both coded 4 interviews (60 respondent segments): overall Cohen's kappa 0.55" in sentences[0]
+    assert "AB and the rule-based coding both coded 4 interviews (60 respondent segments): overall Cohen's kappa 0.55" in sentences[0]
     assert "kappa undefined" in sentences[1]
-    assert list(table["theme"]) == ["Trust"] and list(table["coders"]) == ["AB / rules"]
+    assert list(table["theme"]) == ["Trust"] and list(table["coders"]) == ["AB / the rule-based coding"]
 
 
 def test_coding_sentence_counts_people_not_the_rules():

@@ -459,7 +459,7 @@ def test_theme_member_chart_shows_each_member_and_the_average():
     ax = fig.axes[0]
     assert [t.get_text() for t in ax.get_yticklabels()] == ["A", "B"]
     assert ax.get_title().startswith("Trust") and ax.get_xlabel() and ax.get_ylabel()
-    assert any(t.get_text().strip() == "all members: 10 %" for t in ax.texts)  # 30 of 300 words
+    assert any(t.get_text().strip() == "all members: 10%" for t in ax.texts)  # 30 of 300 words
 
 
 def test_undated_interviews_are_ordered_by_participant_number():

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import pandas as pd
 from markupsafe import Markup, escape
@@ -37,6 +38,10 @@ class HTMLBlock:
 
     def _repr_html_(self) -> str:
         return str(self.html)
+
+
+if TYPE_CHECKING:
+    from .i18n import Messages
 
 
 def html(template: str, /, *args: object, **values: object) -> HTMLBlock:
@@ -79,7 +84,7 @@ def styled(df: pd.DataFrame, index: bool = False, **formats: object):
     return style if index else style.hide(axis="index")
 
 
-def skipped(section: str, why: str) -> HTMLBlock:
+def skipped(section: str, why: str, m: "Messages | None" = None) -> HTMLBlock:
     """The one way a notebook or page says that a part of it is left out: the part, and the reason (escaped).
 
     ``section`` names the part as the reader sees it ("Workshop outcomes"); ``why`` is the reason as a clause
@@ -87,8 +92,11 @@ def skipped(section: str, why: str) -> HTMLBlock:
     ``<p class="skipped"><strong>Skipped:</strong> Workshop outcomes because there is no workshop data in this
     study folder.</p>``.
     """
-    return html('<p class="skipped"><strong>Skipped:</strong> {} because {}.</p>', section.strip(),
-                why.strip().rstrip("."))
+    from .i18n import ENGLISH
+
+    m = m or ENGLISH  # the report language's words (:mod:`helpers.core.i18n`); the stage notebooks speak English
+    return html('<p class="skipped"><strong>{}</strong> {}</p>', m("page.skipped"),
+                m("page.skipped_because", section=section.strip(), why=why.strip().rstrip(".")))
 
 
 def _markup(value: object) -> object:

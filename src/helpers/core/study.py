@@ -41,6 +41,15 @@ class StudyConfig(BaseModel):
     interviewers: list[str] = []
     workshop_date: dt.date | None = None
     attribution: AttributionLevel = "id+organisation"  # what is shown under a quote
+    report_language: Literal["sv", "en"] | None = None  # the report's and briefs' language; default: language
+
+    @property
+    def report_lang(self) -> str:
+        """The language the report and the briefs are written in: ``report_language``, else the study's
+        ``language`` when there is a catalogue for it (:mod:`helpers.core.i18n`), else English."""
+        if self.report_language:
+            return self.report_language
+        return self.language if self.language in ("sv", "en") else "en"
 
 
 @dataclass

@@ -94,12 +94,9 @@ LINE_PARAGRAPH_SHARE = 0.8  # lines ending a sentence: in a text without blank l
 MAX_TITLE_LINES = 4  # title, date and header lines dropped from the top of an unlabelled transcript
 # How the turns of a transcript were found (Transcript.layout; the quality table shows it, the report's
 # method section names it in these words; docs/data.md describes each).
-LAYOUTS = {
-    "colon": "labels with a colon", "label-line": "labels on a line of their own", "bracket": "bracketed labels",
-    "bold": "bold labels in Word", "table": "speaker tables in Word", "cue-voice": "subtitle voice tags",
-    "cue-label": "labels in subtitle cues", "paragraphs": "no labels (paragraphs as turns)",
-    "cues": "subtitles without labels",
-}
+LAYOUTS = ("colon", "label-line", "bracket", "bold", "table", "cue-voice", "cue-label", "paragraphs", "cues")
+"""How a transcript's turns were found; the report describes each in its language (``layout.<name>`` in the
+message catalogue, :mod:`helpers.core.i18n`)."""
 
 # Codes interviewers use for speakers; accepted as labels in any case.
 KNOWN_CODES = frozenset({

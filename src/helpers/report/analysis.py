@@ -31,6 +31,7 @@ from markupsafe import Markup, escape
 
 from ..core.display import HTMLBlock, html
 from ..core.errors import InputError
+from ..core.i18n import ENGLISH, Messages
 from ..core.study import inside
 from ..core.tables import RESPONDENT
 from ..core.text import trim_quote
@@ -89,8 +90,8 @@ class _Renderer(mistune.HTMLRenderer):
 _MARKDOWN = mistune.create_markdown(renderer=_Renderer(), plugins=["strikethrough", "table"])
 
 
-def numbers(facts: dict[str, object], prevalence: pd.DataFrame | None, priorities: pd.DataFrame | None
-            ) -> dict[str, str]:
+def numbers(facts: dict[str, object], prevalence: pd.DataFrame | None, priorities: pd.DataFrame | None,
+            m: Messages = ENGLISH) -> dict[str, str]:
     """The numbers the analysis text may name, as they are shown.
 
     ``study.interviews``, ``study.members``, ``study.roles``, ``study.words``; per theme
@@ -98,16 +99,19 @@ def numbers(facts: dict[str, object], prevalence: pd.DataFrame | None, prioritie
     ``.segments`` (coded segments), ``.share`` (per cent of interviewees); per workshop challenge
     ``challenge.<challenge_id>.votes``, ``.rank``, ``.voters`` (participants who gave it a vote).
     """
-    names = {f"study.{k}": f"{facts[k]:,}".replace(",", " ") for k in ("interviews", "members", "roles", "words")}
+    names = {f"study.{k}": m.num(facts[k]) for k in ("interviews", "members", "roles", "words")}
     for r in (prevalence if prevalence is not None else pd.DataFrame()).itertuples():
         names |= {f"theme.{r.theme_id}.participants": str(r.n_participants),
                   f"theme.{r.theme_id}.members": str(r.n_organisations),
                   f"theme.{r.theme_id}.segments": str(r.n_segments),
-                  f"theme.{r.theme_id}.share": f"{r.pct_participants:.0f}%"}
+                  f"theme.{r.theme_id}.share": m.pct(r.pct_participants / 100)}
     for r in (priorities if priorities is not None else pd.DataFrame()).itertuples():
         names |= {f"challenge.{r.challenge_id}.votes": str(r.votes), f"challenge.{r.challenge_id}.rank": str(r.rank),
                   f"challenge.{r.challenge_id}.voters": str(r.voters_choosing)}
     return names
+
+
+_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")  # an ATX heading: its level and its text
 
 
 class Analysis:
@@ -138,23 +142,46 @@ class Analysis:
     def has(self, name: str) -> bool:
         return name in self.texts
 
-    def block(self, name: str, refs: References) -> HTMLBlock:
+    def member_parts(self, organisation: str) -> list[tuple[Path, int, str]]:
+        """The parts of the analysis headed by the member's name (a Markdown heading that is exactly the name, up
+        to the next heading of the same or a higher level), for the member's brief: (file, first line, text)."""
+        parts = []
+        for path, text in self.texts.values():
+            lines, level = text.split("\n"), None
+            for number, line in enumerate(lines, start=1):
+                heading = _HEADING.match(line)
+                if heading and level is not None and len(heading.group(1)) <= level:
+                    level = None
+                if heading and level is None and heading.group(2).strip().casefold() == organisation.casefold():
+                    level = len(heading.group(1))
+                    parts.append([path, number + 1, []])
+                elif level is not None:
+                    parts[-1][2].append(line)
+        return [(path, first, "\n".join(body).rstrip()) for path, first, body in parts]
+
+    def member_blocks(self, organisation: str, refs: References) -> list[HTMLBlock]:
+        """The member's parts of the analysis (:meth:`member_parts`) rendered for its brief, references resolved."""
+        return [html('<div class="analysis">{}</div>', render(text, path, refs, first))
+                for path, first, text in self.member_parts(organisation)]
+
+    def block(self, name: str, refs: References, m: Messages = ENGLISH) -> HTMLBlock:
         """The rendered text of ``findings/<name>.md``, or where the study has no such file a note that the
         researchers' analysis is not written yet (the generated text that follows it stays)."""
         if name not in self.texts:
-            return html('<p class="analysis-pending"><em>The researchers\' analysis for this section is not written '
-                        "yet ({}); what follows is generated from the data.</em></p>", f"{FOLDER}/{name}.md")
+            return html('<p class="analysis-pending"><em>{}</em></p>',
+                        m("page.analysis_pending", file=f"{FOLDER}/{name}.md"))
         path, text = self.texts[name]
         return html('<div class="analysis">{}</div>', render(text, path, refs))
 
 
-def render(text: str, path: Path, refs: References) -> Markup:
-    """``text`` (Markdown with references) as HTML; every reference resolved or an InputError naming the line."""
+def render(text: str, path: Path, refs: References, first_line: int = 1) -> Markup:
+    """``text`` (Markdown with references) as HTML; every reference resolved or an InputError naming the line
+    (``first_line`` is the line of ``path`` that ``text`` starts on)."""
     token = f"ref{secrets.token_hex(6)}x"
     inserts: list[tuple[Markup, Markup]] = []  # per reference: (inline form, form on its own paragraph)
 
     def resolve(match: re.Match) -> str:
-        line = text.count("\n", 0, match.start()) + 1
+        line = text.count("\n", 0, match.start()) + first_line
         inserts.append(_resolve(match, path, line, refs))
         return f"{token}{len(inserts) - 1}z"
 
@@ -194,5 +221,5 @@ def _resolve(match: re.Match, path: Path, line: int, refs: References) -> tuple[
 
 def used_quotes_table(refs: References) -> pd.DataFrame:
     """The appendix of quotes: every quote the analysis text used, with its segment id and where it was used."""
-    return pd.DataFrame([{"segment": u.segment_id, "attribution": u.attribution, "used in": f"{FOLDER}/{u.file}",
-                          "line": u.line} for u in refs.used], columns=["segment", "attribution", "used in", "line"])
+    return pd.DataFrame([{"segment": u.segment_id, "attribution": u.attribution, "used_in": f"{FOLDER}/{u.file}",
+                          "line": u.line} for u in refs.used], columns=["segment", "attribution", "used_in", "line"])

@@ -9,14 +9,11 @@ from __future__ import annotations
 
 from typing import get_args
 
+from ..core.i18n import ENGLISH, Messages
 from ..core.study import AttributionLevel as Level
 
 LEVELS: tuple[Level, ...] = get_args(Level)
 DEFAULT: Level = "id+organisation"
-
-_SHOWN = {"id": "the interviewee's pseudonymous id only", "id+organisation": "the pseudonymous id and the member "
-          "organisation", "id+role": "the pseudonymous id and the role",
-          "id+organisation+role": "the pseudonymous id, the member organisation and the role"}
 
 
 def attribute(participant_id: str, organisation: str, role: str, level: Level = DEFAULT) -> str:
@@ -35,7 +32,11 @@ def shown_columns(level: Level) -> list[str]:
     return ["participant_id"] + [c for c in ("organisation", "role") if c in level]
 
 
-def attribution_sentence(level: Level) -> str:
+def shown_words(level: Level, m: Messages = ENGLISH) -> str:
+    """What identifies a quote at ``level``, in words: "the pseudonymous id and the member organisation"."""
+    return m(f"attribution.{level}")
+
+
+def attribution_sentence(level: Level, m: Messages = ENGLISH) -> str:
     """What the method section says about attribution."""
-    return (f"Quotes are attributed with {_SHOWN[level]} (the study's attribution level '{level}'), so that "
-            "no interviewee can be recognised from what is shown under a quote.")
+    return m("method.attribution", shown=shown_words(level, m), level=level)

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from ..core.errors import InputError
+from ..core.i18n import ENGLISH, Messages
 from ..core.study import Study
 from ..core.style import FULL_WIDTH, PALETTE
 from ..thematic.themes import exemplar_quotes
@@ -19,7 +20,6 @@ from ..workshop.charts import challenge_label
 from ..core.text import in_sentence
 from .attribution import DEFAULT, Level, attribute
 from .page import HTMLBlock, quote_block
-from .text import NO_WORKSHOP, enumerate_words
 
 
 def check_member(study: Study, organisation: str) -> None:
@@ -29,21 +29,20 @@ def check_member(study: Study, organisation: str) -> None:
                          fix=f"use one of: {', '.join(study.organisations)}")
 
 
-def intro_sentences(participants: pd.DataFrame, organisation: str, level: Level = DEFAULT) -> list[str]:
+def intro_sentences(participants: pd.DataFrame, organisation: str, level: Level = DEFAULT,
+                    m: Messages = ENGLISH) -> list[str]:
     """Who was interviewed in this member organisation; roles are paired with ids only where the study's
     attribution level shows roles under quotes (else the pair would name the person behind every quote)."""
     own = participants[participants["organisation"] == organisation]
     if own.empty:
-        return [f"Nobody from {organisation} was interviewed; the brief shows its workshop votes only."]
+        return [m("brief.nobody", organisation=organisation)]
     if "role" in level:
-        roles = enumerate_words([f"{r.role} ({r.participant_id})" for r in own.itertuples()])
+        roles = m.list([f"{r.role} ({r.participant_id})" for r in own.itertuples()])
     else:
-        roles = enumerate_words(sorted(set(own["role"])))
-    works = "works" if len(own) == 1 else "work"
-    sentences = [f"{len(own)} of the study's {len(participants)} interviewees {works} in {organisation}: {roles}."]
+        roles = m.list(sorted(set(own["role"])))
+    sentences = [m.n("brief.interviewees", len(own), of=len(participants), organisation=organisation, roles=roles)]
     if len(own) == 1:
-        sentences.append(f"The theme profile and the quotes below are therefore one person's view, not "
-                         f"necessarily {organisation}'s.")
+        sentences.append(m("brief.one_person", organisation=organisation))
     return sentences
 
 
@@ -57,48 +56,50 @@ def theme_profile(by_org: pd.DataFrame, organisation: str) -> pd.DataFrame:
     return table.sort_values("all_pct", ascending=False, kind="stable").reset_index(drop=True)
 
 
-def profile_sentences(profile: pd.DataFrame, organisation: str) -> list[str]:
+def profile_sentences(profile: pd.DataFrame, organisation: str, m: Messages = ENGLISH) -> list[str]:
     """What stands out in the member's theme profile."""
     if profile["member_pct"].isna().all():
-        return [f"Nobody from {organisation} was interviewed, so there is no theme profile."]
+        return [m("brief.no_profile_nobody", organisation=organisation)]
     more = profile[profile["difference"] > 2].nlargest(3, "difference")
     less = profile[profile["difference"] < -2].nsmallest(3, "difference")
     sentences = []
+    def themes(labels) -> str:
+        return m.list([in_sentence(t) for t in labels])
+
     if len(more):
-        sentences.append(f"Compared with the collaboration as a whole, {organisation}'s interviewees spent more of the "
-                         f"interview on {enumerate_words([in_sentence(t) for t in more['theme_label']])}.")
-    if len(less):
-        sentences.append(f"They spent less on {enumerate_words([in_sentence(t) for t in less['theme_label']])}.")
+        sentences.append(m("brief.more", organisation=organisation, themes=themes(more["theme_label"])))
+    if len(less):  # "They spent less" only after the sentence it continues
+        sentences.append(m("brief.less" if len(more) else "brief.less_alone", organisation=organisation,
+                           themes=themes(less["theme_label"])))
     silent = profile.loc[profile["n_participants"] == 0, "theme_label"].tolist()
     if silent:
-        sentences.append(f"No interviewee from {organisation} raised {enumerate_words([in_sentence(s) for s in silent])}.")
-    return sentences or [f"{organisation}'s theme profile is close to the collaboration's."]
+        sentences.append(m("brief.silent", organisation=organisation, themes=themes(silent)))
+    return sentences or [m("brief.close", organisation=organisation)]
 
 
-def no_profile_reason(profile: pd.DataFrame | None, organisation: str) -> str:
+def no_profile_reason(profile: pd.DataFrame | None, organisation: str, m: Messages = ENGLISH) -> str:
     """Why the brief has no theme profile, as a clause ("" when it has one): ``profile`` is None when the
     interviews are not coded into themes."""
     if profile is None:
-        return "the interviews have not been coded into themes yet"
+        return m("brief.not_coded")
     if profile["member_pct"].isna().all():
-        return f"nobody from {organisation} was interviewed"
+        return m("brief.nobody_interviewed", organisation=organisation)
     return ""
 
 
-def profile_caption(organisation: str) -> str:
+def profile_caption(organisation: str, m: Messages = ENGLISH) -> str:
     """The caption of :func:`profile_chart`."""
-    return (f"Share of interview words on each theme: {organisation} (bars) against all members (markers). A bar "
-            "beyond its marker means the member talked more about the theme than the collaboration did.")
+    return m("brief.profile_caption", organisation=organisation)
 
 
-def profile_chart(profile: pd.DataFrame, organisation: str) -> plt.Figure:
+def profile_chart(profile: pd.DataFrame, organisation: str, m: Messages = ENGLISH) -> plt.Figure:
     """Horizontal bars (member) with markers (everyone) per theme."""
     fig, ax = plt.subplots(figsize=(FULL_WIDTH, 0.3 * len(profile) + 1.2))
     y = np.arange(len(profile))
     ax.barh(y, profile["member_pct"].fillna(0), color=PALETTE[0], label=organisation)
-    ax.scatter(profile["all_pct"], y, color=PALETTE[1], marker="D", zorder=3, label="All members")
-    return _finish(fig, ax, list(profile["theme_label"]), f"Theme profile: {organisation}",
-                   "Share of respondent words on the theme (%)", "Theme")
+    ax.scatter(profile["all_pct"], y, color=PALETTE[1], marker="D", zorder=3, label=m("brief.all_members"))
+    return _finish(fig, ax, list(profile["theme_label"]), m("brief.profile_title", organisation=organisation),
+                   m("brief.profile_x"), m("brief.profile_y"))
 
 
 def vote_profile(members: pd.DataFrame, ranked: pd.DataFrame, organisation: str) -> pd.DataFrame:
@@ -113,48 +114,45 @@ def vote_profile(members: pd.DataFrame, ranked: pd.DataFrame, organisation: str)
     return table
 
 
-def vote_sentences(votes: pd.DataFrame, organisation: str) -> list[str]:
+def vote_sentences(votes: pd.DataFrame, organisation: str, m: Messages = ENGLISH) -> list[str]:
     """The member's top choices and where they differ from the collaboration's."""
     chosen = votes[votes["member_votes"] > 0]
     if chosen.empty:
-        return [f"Nobody from {organisation} voted at the workshop."]
+        return [m("brief.no_votes", organisation=organisation)]
     top = chosen.nsmallest(3, "member_rank")
-    sentences = [f"{organisation}'s workshop participants gave most votes to "
-                 f"{enumerate_words(['“' + c + '”' for c in top['challenge']])}."]
+    quoted = m.list([m("brief.quoted", challenge=c) for c in top["challenge"]])
+    sentences = [m("brief.top_votes", organisation=organisation, challenges=quoted)]
     shared = top[top["rank"] <= 3]
-    sentences.append("None of these is among the collaboration's top three." if shared.empty else
-                     "This one is also among the collaboration's top three." if len(top) == 1 else
-                     f"{len(shared)} of these {'is' if len(shared) == 1 else 'are'} also among the collaboration's "
-                     "top three.")
+    sentences.append(m("brief.shared_none") if shared.empty else m("brief.shared_one_of_one") if len(top) == 1 else
+                     m.n("brief.shared", len(shared)))
     return sentences
 
 
-def no_votes_reason(votes: pd.DataFrame | None, organisation: str) -> str:
+def no_votes_reason(votes: pd.DataFrame | None, organisation: str, m: Messages = ENGLISH) -> str:
     """Why the brief has no vote comparison, as a clause ("" when it has one): ``votes`` is None when the study
     has no workshop."""
     if votes is None:
-        return NO_WORKSHOP
+        return m("reasons.no_workshop")
     if not (votes["member_votes"] > 0).any():
-        return f"nobody from {organisation} voted at the workshop"
+        return m("brief.nobody_voted", organisation=organisation)
     return ""
 
 
-def vote_caption(organisation: str) -> str:
+def vote_caption(organisation: str, m: Messages = ENGLISH) -> str:
     """The caption of :func:`vote_chart`."""
-    return (f"Votes per voter for each challenge: {organisation} against all participants. The collaboration's ten "
-            "highest-ranked challenges, in its priority order.")
+    return m("brief.vote_caption", organisation=organisation)
 
 
-def vote_chart(votes: pd.DataFrame, organisation: str, top: int = 10) -> plt.Figure:
+def vote_chart(votes: pd.DataFrame, organisation: str, top: int = 10, m: Messages = ENGLISH) -> plt.Figure:
     """Grouped bars: votes per voter, member against everyone, for the collaboration's top challenges."""
     shown = votes.head(top)
     fig, ax = plt.subplots(figsize=(FULL_WIDTH, 0.36 * len(shown) + 1.2))
     y = np.arange(len(shown))
     ax.barh(y - 0.2, shown["member_votes_per_voter"].fillna(0), height=0.4, color=PALETTE[0], label=organisation)
-    ax.barh(y + 0.2, shown["all_votes_per_voter"], height=0.4, color=PALETTE[6], label="All participants")
+    ax.barh(y + 0.2, shown["all_votes_per_voter"], height=0.4, color=PALETTE[6], label=m("brief.all_participants"))
     labels = [challenge_label(r.challenge_id, r.challenge, width=34) for r in shown.itertuples()]
-    return _finish(fig, ax, labels, f"Workshop votes: {organisation} against all participants", "Votes per voter",
-                   "Challenge (collaboration's priority order)")
+    return _finish(fig, ax, labels, m("brief.vote_title", organisation=organisation), m("brief.vote_x"),
+                   m("brief.vote_y"))
 
 
 def _finish(fig: plt.Figure, ax: plt.Axes, labels: list[str], title: str, xlabel: str, ylabel: str) -> plt.Figure:
@@ -170,21 +168,24 @@ def _finish(fig: plt.Figure, ax: plt.Axes, labels: list[str], title: str, xlabel
 
 
 def member_quotes(segments: pd.DataFrame, codings: pd.DataFrame, codebook: pd.DataFrame, organisation: str,
-                  n: int, max_words: int = 45) -> pd.DataFrame:
-    """The member's own strongest quotes, one per theme, short enough for a two-page brief."""
+                  n: int, max_words: int = 45, english: bool = True) -> pd.DataFrame:
+    """The member's own strongest quotes, one per theme, short enough for a two-page brief (themes by their
+    English labels when ``english``, as in an English report)."""
     own = segments[segments["organisation"] == organisation]
     if own.empty or codings is None or codebook is None:
         return pd.DataFrame(columns=["quote", "participant_id", "organisation", "role", "theme_label"])
-    quotes = exemplar_quotes(own, codings, codebook, quotes_per_theme=1, min_words=12, max_words=max_words)
+    quotes = exemplar_quotes(own, codings, codebook, quotes_per_theme=1, min_words=12, max_words=max_words,
+                             english=english)
     return quotes.head(n)
 
 
-def no_quotes_reason(organisation: str) -> str:
+def no_quotes_reason(organisation: str, m: Messages = ENGLISH) -> str:
     """Why the brief shows none of the member's quotes, as a clause."""
-    return f"no coded quotes from {organisation} are available"
+    return m("brief.no_quotes", organisation=organisation)
 
 
-def quote_blocks(quotes: pd.DataFrame, level: Level = DEFAULT) -> list[HTMLBlock]:
+def quote_blocks(quotes: pd.DataFrame, level: Level = DEFAULT, m: Messages = ENGLISH) -> list[HTMLBlock]:
     """The member's quotes (:func:`member_quotes`), each attributed at the study's level and to its theme."""
-    return [quote_block(q.quote, f"{attribute(q.participant_id, q.organisation, q.role, level)} — on "
-                                 f"{in_sentence(q.theme_label)}") for q in quotes.itertuples()]
+    return [quote_block(q.quote, m("brief.quote_on", attribution=attribute(q.participant_id, q.organisation, q.role,
+                                                                            level), theme=in_sentence(q.theme_label)))
+            for q in quotes.itertuples()]

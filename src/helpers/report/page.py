@@ -23,6 +23,7 @@ import pandas as pd
 from markupsafe import Markup
 
 from ..core.display import HTMLBlock, html, join, skipped  # noqa: F401  (re-exported for the notebooks)
+from ..core.i18n import ENGLISH, Messages
 from ..core.tables import read_processed
 from ..core.text import slug
 from .attribution import attribute
@@ -31,12 +32,15 @@ if TYPE_CHECKING:  # analysis builds on this module's quote_block
     from .analysis import Analysis, References
 
 TOC_PLACEHOLDER = "<!--report-toc-->"
+MAX_COLUMNS = 7  # a table with more columns than this is shown as a list of records (one per row)
 
 
 @dataclass
 class Report:
-    """Numbers figures and tables and emits them as HTML that survives nbconvert unchanged."""
+    """Numbers figures and tables and emits them as HTML that survives nbconvert unchanged, in the report
+    language of ``m`` (figure and table labels, table headers, numbers in tables)."""
 
+    m: Messages = ENGLISH
     figures: int = 0
     tables: int = 0
     sections: list[tuple[int, str, str]] = field(default_factory=list)
@@ -70,27 +74,29 @@ class Report:
     def _figure(self, png: bytes, caption: str) -> "HTMLBlock":
         self.figures += 1
         data = base64.b64encode(png).decode()
-        return html('<figure><img alt="Figure {n}" src="data:image/png;base64,{data}"/>'
-                    '<figcaption class="caption"><b>Figure {n}.</b> {caption}</figcaption></figure>',
-                    n=self.figures, data=data, caption=caption)
+        return html('<figure><img alt="{alt}" src="data:image/png;base64,{data}"/>'
+                    '<figcaption class="caption"><b>{label}</b> {caption}</figcaption></figure>',
+                    alt=self.m("page.figure_alt", n=self.figures, caption=caption), data=data,
+                    label=self.m("page.figure", n=self.figures), caption=caption)
 
     def table(self, df: pd.DataFrame, caption: str, index: bool = False) -> "HTMLBlock":
-        """A numbered table with its caption above it, headers in words (:func:`reader_headers`)."""
+        """A numbered table with its caption above it, headers in words of the report language
+        (:meth:`Messages.header`) and decimals in its notation."""
         self.tables += 1
-        body = Markup(df.rename(columns=reader_headers).to_html(index=index, border=0, escape=True, na_rep="–",
-                                                               classes="report-table", justify="left"))
-        return html('<div class="caption"><b>Table {}.</b> {}</div>{}', self.tables, caption, body)
-
-
-HEADERS = {"participant_id": "participant", "interview_date": "interview date", "duration_min": "minutes",
-           "n_words": "words", "challenge_id": "challenge", "theme_id": "theme", "code_id": "code",
-           "segment_id": "segment", "n_interviews": "interviews", "n_members": "members"}
-
-
-def reader_headers(column: object) -> object:
-    """A column name as a reader reads it: ``participant_id`` -> "participant", ``mean_importance`` -> "mean
-    importance"."""
-    return HEADERS.get(column, column.replace("_", " ")) if isinstance(column, str) else column
+        shown = df.rename(columns=self.m.header)
+        if shown.columns.has_duplicates:  # two columns a reader could not tell apart
+            raise ValueError(f"table '{caption}': columns {list(df.columns)} have the same headers {list(shown.columns)}")
+        for column in shown.columns[[pd.api.types.is_float_dtype(t) for t in shown.dtypes]]:
+            shown[column] = shown[column].map(lambda v: v if pd.isna(v) else self.m.decimal(v))
+        missing = self.m("page.missing_value")
+        if len(shown.columns) > MAX_COLUMNS:  # too wide to read as a table on a page: one record per row
+            body = join([html('<dl class="record">{}</dl>', join([html("<dt>{}</dt><dd>{}</dd>", k, missing if
+                                                                      pd.isna(v) else v) for k, v in row.items()]))
+                         for row in shown.to_dict("records")])
+        else:
+            body = Markup(shown.to_html(index=index, border=0, escape=True, na_rep=missing, classes="report-table",
+                                        justify="left"))
+        return html('<div class="caption"><b>{}</b> {}</div>{}', self.m("page.table", n=self.tables), caption, body)
 
 
 def paragraph(text: str) -> HTMLBlock:
@@ -103,18 +109,22 @@ def paragraphs(sentences: Iterable[str]) -> list[HTMLBlock]:
     return [paragraph(s) for s in sentences if s]
 
 
-def title_block(text: str, subtitle: str = "") -> HTMLBlock:
+def title_block(text: str, subtitle: str = "", m: Messages = ENGLISH) -> HTMLBlock:
     """The page title (escaped), with an italic subtitle under it when one is given.
 
     Its class marks the page as a report page for the style sheet (report.css), which then spaces the page as one
-    text rather than as notebook cells.
+    text rather than as notebook cells; its ``lang`` is the report language, which the renderer gives the whole
+    page (:func:`helpers.runner.render.finalise_html`), and the printed page numbers are written in it.
     """
-    return html('<h1 class="page-title">{}</h1>' + ("<p><i>{}</i></p>" if subtitle else ""), text, subtitle)
+    numbers = Markup('@page {{ @bottom-right {{ content: "{}" counter(page) "{}" counter(pages); }} }}').format(
+        Markup(css_string(m("page.page_number_before"))), Markup(css_string(m("page.page_number_between"))))
+    return html('<style>{}</style><h1 class="page-title" lang="{}">{}</h1>' + ("<p><i>{}</i></p>" if subtitle else ""),
+                numbers, m.language, text, subtitle)
 
 
-def note(text: str) -> HTMLBlock:
+def note(text: str, m: Messages = ENGLISH) -> HTMLBlock:
     """A paragraph the reader must not miss (escaped): a limit of the data that changes how to read the report."""
-    return html('<p class="note"><strong>Note.</strong> {}</p>', text)
+    return html('<p class="note"><strong>{}</strong> {}</p>', m("page.note"), text)
 
 
 def quote_block(text: str, attribution: str) -> HTMLBlock:
@@ -140,12 +150,12 @@ def theme_sections(rep: Report, prevalence: pd.DataFrame, by_organisation: pd.Da
     blocks, n_quotes = [], 0
     for theme in prevalence.sort_values(["n_organisations", "n_participants"], ascending=False).itertuples():
         blocks.append(rep.heading(theme.theme_label, 3))
-        blocks.append(analysis.block(theme.theme_id, refs))
+        blocks.append(analysis.block(theme.theme_id, refs, rep.m))
         if definitions.get(theme.theme_id):
-            blocks.append(html("<p><i>Codebook definition:</i> {}</p>", definitions[theme.theme_id]))
-        blocks.append(paragraph(theme_sentence(theme)))
-        blocks.append(rep.figure(theme_member_chart(by_organisation, theme.theme_id),
-                                 theme_chart_caption(theme.theme_label)))
+            blocks.append(html("<p><i>{}</i> {}</p>", rep.m("page.definition"), definitions[theme.theme_id]))
+        blocks.append(paragraph(theme_sentence(theme, rep.m)))
+        blocks.append(rep.figure(theme_member_chart(by_organisation, theme.theme_id, rep.m),
+                                 theme_chart_caption(theme.theme_label, rep.m)))
         shown = quotes[quotes["theme_id"] == theme.theme_id].head(quotes_per_theme)
         blocks += [quote_block(q.quote, attribute(q.participant_id, q.organisation, q.role, refs.level))
                    for q in shown.itertuples()]
@@ -153,7 +163,7 @@ def theme_sections(rep: Report, prevalence: pd.DataFrame, by_organisation: pd.Da
     return blocks, n_quotes
 
 
-def banner(fictional: bool, title: str) -> HTMLBlock:
+def banner(fictional: bool, title: str, m: Messages = ENGLISH) -> HTMLBlock:
     """The banner that tells every page of a fictional study's report that its data are invented.
 
     On screen it stays at the top of the window; in print it sits in the top margin of every A4 page
@@ -161,7 +171,7 @@ def banner(fictional: bool, title: str) -> HTMLBlock:
     """
     if not fictional:
         return HTMLBlock("")
-    text = f"FICTIONAL SAMPLE DATA: invented municipalities and people — not research findings ({title})"
+    text = m("page.banner", title=title)
     return html('<style>@page {{ @top-center {{ content: "{css}"; }} }}</style><div class="fictional-banner">{text}'
                 '</div>', css=Markup(css_string(text)), text=text)
 
@@ -180,12 +190,13 @@ def load_tables(processed: Path, required: list[str], optional: list[str] = ()) 
     return tables
 
 
-def facts_block(facts: dict[str, object]) -> HTMLBlock:
+def facts_block(facts: dict[str, object], m: Messages = ENGLISH) -> HTMLBlock:
     """The study facts as a grid of figures under the title."""
-    items = [("interviews", facts["interviews"]), ("member organisations", facts["members"]),
-             ("roles", facts["roles"]), ("interview period", facts["dates"]),
-             ("words of interview", f"{facts['words']:,}".replace(",", " ")),
-             ("hours of interview", facts["hours"] if facts["hours"] is not None else "not recorded")]
+    missing = m("page.not_recorded")
+    items = [(m("facts.interviews"), m.num(facts["interviews"])), (m("facts.members"), m.num(facts["members"])),
+             (m("facts.roles"), m.num(facts["roles"])), (m("facts.period"), facts["dates"] or missing),
+             (m("facts.words"), m.num(facts["words"])),
+             (m("facts.hours"), m.num(facts["hours"], 1) if facts["hours"] is not None else missing)]
     return html('<div class="study-facts">{}</div>', join([html("<div><b>{}</b>{}</div>", v, k) for k, v in items]))
 
 

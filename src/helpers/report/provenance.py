@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..core.i18n import ENGLISH, Messages
+
 REPORTED_PACKAGES = ("pandas", "matplotlib", "seaborn", "papermill", "nbconvert", "scikit-learn", "scipy",
                      "krippendorff", "snowballstemmer", "python-docx", "webvtt-py", "mistune", "weasyprint", "helpers")
 
@@ -36,12 +38,12 @@ def shown_input_names(study_root: Path, participants: pd.DataFrame) -> dict[str,
     names = {Path(p).relative_to(study_root).as_posix(): f"interviews/{pid}{Path(p).suffix.lower()}"
              for pid, p in zip(participants["participant_id"], participants["transcript_path"])}
     codings = sorted(p for p in (study_root / "codings").glob("*") if p.is_file()) if (study_root / "codings").is_dir() else []
-    names.update({p.relative_to(study_root).as_posix(): f"codings/file {i}{p.suffix.lower()}"
+    names.update({p.relative_to(study_root).as_posix(): f"codings/{i}{p.suffix.lower()}"
                   for i, p in enumerate(codings, start=1)})
     return names
 
 
-def git_commit(project: Path) -> str:
+def git_commit(project: Path, m: Messages = ENGLISH) -> str:
     """The project's git commit (with '+changes' when the work tree differs), or 'unknown'."""
     try:
         commit = subprocess.run(["git", "rev-parse", "--short=12", "HEAD"], cwd=project, capture_output=True,
@@ -49,24 +51,25 @@ def git_commit(project: Path) -> str:
         dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=project,
                                capture_output=True, text=True, timeout=120).stdout.strip()
     except (OSError, subprocess.SubprocessError):
-        return "unknown (not a git checkout)"
-    return commit + (" +uncommitted changes" if dirty else "")
+        return m("provenance.unknown")
+    return commit + (m("provenance.dirty") if dirty else "")
 
 
-def package_versions() -> pd.DataFrame:
+def package_versions(m: Messages = ENGLISH) -> pd.DataFrame:
     """Versions of the packages that shape the results."""
     rows = []
     for name in REPORTED_PACKAGES:
         try:
             rows.append({"package": name, "version": metadata.version(name)})
         except metadata.PackageNotFoundError:
-            rows.append({"package": name, "version": "not installed"})
+            rows.append({"package": name, "version": m("provenance.not_installed")})
     rows.append({"package": "python", "version": platform.python_version()})
     return pd.DataFrame(rows)
 
 
-def provenance(project: Path, parameters: dict) -> pd.DataFrame:
+def provenance(project: Path, parameters: dict, m: Messages = ENGLISH) -> pd.DataFrame:
     """Commit, run date and parameters as a two-column table."""
-    rows = [("git commit", git_commit(project)), ("run date (UTC)", dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M"))]
-    rows += [(f"parameter {k}", str(v)) for k, v in parameters.items()]
+    rows = [(m("provenance.commit"), git_commit(project, m)),
+            (m("provenance.run_date"), dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M"))]
+    rows += [(m("provenance.parameter", name=k), str(v)) for k, v in parameters.items()]
     return pd.DataFrame(rows, columns=["item", "value"])

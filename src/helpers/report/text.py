@@ -1,8 +1,9 @@
 """The report's generated text: study facts, summary and method sentences, captions, the COREQ checklist.
 
 Every sentence is computed from the study's tables, so the report never states a number that the data
-do not give. Prose that is the same for every study is in the notebooks' Markdown cells; the captions of
-figures and tables are here (:data:`CAPTIONS`), because they go inside the numbered figure or table.
+do not give, and is written in the report language from its message catalogue (:mod:`helpers.core.i18n`):
+each function takes the :class:`~helpers.core.i18n.Messages` ``m`` of that language (English by default, for
+the stage notebooks).
 """
 
 from __future__ import annotations
@@ -12,150 +13,121 @@ import math
 import pandas as pd
 
 from ..coding.codebook_model import Codebook
+from ..core.i18n import ENGLISH, Messages
 from ..core.tables import drop_empty_columns
-from ..core.text import counted, in_sentence
-from ..interviews.transcripts import LAYOUTS
+from ..core.text import in_sentence
+from ..workshop.outcomes import STATUS
 from .run_summary import uncertain_roles
 
 
-def study_facts(participants: pd.DataFrame) -> dict[str, object]:
-    """Counts for the title block: interviews, members, roles, dates, words and hours."""
+def study_facts(participants: pd.DataFrame, m: Messages = ENGLISH) -> dict[str, object]:
+    """Counts for the title block: interviews, members, roles, dates, words and hours (``dates`` as shown, or
+    None when no interview is dated)."""
     dates = pd.to_datetime(participants["interview_date"], errors="coerce").dropna()
     minutes = pd.to_numeric(participants["duration_min"], errors="coerce")
     return {
         "interviews": len(participants),
         "members": participants["organisation"].nunique(),
         "roles": participants["role"].nunique(),
-        "dates": f"{dates.min():%d %b %Y} – {dates.max():%d %b %Y}" if len(dates) else "not recorded",
+        "dates": m("study.dates", first=m.date(dates.min()), last=m.date(dates.max())) if len(dates) else None,
+        "first": dates.min() if len(dates) else None,
+        "last": dates.max() if len(dates) else None,
         "words": int(participants["n_words"].sum()),
         "hours": round(float(minutes.sum()) / 60, 1) if minutes.notna().any() else None,
     }
 
 
-def enumerate_words(items: list[str]) -> str:
-    """'a', 'a and b', 'a, b and c'."""
-    items = [str(i) for i in items]
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1] if items else ""
+def enumerate_words(items: list[str], m: Messages = ENGLISH) -> str:
+    """'a', 'a and b', 'a, b and c' (in Swedish 'a, b och c')."""
+    return m.list(items)
 
 
-def codebook_description(codebook: Codebook | None) -> str:
+def codebook_description(codebook: Codebook | None, m: Messages = ENGLISH) -> str:
     """The codebook's shape, in the words the method, Appendix A and COREQ item 25 share.
 
     Without hierarchy (Taguette, ATLAS.ti) every code is a theme; in a tree (MAXQDA, codebook.yml) the
     themes are the top level and every deeper code counts for the theme it is under.
     """
     if codebook is None:
-        return "No codebook exists yet."
+        return m("method.codebook_none")
     n_themes = len(codebook.themes)
     if codebook.depth == 0:
-        return f"The codebook has {counted(n_themes, 'code')} and no hierarchy, so every code is a theme."
-    levels = "one level" if codebook.depth == 1 else f"up to {codebook.depth} levels"
-    return (f"The codebook has {counted(n_themes, 'theme')} with {counted(len(codebook.codes) - n_themes, 'code')} "
-            f"{levels} below them; each code counts for the theme it is under.")
+        return m("method.codebook_flat", codes=m.n("count.code", n_themes))
+    levels = m("method.levels_one") if codebook.depth == 1 else m("method.levels_many", n=codebook.depth)
+    return m("method.codebook_tree", themes=m.n("count.theme", n_themes),
+             codes=m.n("count.code", len(codebook.codes) - n_themes), levels=levels)
 
 
-def codebook_appendix(table: pd.DataFrame) -> pd.DataFrame:
+def codebook_appendix(table: pd.DataFrame, m: Messages = ENGLISH) -> pd.DataFrame:
     """Appendix A: the ``codebook`` table in the columns that say something about this codebook.
 
     A tree shows each code's theme and level (how it rolls up); a flat codebook does not need them. English
-    labels and definitions are left out when no code has one (Taguette exports no descriptions).
+    labels are shown in an English report, beside the codebook's own; they and the definitions are left out when
+    no code has one (Taguette exports no descriptions).
     """
-    columns = ["code_id", "label", "label_en"] + (["theme_id", "level"] if (table["level"] != 0).any() else [])
-    return drop_empty_columns(table[columns + ["definition"]], ["label_en", "definition"])
+    labels = ["label", "label_en"] if m.language == "en" else ["label"]
+    columns = ["code_id", *labels] + (["theme_id", "level"] if (table["level"] != 0).any() else [])
+    columns.append("definition")
+    return drop_empty_columns(table[columns], [c for c in ("label_en", "definition") if c in columns])
 
 
-NO_WORKSHOP = "there is no workshop data in this study folder"
-"""Why a page has no workshop outcomes (a clause, for :func:`helpers.report.page.skipped` and the summary)."""
-
-NO_AGREEMENT = "no two coders (the rule-based coding counts as one) coded the same interview"
-"""Why the method has no inter-coder agreement."""
-
-CAPTIONS = {
-    "interviews": "Interviews (participants are identified by their pseudonymous id only).",
-    "saturation": "Saturation: distinct codes found as interviews accumulate {order}.",
-    "agreement": "Inter-coder agreement per theme, on the respondent segments of the interviews both coded.",
-    "theme_prevalence": "How many interviewees raised each theme, with the number of member organisations they "
-                        "come from.",
-    "theme_by_organisation_words": "Share of each member's interview words that concern each theme: darker cells "
-                                   "mark what a member talked about most.",
-    "theme_member": "{theme}: share of each member's interview words on the theme; the dashed line is the share "
-                    "across all members.",
-    "workshop_priorities": "Votes per challenge at the workshop, stacked by member organisation; the share is of the "
-                           "voters who chose the challenge.",
-    "workshop_importance_feasibility": "Mean importance against feasibility per challenge; point size shows votes.",
-    "workshop_agreement": "Agreement between members' priority orders (Kendall's W, and rank correlations between "
-                          "members).",
-    "workshop_evidence": "The ten highest-ranked challenges with their interview evidence.",
-    "workshop_actions": "Development efforts agreed for the top challenges.",
-    "codebook": "The codebook (version {version}).",
-    "coreq": "Items of the COREQ checklist (Tong et al. 2007) the data can answer.",
-    "used_quotes": "Every quote the researchers' analysis (findings/) inserts, with the segment it is taken from "
-                   "and the file and line that quote it.",
-    "provenance": "How this report was made.",
-    "file_hashes": "Input files and their SHA-256 (first 16 digits); transcripts are listed by participant id.",
-    "package_versions": "Package versions.",
-}
-"""The findings report's captions, by the figure or table they describe; ``{…}`` is filled in by :func:`caption`."""
+NO_WORKSHOP = ENGLISH("reasons.no_workshop")
+"""Why a page has no workshop outcomes, in English (a clause, for :func:`helpers.report.page.skipped`)."""
 
 
-def caption(name: str, **values: object) -> str:
-    """The caption of figure or table ``name`` (a key of :data:`CAPTIONS`), its blanks filled with ``values``."""
-    return CAPTIONS[name].format(**values)
+def caption(name: str, m: Messages = ENGLISH, **values: object) -> str:
+    """The caption of figure or table ``name`` (a key under ``captions`` in the catalogue), blanks filled."""
+    return m(f"captions.{name}", **values)
 
 
-def saturation_caption(facts: dict[str, object]) -> str:
+def saturation_caption(facts: dict[str, object], m: Messages = ENGLISH) -> str:
     """The saturation chart's caption: interviews in the order they were held, or by id when undated."""
-    order = "in the order they were held" if facts["dates"] != "not recorded" else "in participant-id order"
-    return caption("saturation", order=order)
+    return caption("saturation", m, order=m("saturation.in_order") if facts["dates"] else m("saturation.by_id"))
 
 
-def theme_chart_caption(theme_label: str) -> str:
+def theme_chart_caption(theme_label: str, m: Messages = ENGLISH) -> str:
     """The caption of a theme's chart of each member's share of words on it."""
-    return caption("theme_member", theme=theme_label)
+    return caption("theme_member", m, theme=theme_label)
 
 
-def theme_sentence(theme) -> str:
+def theme_sentence(theme, m: Messages = ENGLISH) -> str:
     """Who raised a theme: a row of ``theme_prevalence``."""
-    return (f"Raised by {theme.n_participants} of {theme.of_participants} interviewees in {theme.n_organisations} of "
-            f"{theme.of_organisations} member organisations ({theme.organisations or 'none'}); {theme.n_segments} "
-            "segments.")
+    return m("theme.raised", n=theme.n_participants, of=theme.of_participants, orgs=theme.n_organisations,
+             of_orgs=theme.of_organisations, names=theme.organisations or m("theme.none"),
+             segments=m.n("count.segment", theme.n_segments))
 
 
-def topics_only_sentence(codebook: Codebook | None) -> str:
+def topics_only_sentence(codebook: Codebook | None, m: Messages = ENGLISH) -> str:
     """The method's coding paragraph when nothing is coded with a codebook: the codebook (if any), and that the
     interviews were explored with an inductive topic model only."""
-    return codebook_description(codebook) + " The interviews were explored with an inductive topic model only."
+    return codebook_description(codebook, m) + " " + m("method.topics_only")
 
 
-def segments_sentence(n_segments: int) -> str:
-    """How many segments the cleaning gave (after the Markdown paragraph on cleaning and pseudonymisation)."""
-    return f"The interviews gave {n_segments:,} segments."
+def segments_sentence(n_segments: int, m: Messages = ENGLISH) -> str:
+    """How many segments the cleaning gave (after the paragraph on cleaning and pseudonymisation)."""
+    return m.n("method.segments", n_segments)
 
 
-def no_themes_reason(codebook: Codebook | None) -> str:
+def no_themes_reason(codebook: Codebook | None, m: Messages = ENGLISH) -> str:
     """Why there are no themes, as a clause: there is no codebook, or nothing is coded with it yet."""
     if codebook is None:
-        return "no codebook exists yet"
-    why = ("neither its rules nor a manual coding marked one" if codebook.has_rules
-           else "its codes carry no rules, and there is no manual coding")
-    return f"no respondent segment is coded with the codebook yet ({why})"
+        return m("reasons.no_codebook")
+    why = m("reasons.not_coded_rules") if codebook.has_rules else m("reasons.not_coded_no_rules")
+    return m("reasons.not_coded", why=why)
 
 
 def _sentence_case(clause: str) -> str:
     return clause[:1].upper() + clause[1:]
 
 
-def no_themes_sentence(codebook: Codebook | None) -> str:
+def no_themes_sentence(codebook: Codebook | None, m: Messages = ENGLISH) -> str:
     """Why the report has no themes (the summary's sentence): :func:`no_themes_reason`, and where to look instead."""
-    if codebook is None:
-        return (f"{_sentence_case(no_themes_reason(None))}, so the interviews have not been coded into themes; the "
-                "inductive topics in the thematic-analysis notebook show what they are about.")
-    return (f"{_sentence_case(no_themes_reason(codebook))}, so there are no themes to report; the inductive topics in "
-            "the thematic-analysis notebook show what the interviews are about.")
+    key = "reasons.no_codebook_sentence" if codebook is None else "reasons.not_coded_sentence"
+    return _sentence_case(m(key, reason=no_themes_reason(codebook, m)))
 
 
 def summary_sentences(themes: pd.DataFrame | None, priorities: pd.DataFrame | None, codebook: Codebook | None,
-                      top: int = 3) -> list[str]:
+                      top: int = 3, m: Messages = ENGLISH) -> list[str]:
     """The summary in generated sentences: the most widely shared themes and the top workshop priorities.
 
     ``themes`` is the theme prevalence, None when nothing is coded (then ``codebook`` says why).
@@ -163,165 +135,166 @@ def summary_sentences(themes: pd.DataFrame | None, priorities: pd.DataFrame | No
     sentences = []
     if themes is not None and len(themes):
         ranked = themes.sort_values(["n_organisations", "n_participants"], ascending=False).head(top)
-        parts = [f"{in_sentence(r.theme_label)} ({r.n_participants} of {r.of_participants} interviewees, "
-                 f"{r.n_organisations} of {r.of_organisations} members)" for r in ranked.itertuples()]
-        sentences.append(f"The most widely shared themes in the interviews are {enumerate_words(parts)}.")
+        parts = [m("summary.theme_part", theme=in_sentence(r.theme_label), n=r.n_participants, of=r.of_participants,
+                   orgs=r.n_organisations, of_orgs=r.of_organisations) for r in ranked.itertuples()]
+        sentences.append(m("summary.themes", themes=m.list(parts)))
         universal = themes.loc[themes["n_organisations"] == themes["of_organisations"], "theme_label"].tolist()
         if universal:
-            sentences.append(f"{len(universal)} of {len(themes)} themes were raised in every member organisation.")
+            sentences.append(m("summary.universal", n=len(universal), of=len(themes)))
         absent = themes.loc[themes["n_participants"] == 0, "theme_label"].tolist()
         if absent:
-            sentences.append(f"No interviewee raised {enumerate_words([in_sentence(a).rstrip('.') for a in absent])}.")
+            sentences.append(m("summary.absent", themes=m.list([in_sentence(a).rstrip(".") for a in absent])))
     else:
-        sentences.append(no_themes_sentence(codebook))
+        sentences.append(no_themes_sentence(codebook, m))
     if priorities is not None and len(priorities):
-        best = priorities.head(top)
-        parts = [f"“{r.challenge}” ({r.votes} votes from {r.share_of_voters:.0%} of the voters)"
-                 for r in best.itertuples()]
-        sentences.append(f"At the workshop the participants gave the most votes to {enumerate_words(parts)}.")
+        parts = [m.n("summary.priority_part", r.votes, challenge=r.challenge, share=m.pct(r.share_of_voters))
+                 for r in priorities.head(top).itertuples()]
+        sentences.append(m("summary.priorities", priorities=m.list(parts)))
     else:
-        sentences.append(f"{_sentence_case(NO_WORKSHOP)}.")
+        sentences.append(_sentence_case(m("reasons.no_workshop")) + ".")
     return sentences
 
 
 def coreq_checklist(facts: dict[str, object], participants: pd.DataFrame, codings: pd.DataFrame,
-                    codebook: Codebook | None, saturation: str | None, n_quotes: int) -> pd.DataFrame:
+                    codebook: Codebook | None, saturation: str | None, n_quotes: int, shown: str = "",
+                    m: Messages = ENGLISH) -> pd.DataFrame:
     """The COREQ items the data can answer, each answered or marked for the researchers to fill in.
 
-    ``saturation`` is the saturation sentence of the method, None when nothing is coded (not assessed).
+    ``saturation`` is the saturation sentence of the method, None when nothing is coded (not assessed);
+    ``shown`` says what identifies a quote (the attribution level in words, :func:`attribution.shown_words`).
     """
-    todo = "For the researchers to fill in."
+    todo = m("coreq.todo")
     minutes = pd.to_numeric(participants["duration_min"], errors="coerce").dropna()
-    durations = (f"{minutes.min():.0f}–{minutes.max():.0f} minutes (mean {minutes.mean():.0f})"
-                 if len(minutes) else "Not recorded in participants.csv.")
+    durations = (m("coreq.duration_answer", min=m.num(minutes.min()), max=m.num(minutes.max()),
+                   mean=m.num(minutes.mean())) if len(minutes) else m("coreq.duration_missing"))
     roles = participants["role"].value_counts()
+    formats = sorted(set(participants["format"])) if "format" in participants else []
     rows = [
-        ("1–5", "Research team and reflexivity (interviewers, credentials, relationship with participants)", todo),
-        ("10", "Sampling: how participants were selected", todo),
-        ("12", "Sample size", f"{facts['interviews']} interviewees from {facts['members']} member organisations."),
-        ("13", "Non-participation", todo),
-        ("16", "Description of sample (characteristics)",
-         "Roles: " + "; ".join(f"{r} ({n})" for r, n in roles.items()) + "."),
-        ("17", "Interview guide", todo),
-        ("19", "Audio/visual recording", "Transcripts in " + ", ".join(sorted(set(participants.get("format", []))))
-         + "." if "format" in participants else todo),
-        ("21", "Duration", durations),
-        ("22", "Data saturation", "Not assessed (no coding)." if saturation is None else saturation),
-        *_coding_items(codings, codebook),
-        ("27", "Software", "This pipeline (see Provenance): Python, pandas, scikit-learn, papermill."),
-        ("28", "Participant checking", todo),
-        ("29", "Quotations presented", f"{n_quotes} quotations, each identified by participant id, organisation "
-         "and role."),
+        ("1–5", m("coreq.team"), todo),
+        ("10", m("coreq.sampling"), todo),
+        ("12", m("coreq.sample_size"), m("coreq.sample_size_answer", interviews=facts["interviews"],
+                                          members=facts["members"])),
+        ("13", m("coreq.non_participation"), todo),
+        ("16", m("coreq.sample"), m("coreq.roles_answer", roles="; ".join(f"{r} ({n})" for r, n in roles.items()))),
+        ("17", m("coreq.guide"), todo),
+        ("19", m("coreq.recording"), m("coreq.recording_answer", formats=", ".join(formats)) if formats else todo),
+        ("21", m("coreq.duration"), durations),
+        ("22", m("coreq.saturation"), m("coreq.saturation_missing") if saturation is None else saturation),
+        *_coding_items(codings, codebook, m),
+        ("27", m("coreq.software"), m("coreq.software_answer")),
+        ("28", m("coreq.checking"), todo),
+        ("29", m("coreq.quotations"), m.n("coreq.quotations_answer", n_quotes, shown=shown)),
     ]
-    return pd.DataFrame(rows, columns=["COREQ item", "topic", "answer"])
+    return pd.DataFrame(rows, columns=["coreq_item", "topic", "answer"])
 
 
-def _coding_items(codings: pd.DataFrame, codebook: Codebook | None) -> list[tuple[str, str, str]]:
+def _coding_items(codings: pd.DataFrame, codebook: Codebook | None, m: Messages) -> list[tuple[str, str, str]]:
     """COREQ items 24-26 from the codings and the codebook, which they describe as the method and Appendix A do."""
     coders = sorted(codings.loc[codings["source"] != "rules", "coder"].unique())
     by_rules = bool((codings["source"] == "rules").any())
     if coders:
-        answer = f"{len(coders)}: {', '.join(coders)} ({'plus' if by_rules else 'no'} rule-based coding)."
+        answer = m("coreq.coders_answer", n=len(coders), names=", ".join(coders),
+                   rules=m("coreq.plus_rules") if by_rules else m("coreq.no_rules"))
     else:
-        answer = "No manual coding: " + ("rule-based coding only." if by_rules else "nothing is coded yet.")
+        answer = m("coreq.no_manual_rules") if by_rules else m("coreq.no_manual_nothing")
     if codebook is None or codings.empty:
-        derivation = "Inductive topic model only" + (
-            "." if codebook is None else ": no respondent segment is coded with the codebook yet.")
+        derivation = m("coreq.derivation_topics") if codebook is None else m("coreq.derivation_topics_not_coded")
     else:
-        themes = "the codebook's top level" if codebook.depth else "every code of the codebook (it has no hierarchy)"
-        derivation = f"Themes are {themes}, complemented by an inductive topic model (see Method)."
-    tree = codebook_description(codebook) + (" It is listed in Appendix A." if codebook is not None else "")
-    return [("24", "Number of data coders", answer), ("25", "Description of the coding tree", tree),
-            ("26", "Derivation of themes", derivation)]
+        derivation = m("coreq.derivation_themes",
+                       themes=m("coreq.themes_top") if codebook.depth else m("coreq.themes_flat"))
+    tree = codebook_description(codebook, m) + (m("coreq.tree_appendix") if codebook is not None else "")
+    return [("24", m("coreq.coders"), answer), ("25", m("coreq.tree"), tree), ("26", m("coreq.derivation"), derivation)]
 
 
-def unplaced_analysis_sentence(files: list[str]) -> str:
+def unplaced_analysis_sentence(files: list[str], m: Messages = ENGLISH) -> str:
     """Why the researchers' theme files are not in the report when the study has no codebook."""
-    return (f"The analysis files {enumerate_words([f'findings/{f}' for f in files])} are not shown: they are "
-            "named by theme, and this study has no codebook to find the themes in (see docs/findings.md).")
+    return m("method.unplaced_analysis", files=m.list([f"findings/{f}" for f in files]))
 
 
-def collection_sentence(facts: dict[str, object], formats: pd.Series, workshop_date: object = None) -> str:
+def collection_sentence(facts: dict[str, object], formats: pd.Series, workshop_date: object = None,
+                        m: Messages = ENGLISH) -> str:
     """Who was interviewed when, and in what file formats the transcripts came."""
-    when = f" between {facts['dates']}" if facts["dates"] != "not recorded" else " (interview dates not recorded)"
-    files = enumerate_words([f"{n} {fmt.upper()}" for fmt, n in formats.items()])
-    held = "was" if facts["interviews"] == 1 else "were"
-    text = (f"{counted(facts['interviews'], 'semi-structured interview')} {held} held with people in "
-            f"{counted(facts['roles'], 'role')} across {counted(facts['members'], 'member organisation')}{when}. "
-            f"The transcripts came as {files} {'file' if len(formats) == 1 and formats.iloc[0] == 1 else 'files'}.")
+    when = (m("method.collection_when", first=m.date(facts["first"]), last=m.date(facts["last"])) if facts["dates"]
+            else m("method.collection_undated"))
+    files = m.list([m.n("count.file", n, kind=fmt.upper()) for fmt, n in formats.items()])
+    text = m.n("method.collection", facts["interviews"],
+               interviews=_sentence_case(m.n("count.semi_structured_interview", facts["interviews"])),
+               roles=m.n("count.role", facts["roles"]), members=m.n("count.member_organisation", facts["members"]),
+               when=when) + " " + m("method.transcripts", files=files)
     if workshop_date:
-        text += f" The joint workshop was held on {workshop_date:%d %B %Y}."
+        text += " " + m("method.workshop_held", date=m.date(workshop_date, long=True))
     return text
 
 
-def coding_sentence(codebook: Codebook, codings: pd.DataFrame) -> str:
+def coding_sentence(codebook: Codebook, codings: pd.DataFrame, m: Messages = ENGLISH) -> str:
     """How the interviews were coded: the codebook, the rule-based and the manual coding."""
     segments = codings.groupby("source")["segment_id"].nunique()
     people = sorted(codings.loc[codings["source"] != "rules", "coder"].unique())
-    manual = (f"manual coding by {counted(len(people), 'coder')} ({', '.join(people)}) marked "
-              f"{segments.get('manual', 0)}" if people else "there was no manual coding")
-    rules = (f"rule-based coding (stemmed keywords, phrases and patterns, each match recorded for audit) marked "
-             f"{counted(segments.get('rules', 0), 'segment')}" if codebook.has_rules
-             else "its codes carry no rules, so there was no rule-based coding")
-    return (f"{codebook_description(codebook)} Respondent segments were coded with it (version {codebook.version}): "
-            f"{rules}; {manual}. Themes are counted per interviewee and per member organisation.")
+    manual = (m("method.manual", coders=m.n("count.coder", len(people)), names=", ".join(people),
+                n=int(segments.get("manual", 0))) if people else m("method.no_manual"))
+    rules = (m("method.rules", segments=m.n("count.segment", int(segments.get("rules", 0)))) if codebook.has_rules
+             else m("method.no_rules"))
+    return m("method.coding", codebook=codebook_description(codebook, m), version=codebook.version, rules=rules,
+             manual=manual)
 
 
-def _fmt(value: float) -> str:
-    return "undefined" if value is None or (isinstance(value, float) and math.isnan(value)) else f"{value:.2f}"
+def _fmt(value: float, m: Messages) -> str:
+    return m("method.undefined") if value is None or (isinstance(value, float) and math.isnan(value)) else m.num(value, 2)
 
 
-def agreement_summary(agreement: pd.DataFrame, english_labels: dict[str, str]) -> tuple[list[str], pd.DataFrame]:
+def agreement_summary(agreement: pd.DataFrame, labels: dict[str, str], m: Messages = ENGLISH
+                      ) -> tuple[list[str], pd.DataFrame]:
     """One sentence per pair of coders (overall kappa and alpha), and the per-theme table with the pair named.
 
+    ``labels`` are the theme labels to show (the English ones in an English report, where a code has one).
     Kappa is undefined for a theme that neither coder used in the shared interviews; that is said, not hidden.
     """
+    def coder(name: str) -> str:  # the rule-based coding, by its name in the report language
+        return m("method.rules_coder") if name == "rules" else name
+
     sentences = []
     for (a, b), rows in agreement.groupby(["coder_a", "coder_b"], sort=False):
         overall = rows[rows["level"] == "all"]
         if len(overall):
             r = overall.iloc[0]
-            sentences.append(f"{b} and {a} both coded {int(r['n_interviews'])} interviews "
-                             f"({int(r['n_units'])} respondent segments): overall Cohen's kappa {_fmt(r['kappa'])}, "
-                             f"Krippendorff's alpha {_fmt(r['alpha'])}, raw agreement {r['percent_agreement']:.0%}.")
+            sentences.append(_sentence_case(m("method.agreement_pair", a=coder(a), b=coder(b), interviews=m.n("count.interview", int(r["n_interviews"])),
+                               units=int(r["n_units"]), kappa=_fmt(r["kappa"], m), alpha=_fmt(r["alpha"], m),
+                               agreement=m.pct(r["percent_agreement"]))))
     themes = agreement[agreement["level"] == "theme"].copy()
-    themes["theme"] = themes["theme_id"].map(english_labels).fillna(themes["label"])
-    themes["coders"] = themes["coder_b"] + " / " + themes["coder_a"]
-    table = themes[["theme", "coders", "n_units", "n_both", "percent_agreement", "kappa", "alpha"]].rename(
-        columns={"n_units": "segments", "n_both": "coded by both", "percent_agreement": "agreement"})
+    themes["theme"] = themes["theme_id"].map(labels).fillna(themes["label"])
+    themes["coders"] = themes["coder_b"].map(coder) + " / " + themes["coder_a"].map(coder)
+    table = themes[["theme", "coders", "n_units", "n_both", "percent_agreement", "kappa", "alpha"]]
     return sentences, table.round(2)
 
 
-
-
-def speaker_roles_text(quality: pd.DataFrame) -> tuple[str, str]:
+def speaker_roles_text(quality: pd.DataFrame, m: Messages = ENGLISH) -> tuple[str, str]:
     """How the speaker turns and roles were found (a paragraph), and a note naming the interviews whose roles
     are uncertain ("" when there are none): those are left out of coding and quotes, which the reader must see.
     """
     sentences = []
     layouts = quality["layout"].value_counts() if "layout" in quality.columns else pd.Series(dtype=int)
     if len(layouts):
-        parts = [f"{LAYOUTS.get(layout, layout)} ({n})" for layout, n in layouts.items()]
-        sentences.append(f"Speaker turns were found in each transcript by the layout that explained it best: "
-                         f"{enumerate_words(parts)}.")
+        parts = [f"{m(f'layout.{layout}') if m.has(f'layout.{layout}') else layout} ({m.num(n)})"
+                 for layout, n in layouts.items()]
+        sentences.append(m("method.layouts", layouts=m.list(parts)))
     if "roles" in quality.columns:
         inferred = quality.loc[quality["roles"].str.startswith("inferred") & quality["roles_confident"].astype(bool),
                                "participant_id"].astype(str).tolist()
         if inferred:
-            sentences.append("Interviewer and respondent were inferred from who speaks most and who asks the questions "
-                             f"in {counted(len(inferred), 'interview')} ({enumerate_words(inferred)}).")
+            sentences.append(m("method.inferred", interviews=m.n("count.interview", len(inferred)),
+                               ids=m.list(inferred)))
     uncertain = uncertain_roles(quality)
-    note = (f"In {counted(len(uncertain), 'interview')} ({enumerate_words(uncertain)}) the speakers' roles could not be "
-            f"established with confidence, so nothing from {'it' if len(uncertain) == 1 else 'them'} is quoted or "
-            "coded as a respondent's words." if uncertain else "")
+    note = (m.n("method.uncertain", len(uncertain), interviews=m.n("count.interview", len(uncertain)),
+                ids=m.list(uncertain)) if uncertain else "")
     return " ".join(sentences), note
 
 
-SOURCE_KINDS = {"sheet": "coding sheet", "taguette": "Taguette export", "maxqda": "MAXQDA export",
-                "qdpx": "REFI-QDA project"}
+def _share(share: float, m: Messages) -> str:
+    """A share to one decimal, or none when it is whole: 98.4 %, 100 %."""
+    return m.pct(share, 0 if round(share * 1000) % 10 == 0 else 1)
 
 
-def placement_sentence(sources: pd.DataFrame) -> str:
+def placement_sentence(sources: pd.DataFrame, m: Messages = ENGLISH) -> str:
     """How many of the researchers' own codings were placed on the segments, per coding file (``codings_sources``).
 
     Empty when there is no manual coding. The codings not placed are in ``codings_unplaced``, with their reasons.
@@ -329,11 +302,24 @@ def placement_sentence(sources: pd.DataFrame) -> str:
     if sources is None or sources.empty:
         return ""
     files = sources.groupby(["file", "kind"], sort=False)[["quotes", "placed"]].sum().reset_index()
-    parts = [f"{r.placed} of {r.quotes} from {r.file} ({SOURCE_KINDS.get(r.kind, r.kind)}, "
-             f"{f'{r.placed / r.quotes:.1%}'.replace('.0%', '%')})" for r in files.itertuples()]
+    parts = [m("method.placement_part", placed=int(r.placed), quotes=int(r.quotes), file=r.file,
+               kind=m(f"source_kind.{r.kind}") if m.has(f"source_kind.{r.kind}") else r.kind,
+               share=_share(r.placed / r.quotes, m)) for r in files.itertuples()]
     missing = int(files["quotes"].sum() - files["placed"].sum())
-    rest = (f"; the {counted(missing, 'coding')} not placed (a quote not found in the interview, found equally well in "
-            f"two answers, or not in a respondent's answer) {'is' if missing == 1 else 'are'} listed with the "
-            "reason in the table codings_unplaced" if missing else "")
-    return (f"Of the researchers' own codings, {enumerate_words(parts)} were placed on the interview segments by "
-            f"aligning each quote with the pseudonymised text{rest}.")
+    rest = m.n("method.placement_rest", missing, codings=m.n("count.coding", missing)) if missing else ""
+    return m("method.placement", parts=m.list(parts), rest=rest)
+
+
+def evidence_table(evidence: pd.DataFrame, m: Messages = ENGLISH) -> pd.DataFrame:
+    """The development needs' table: each challenge with its votes and interview evidence (``workshop_evidence``),
+    its status in the report language."""
+    words = {english: m(f"status.{key}") for key, english in STATUS.items()}
+    table = evidence[["rank", "challenge", "votes", "n_interviews", "n_members", "status"]].copy()
+    table["status"] = table["status"].map(lambda s: words.get(s, s))
+    return table
+
+
+def actions_table(actions: pd.DataFrame) -> pd.DataFrame:
+    """The agreed development efforts for readers (``workshop_actions``): each with its challenge's rank and
+    text, the effort, and its owner and horizon where the study gives them (ids are left to the tables)."""
+    return actions[[c for c in ("rank", "challenge", "action", "owner", "horizon") if c in actions.columns]]

@@ -21,6 +21,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, wait
 from pathlib import Path
 
 from ..core.errors import InputError, PrivacyError
+from ..core.i18n import messages
 from ..core.stages import PIPELINE, PROJECT_ROOT, load_spec
 from . import jobs as jobs_mod
 from . import lock, swap
@@ -157,7 +158,8 @@ def _locked_run(args: argparse.Namespace, data_dir: Path, out_root: Path) -> int
         from .render import write_index
 
         with writing(staging / "reports" / "index.html"):
-            write_index(staging / "reports", load_config(data_dir).title)
+            config = load_config(data_dir)
+            write_index(staging / "reports", config.title, messages(config.report_lang))
         say("Privacy gate: scanning every output for names and identifiers in the key ...")
         checkpoint("gate")
         check_outputs(staging, data_dir=data_dir)

@@ -18,8 +18,8 @@ class PDFUnavailable(RuntimeError):
     """WeasyPrint is installed but cannot load the Pango library it draws text with."""
 
 
-def write_pdf(page: str, target: Path) -> int:
-    """Write ``page`` (a finished HTML page) as a PDF at ``target``; return its number of pages."""
+def layout(page: str):
+    """``page`` (a finished HTML page) laid out for print: WeasyPrint's document, its pages and boxes."""
     try:
         import weasyprint
         from weasyprint.urls import URLFetcher
@@ -30,7 +30,12 @@ def write_pdf(page: str, target: Path) -> int:
 
     logging.getLogger("weasyprint").setLevel(logging.ERROR)  # refused URLs and unsupported CSS are not news
     fetcher = URLFetcher(allowed_protocols={"data"}, allow_redirects=False)
-    document = weasyprint.HTML(string=page, url_fetcher=fetcher).render()
+    return weasyprint.HTML(string=page, url_fetcher=fetcher).render()
+
+
+def write_pdf(page: str, target: Path) -> int:
+    """Write ``page`` (a finished HTML page) as a PDF at ``target``; return its number of pages."""
+    document = layout(page)
     with writing(target):
         target.parent.mkdir(parents=True, exist_ok=True)
         document.write_pdf(target)

@@ -15,6 +15,7 @@ from urllib.parse import quote
 from markupsafe import Markup
 
 from ..core.display import HTMLBlock, html, join
+from ..core.i18n import ENGLISH, LANGUAGES, Messages, messages
 from ..report.page import TOC_PLACEHOLDER
 
 TEMPLATES = resources.files("helpers").joinpath("report/templates")
@@ -40,9 +41,13 @@ def make_exporter():
 
 
 def finalise_html(page: str) -> str:
-    """The page as published: the Content-Security-Policy first in its head, and a table of contents of its
+    """The page as published: the Content-Security-Policy first in its head, the report language of its title
+    block (:func:`helpers.report.page.title_block`) as the page's ``lang``, and a table of contents of its
     ``h2``/``h3`` sections at the placeholder (if any)."""
     page = page.replace("<head>", f"<head>{CSP_META}", 1)
+    language = re.search(r'<h1 class="page-title" lang="([a-z]{2})">', page)
+    m = messages(language.group(1) if language and language.group(1) in LANGUAGES else "en")
+    page = re.sub(r'<html lang="[^"]*">', f'<html lang="{m.language}">', page, count=1)
     if TOC_PLACEHOLDER not in page:
         return page
     chapters: list[list[HTMLBlock]] = []
@@ -55,11 +60,11 @@ def finalise_html(page: str) -> str:
             chapters[-1].append(link)
     items = [html("<li>{}{}</li>", c[0], html("<ul>{}</ul>", join([html("<li>{}</li>", s) for s in c[1:]]))
                   if len(c) > 1 else "") for c in chapters]
-    toc = html('<nav class="toc"><b>Contents</b><ol>{}</ol></nav>', join(items))
+    toc = html('<nav class="toc"><b>{}</b><ol>{}</ol></nav>', m("page.contents"), join(items))
     return page.replace(TOC_PLACEHOLDER, str(toc.html), 1)
 
 
-def write_index(reports: Path, title: str) -> Path:
+def write_index(reports: Path, title: str, m: Messages = ENGLISH) -> Path:
     """``reports/index.html``: links to the findings report, every member brief and every audit page."""
     def links(paths: list[Path]) -> Markup:
         return join([html('<li><a href="{}">{}</a>{}</li>', href(p), p.stem, pdf_link(p)) for p in paths])
@@ -69,16 +74,17 @@ def write_index(reports: Path, title: str) -> Path:
 
     def pdf_link(page: Path) -> Markup:  # the PDF beside a reader-facing page, when this run made one
         pdf = page.with_suffix(".pdf")
-        return html(' (<a href="{}">PDF</a>)', href(pdf)).html if pdf.exists() else Markup("")
+        return html(' (<a href="{}">{}</a>)', href(pdf), m("index.pdf")).html if pdf.exists() else Markup("")
 
     css = TEMPLATES.joinpath("report/report.css").read_text(encoding="utf-8")
-    page = html('<!DOCTYPE html><html lang="en"><head>{csp}<meta charset="utf-8"><title>{title}</title>'
+    page = html('<!DOCTYPE html><html lang="{lang}"><head>{csp}<meta charset="utf-8"><title>{title}</title>'
                 '<style>{css}</style></head><body><main class="jp-Notebook jp-RenderedHTMLCommon">'
                 "<h1>{title}</h1>"
-                '<h2>Findings report</h2><ul><li><a href="findings.html">Findings report</a>{report_pdf}</li></ul>'
-                "<h2>Member briefs</h2><ul>{briefs}</ul>"
-                "<h2>Audit trail: executed notebooks</h2><ul>{audit}</ul>"
-                "</main></body></html>", csp=CSP_META, title=title, css=Markup(css),
+                '<h2>{report}</h2><ul><li><a href="findings.html">{report}</a>{report_pdf}</li></ul>'
+                "<h2>{briefs_heading}</h2><ul>{briefs}</ul>"
+                "<h2>{audit_heading}</h2><ul>{audit}</ul>"
+                "</main></body></html>", csp=CSP_META, title=title, css=Markup(css), lang=m.language,
+                report=m("index.report"), briefs_heading=m("index.briefs"), audit_heading=m("index.audit"),
                 report_pdf=pdf_link(reports / "findings.html"),
                 briefs=links(sorted((reports / "briefs").glob("*.html"))),
                 audit=links(sorted((reports / "html").glob("*.html"))))

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 
+from ..core.i18n import ENGLISH, Messages
 from ..core.style import FULL_WIDTH, GREY, PALETTE, SEQUENTIAL, height_for_rows, wrap_label
 from .themes import SaturationPoint
 from .topics import NO_THEME
@@ -242,7 +243,7 @@ def topic_theme_heatmap(overlap: pd.DataFrame) -> plt.Figure:
     return fig
 
 
-def theme_member_chart(by_organisation: pd.DataFrame, theme_id: str) -> plt.Figure:
+def theme_member_chart(by_organisation: pd.DataFrame, theme_id: str, m: Messages = ENGLISH) -> plt.Figure:
     """One theme across the members: share of each member's interview words on it, with the average.
 
     ``by_organisation`` is the long table of :func:`helpers.thematic.themes.theme_by_group` for organisations.
@@ -254,16 +255,17 @@ def theme_member_chart(by_organisation: pd.DataFrame, theme_id: str) -> plt.Figu
     y = np.arange(len(rows))
     ax.barh(y, rows["pct_words"].fillna(0), height=0.65, color=PALETTE[0])
     for yi, pct, n, of in zip(y, rows["pct_words"].fillna(0), rows["n_participants"], rows["participants_in_group"]):
-        ax.text(pct + 0.6, yi, f"{pct:.0f} %  ({n} of {of} interviewed)", va="center", fontsize=8,
+        ax.text(pct + 0.6, yi, m("charts.theme_member_bar", pct=m.pct(pct / 100), n=n, of=of), va="center", fontsize=8,
                 bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.6, "alpha": 0.85})
     ax.axvline(overall, color=PALETTE[1], linestyle="--", linewidth=1.2, zorder=0)
-    ax.text(overall, -0.85, f" all members: {overall:.0f} %", color=PALETTE[1], fontsize=8, va="center")
+    ax.text(overall, -0.85, m("charts.theme_member_all", pct=m.pct(overall / 100)), color=PALETTE[1], fontsize=8,
+            va="center")
     ax.set_yticks(y, rows["organisation"])
     ax.set_ylim(len(rows) - 0.4, -1.3)  # top to bottom, with a row of room above for the average's label
     ax.set_xlim(0, max(float(rows["pct_words"].max() or 0), overall) * 1.45 + 1)
     ax.grid(axis="y", visible=False)
-    ax.set_xlabel("Share of the member's respondent words on this theme (%)")
-    ax.set_ylabel("Member organisation")
-    ax.set_title(f"{label}: how much each member talked about it")
+    ax.set_xlabel(m("charts.theme_member_x"))
+    ax.set_ylabel(m("charts.theme_member_y"))
+    ax.set_title(m("charts.theme_member_title", theme=label))
     fig.tight_layout()
     return fig

@@ -19,6 +19,7 @@ import pandas as pd
 from scipy import sparse
 
 from ..core.errors import InputError
+from ..core.i18n import ENGLISH, Messages
 from ..core.tables import read_processed, respondent_segments
 from ..core.text import ELLIPSIS, trim_quote
 
@@ -290,19 +291,17 @@ class SaturationPoint:
     def reached(self) -> bool:
         return self.position is not None
 
-    def sentence(self, n_interviews: int) -> str:
-        """One plain-language sentence for the notebook and the report."""
-        rule = f"no new codes in the next {self.window} interviews"
+    def sentence(self, n_interviews: int, m: Messages = ENGLISH) -> str:
+        """One plain-language sentence for the notebook and the report (in the language of ``m``)."""
+        rule = m("saturation.rule", window=self.window)
         if self.last_new_position is None:
-            return "No codes were found in the respondents' segments, so saturation cannot be judged."
+            return m("saturation.none")
         if not self.reached:
-            return (f"Saturation was not reached by the rule '{rule}': the interviews were still adding codes "
-                    f"(the last new code came in interview {self.last_new_position} of {n_interviews}).")
-        text = (f"By the rule '{rule}', saturation was reached after interview {self.position} of {n_interviews} "
-                f"({self.participant_id}).")
+            return m("saturation.not_reached", rule=rule, last=self.last_new_position, n=n_interviews)
+        text = m("saturation.reached", rule=rule, position=self.position, n=n_interviews,
+                 participant=self.participant_id)
         if self.later_new_codes:
-            text += (f" Later interviews still added {self.later_new_codes} code(s); the last new code came in "
-                     f"interview {self.last_new_position}.")
+            text += m.n("saturation.later", self.later_new_codes, last=self.last_new_position)
         return text
 
 

@@ -381,6 +381,12 @@ def load_interview_codings(processed_dir: str | Path) -> tuple[pd.DataFrame, int
     return coded, int(segments["participant_id"].nunique())
 
 
+STATUS = {"no_theme_link": "no theme link (raised at the workshop)",
+          "not_available": "interview evidence not available yet",
+          "supported": "supported by interviews", "unsupported": "no interview support"}
+"""The ``status`` of a challenge's interview evidence; the report shows it in its language (``status.<key>``)."""
+
+
 def evidence(ws: Workshop, ranked: pd.DataFrame, coded: pd.DataFrame | None) -> pd.DataFrame:
     """For each challenge (priority order): how many interviews and members raised its theme, and one quote."""
     rows, used = [], set()
@@ -389,15 +395,15 @@ def evidence(ws: Workshop, ranked: pd.DataFrame, coded: pd.DataFrame | None) -> 
         row = {c: rec.get(c) for c in ("rank", "challenge_id", "challenge", "theme_id", "votes")}
         row.update(n_interviews=pd.NA, n_members=pd.NA, members="", quote="", quote_by="", quote_segment_id="")
         if not rec["theme_id"]:
-            row["status"] = "no theme link (raised at the workshop)"
+            row["status"] = STATUS["no_theme_link"]
         elif coded is None:
-            row["status"] = "interview evidence not available yet"
+            row["status"] = STATUS["not_available"]
         else:
             hits = coded.loc[coded["theme_id"] == rec["theme_id"]]
             orgs = set(hits["organisation"])
             row.update(n_interviews=hits["participant_id"].nunique(), n_members=len(orgs),
                        members=", ".join(o for o in ws.organisations if o in orgs))
-            row["status"] = "supported by interviews" if len(hits) else "no interview support"
+            row["status"] = STATUS["supported" if len(hits) else "unsupported"]
             if len(hits):
                 challenge = f"{rec['challenge']} {descriptions[rec['challenge_id']]}"
                 best = _best_quote(hits, challenge, used)
