@@ -21,6 +21,7 @@ import pytest
 from helpers.coding.codebook import Codebook, load_codebook
 from helpers.coding.codings import CODING_COLUMNS
 from helpers.coding.qda.maxqda import read_code_system
+from helpers.core.i18n import messages
 from helpers.core.tables import read_table
 from helpers.report import text
 from helpers.runner.cli import main
@@ -192,12 +193,14 @@ def test_report_on_a_study_whose_codebook_is_a_taguette_export(sample_copy, tmp_
     assert code == 0, capsys.readouterr().out
     page = html.unescape(re.sub(r"<[^>]+>", " ", (out / "reports" / "findings.html").read_text(encoding="utf-8")))
     page = " ".join(page.split())
-    assert "No codebook exists yet" not in page
-    assert text.no_themes_sentence(load_codebook(sample_copy)) in page  # the summary says why there are no themes
-    description = "The codebook has 10 codes and no hierarchy, so every code is a theme."
+    sv = messages("sv")  # the sample's report language
+    assert sv("method.codebook_none") not in page
+    assert text.no_themes_sentence(load_codebook(sample_copy), sv) in page  # the summary says why there are no themes
+    description = sv("method.codebook_flat", codes=sv.n("count.code", 10))
     assert page.count(description) == 3  # method, Appendix A, COREQ item 25
-    assert "Inductive topic model only: no respondent segment is coded with the codebook yet." in page
-    heading = page.index("Appendix A: Codebook", page.index("Appendix A: Codebook") + 1)  # not the contents list
-    appendix = page[heading:page.index("Appendix B", heading)]
+    assert sv("coreq.derivation_topics_not_coded") in page
+    codebook_heading = sv("headings.appendix_codebook")
+    heading = page.index(codebook_heading, page.index(codebook_heading) + 1)  # not the contents list
+    appendix = page[heading:page.index(sv("headings.appendix_coreq"), heading)]
     assert all(tag in appendix for tag in tags)
-    assert "Development needs for the next step" in page
+    assert sv("headings.needs") in page

@@ -7,9 +7,12 @@ from html import unescape
 
 import pytest
 
+from helpers.core.i18n import messages
 from helpers.runner.cli import main
 
 from conftest import SAMPLE
+
+SV = messages("sv")  # the sample study's report language
 
 pytestmark = pytest.mark.slow
 
@@ -22,13 +25,14 @@ def test_the_sample_report_carries_the_researchers_analysis(built):
     assert "togs upp av 9 av 12 intervjupersoner" in text  # ... with its numbers filled in
     themes = [p.stem for p in (SAMPLE / "findings").glob("*.md") if p.stem not in ("summary", "method", "needs",
                                                                                       "README")]
-    assert len(themes) == 10 and "not written yet" not in text  # the sample's analysis is complete
-    appendix = text.split("Appendix D: Quotes in the analysis")[-1]
+    pending = SV("page.analysis_pending", file="findings/").split("(")[0]
+    assert len(themes) == 10 and pending not in text  # the sample's analysis is complete
+    appendix = text.split(SV("headings.appendix_quotes"))[-1]
     used = set(re.findall(r"\[\[(P\d\d-\d{3})", "".join(p.read_text(encoding="utf-8")
                                                           for p in (SAMPLE / "findings").glob("*.md"))))
     assert used and all(f">{seg}</td>" in appendix for seg in used)  # every quote listed with its segment
     assert "— P01, Älvby kommun</small>" in text and "— P01, kommundirektör" not in text  # id+organisation
-    assert "attribution level 'id+organisation'" in text
+    assert SV("method.attribution", shown=SV("attribution.id+organisation"), level="id+organisation") in text
 
 
 def test_a_bad_reference_stops_the_run_naming_the_file_and_line(sample_copy, tmp_path, capsys):
@@ -48,17 +52,16 @@ def test_the_report_and_every_brief_come_as_pdf_with_banner_headings_and_page_nu
     report = PdfReader(out / "reports" / "findings.pdf")
     assert 15 <= len(report.pages) <= 60
     pages = [page.extract_text() for page in report.pages]
-    assert all("FICTIONAL SAMPLE DATA" in p for p in pages)  # the banner on every page
-    assert all(f"Page {n} of {len(pages)}" in p for n, p in enumerate(pages, start=1))
+    assert all("FIKTIVA EXEMPELDATA" in p for p in pages)  # the banner on every page, in the report's Swedish
+    assert all(f"Sida {n} av {len(pages)}" in p for n, p in enumerate(pages, start=1))
     text = "\n".join(pages)
-    for heading in ("Summary", "Method", "Findings by theme", "Workshop outcomes", "Appendix A: Codebook",
-                    "Appendix D: Quotes in the analysis"):
-        assert heading in text
+    for key in ("summary", "method", "findings", "workshop", "appendix_codebook", "appendix_quotes"):
+        assert SV(f"headings.{key}") in text
     briefs = sorted((out / "reports" / "briefs").glob("*.html"))
     assert briefs and all(b.with_suffix(".pdf").exists() for b in briefs)
     for brief in briefs:
         pdf = PdfReader(brief.with_suffix(".pdf"))
-        assert 1 <= len(pdf.pages) <= 4 and "member brief" in pdf.pages[0].extract_text()
+        assert 1 <= len(pdf.pages) <= 4 and "medlemsrapport" in pdf.pages[0].extract_text()
     index = (out / "reports" / "index.html").read_text(encoding="utf-8")
     assert '<a href="findings.pdf">PDF</a>' in index and 'href="briefs/sexan-it.pdf"' in index
 

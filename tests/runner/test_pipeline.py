@@ -11,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from helpers.core.i18n import messages
 from helpers.runner.cli import main
 
 from conftest import ROOT, SAMPLE, file_hashes
@@ -20,7 +21,8 @@ pytestmark = pytest.mark.slow
 
 def test_report_exists_with_sections_and_embedded_figures(built):
     out, html, _ = built
-    for heading in ("Summary", "Method", "Workshop", "Appendix"):
+    for key in ("summary", "method", "workshop", "appendix_codebook"):  # in the sample's language, Swedish
+        heading = messages("sv")(f"headings.{key}")
         assert re.search(rf"<h[12][^>]*>[^<]*{heading}", html), f"section {heading} missing"
     assert len(re.findall(r'<img[^>]+src="data:image/png;base64,', html)) >= 4
     assert "FICTIONAL" in html.upper()
@@ -139,8 +141,13 @@ def test_briefs_and_index(built):
         assert f'href="{target}"' in index
     granvik = (out / "reports" / "briefs" / "granvik-kommun.html").read_text(encoding="utf-8")
     alvby = (out / "reports" / "briefs" / "alvby-kommun.html").read_text(encoding="utf-8")
-    intro = "works in Granvik kommun: kommundirektör."  # the role without the id: attribution id+organisation
-    assert "Granvik kommun: member brief" in granvik and intro in granvik and intro not in alvby
+    intro = "arbetar i Granvik kommun: kommundirektör."  # the role without the id: attribution id+organisation
+    sv = messages("sv")
+    assert sv("brief.title", organisation="Granvik kommun") in granvik and intro in granvik and intro not in alvby
+    assert sv("brief.one_person", organisation="Granvik kommun") in unescape(granvik)  # one interviewee: said so
+    # The part of findings/needs.md headed "Granvik kommun" is in Granvik's brief, and only there.
+    assert sv("brief.analysis_heading") in granvik and "planera in en egen takt" in granvik
+    assert sv("brief.analysis_heading") not in alvby and "planera in en egen takt" not in alvby
 
 
 def test_workbench_notebook_runs_on_the_pipeline_outputs(built, tmp_path):
@@ -180,7 +187,8 @@ def test_study_without_codebook_codings_or_workshop(sample_copy, tmp_path, capsy
         assert f"= {stage}: up to date" in printed
     assert "· 04_workshop_outcomes will run" in printed and "· 05_findings_report will run" in printed
     html = (out / "reports" / "findings.html").read_text(encoding="utf-8")
-    assert "There is no workshop data" not in html and "Development needs for the next step" in html
+    sv = messages("sv")
+    assert sv("reasons.no_workshop") not in html and sv("headings.needs") in html
 
 
 def test_an_unplaced_quote_is_counted_at_the_end_and_stops_a_strict_run(built, sample_copy, tmp_path, capsys):

@@ -15,6 +15,7 @@ import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
 from helpers.core import catalog, records  # noqa: E402
+from helpers.core.i18n import messages  # noqa: E402
 from helpers.core.outputs import Outputs  # noqa: E402
 from helpers.core.study import Study, load_config, load_study  # noqa: E402
 from helpers.core.style import save_figure, set_style  # noqa: E402
@@ -67,6 +68,19 @@ def test_chart_is_titled_labelled_and_saved(make, sample_results: W.WorkshopResu
     assert any(titles) or fig.get_suptitle()
     png = save_figure(fig, CHARTS[make], tmp_path / "figures")
     assert png.stat().st_size > 10_000 and png.with_suffix(".svg").exists()
+
+
+@pytest.mark.parametrize("make", CHARTS, ids=lambda f: f.__name__)
+def test_chart_speaks_the_report_language(make, sample_results: W.WorkshopResults) -> None:
+    """The figures go into the report: with Swedish messages no title or axis label is English."""
+    sv, en = messages("sv"), messages("en")
+    fig = make(sample_results, sv)
+    words = [fig.get_suptitle()] + [t for ax in fig.axes for t in (ax.get_title(loc="left"), ax.get_title(),
+                                                                 ax.get_xlabel(), ax.get_ylabel())]
+    fixed = {k: v for k, v in en.catalogue.items() if k.startswith("charts.") and isinstance(v, str) and "{" not in v}
+    english = {v for k, v in fixed.items() if v != sv(k)}  # the English wording, where Swedish has its own
+    assert any(words) and not [w for w in words if w in english], words
+    plt.close(fig)
 
 
 def test_challenge_labels_are_wrapped_and_shortened() -> None:

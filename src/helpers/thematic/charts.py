@@ -18,7 +18,7 @@ from .themes import SaturationPoint
 from .topics import NO_THEME
 
 
-def prevalence_chart(prevalence: pd.DataFrame) -> plt.Figure:
+def prevalence_chart(prevalence: pd.DataFrame, m: Messages = ENGLISH) -> plt.Figure:
     """Themes by the number of participants who raise them, annotated with how many members raise them."""
     data = prevalence.sort_values(["n_participants", "n_segments"], ascending=False, kind="stable")
     fig, ax = plt.subplots(figsize=(FULL_WIDTH, height_for_rows(len(data))))
@@ -26,15 +26,15 @@ def prevalence_chart(prevalence: pd.DataFrame) -> plt.Figure:
     ax.barh(y, data["n_participants"], height=0.7, color=PALETTE[0])
     top = max(float(data["n_participants"].max()), 1.0)
     for yi, n, orgs, of in zip(y, data["n_participants"], data["n_organisations"], data["of_organisations"]):
-        ax.text(n + top * 0.015, yi, f"{n}  ·  {orgs} of {of} members", va="center", fontsize=8)
+        ax.text(n + top * 0.015, yi, m("charts.prevalence_bar", n=n, orgs=orgs, of=of), va="center", fontsize=8)
     ax.set_yticks(y, [wrap_label(label, 34) for label in data["theme_label"]])
     ax.invert_yaxis()
     ax.set_xlim(0, top * 1.4)
     ax.grid(axis="y", visible=False)
     ax.xaxis.get_major_locator().set_params(integer=True)
-    ax.set_xlabel(f"Participants who raise the theme (of {data['of_participants'].max()} interviewed)")
-    ax.set_ylabel("Theme")
-    ax.set_title("Themes by number of participants who raise them")
+    ax.set_xlabel(m("charts.prevalence_x", n=data["of_participants"].max()))
+    ax.set_ylabel(m("charts.prevalence_y"))
+    ax.set_title(m("charts.prevalence_title"))
     return fig
 
 
@@ -55,7 +55,8 @@ def _heatmap(matrix: pd.DataFrame, annot: pd.DataFrame, title: str, xlabel: str,
     return fig
 
 
-def group_heatmap(table: pd.DataFrame, group: str, measure: str, max_groups: int = 15) -> plt.Figure:
+def group_heatmap(table: pd.DataFrame, group: str, measure: str, max_groups: int = 15,
+                  m: Messages = ENGLISH) -> plt.Figure:
     """Theme × organisation/role from :func:`helpers.thematic.themes.theme_by_group`.
 
     ``measure`` is ``"n_participants"`` (participants of the group raising the theme, coloured by their share
@@ -79,19 +80,20 @@ def group_heatmap(table: pd.DataFrame, group: str, measure: str, max_groups: int
         wide.index, wide.columns = [labels[t] for t in wide.index], columns
         return wide
 
-    shown = f"the {len(keep)} {group}s with most participants" if len(sizes) > max_groups else None
+    shown = m("charts.heatmap_shown", n=len(keep)) if len(sizes) > max_groups else None
+    name = m(f"charts.group_{group}") if m.has(f"charts.group_{group}") else group
+    axis = m("charts.heatmap_x", group=m(f"charts.group_title_{group}") if m.has(f"charts.group_title_{group}")
+             else group.capitalize())
     if measure == "n_participants":
         counts = grid("n_participants")
         fig = _heatmap(grid("pct_participants"), counts.astype(int).astype(str),
-                       f"Participants raising each theme, by {group}",
-                       f"{group.capitalize()} (interviewed participants)", "Theme",
-                       f"% of the {group}'s participants (number in cell)", vmax=100)
+                       m("charts.heatmap_participants_title", group=name), axis, m("charts.heatmap_y"),
+                       m("charts.heatmap_participants_bar"), vmax=100)
     elif measure == "pct_words":
         shares = grid("pct_words")
-        fig = _heatmap(shares, shares.map(lambda v: "" if pd.isna(v) else f"{v:.0f}%"),
-                       f"Share of interview length spent on each theme, by {group}",
-                       f"{group.capitalize()} (interviewed participants)", "Theme",
-                       f"% of the {group}'s respondent words")
+        fig = _heatmap(shares, shares.map(lambda v: "" if pd.isna(v) else m.pct(v / 100)),
+                       m("charts.heatmap_words_title", group=name), axis, m("charts.heatmap_y"),
+                       m("charts.heatmap_words_bar"))
     else:
         raise ValueError(f"unknown measure {measure!r}: use 'n_participants' or 'pct_words'")
     if shown:
@@ -185,23 +187,23 @@ def cooccurrence_network(matrix: pd.DataFrame, labels: pd.Series, min_count: int
     return fig
 
 
-def saturation_chart(table: pd.DataFrame, point: SaturationPoint) -> plt.Figure:
+def saturation_chart(table: pd.DataFrame, point: SaturationPoint, m: Messages = ENGLISH) -> plt.Figure:
     """Distinct codes found so far (line) and new codes per interview (bars), in interview order."""
     fig, ax = plt.subplots(figsize=(FULL_WIDTH, 4.2))
     x = table["position"].to_numpy()
-    ax.bar(x, table["new_codes"], color=PALETTE[1], width=0.7, label="New codes in this interview")
+    ax.bar(x, table["new_codes"], color=PALETTE[1], width=0.7, label=m("charts.saturation_new"))
     ax.step(x, table["cumulative_codes"], where="mid", color=PALETTE[0], linewidth=2,
-            label="Distinct codes found so far")
+            label=m("charts.saturation_total"))
     if point.reached:
         ax.axvline(point.position + 0.5, color=GREY, linestyle="--", linewidth=1.2,
-                   label=f"Saturation: no new codes in the next {point.window} interviews")
+                   label=m("charts.saturation_line", window=point.window))
     if len(x) <= 30:
         ax.set_xticks(x, table["participant_id"], rotation=90 if len(x) > 12 else 0)
     ax.set_xlim(0.3, len(x) + 0.7)
     ax.yaxis.get_major_locator().set_params(integer=True)
-    ax.set_xlabel("Interview, in the order held " + ("(participant id)" if len(x) <= 30 else "(number)"))
-    ax.set_ylabel("Codes")
-    ax.set_title("Saturation: do new interviews still add codes?")
+    ax.set_xlabel(m("charts.saturation_x_ids") if len(x) <= 30 else m("charts.saturation_x_numbers"))
+    ax.set_ylabel(m("charts.saturation_y"))
+    ax.set_title(m("charts.saturation_title"))
     # Between the bars (low, late interviews add few codes) and the curve (high): the empty middle.
     ax.legend(loc="center right", frameon=True, framealpha=0.95)
     return fig

@@ -22,10 +22,10 @@ from scipy.cluster.hierarchy import linkage
 from scipy.spatial.distance import squareform
 
 from ..core.display import html, skipped
+from ..core.i18n import ENGLISH, Messages
 from ..core.display import styled as escaped_table
 from ..core.style import DIVERGING, FULL_WIDTH, GREY, PALETTE, height_for_rows, org_palette, save_figure, wrap_label
-from ..core.text import counted
-from .outcomes import NO_VOTERS, QUADRANTS, WorkshopResults, agreement_strength, spearman_matrix, votes_per_voter_matrix
+from .outcomes import QUADRANTS, WorkshopResults, agreement_strength, spearman_matrix, votes_per_voter_matrix
 
 NO_WORKSHOP = "the study has no workshop folder"
 QUADRANT_COLOURS = dict(zip(QUADRANTS.values(), (PALETTE[2], PALETTE[0], PALETTE[5], GREY)))
@@ -44,11 +44,12 @@ def _labels(ranked: pd.DataFrame) -> list[str]:
     return [challenge_label(c, t) for c, t in zip(ranked["challenge_id"], ranked["challenge"])]
 
 
-def _member_label(org: str, n_voters: int) -> str:
-    return f"{org} ({NO_VOTERS})" if n_voters == 0 else f"{org} (n = {n_voters})"
+def _member_label(org: str, n_voters: int, m: Messages) -> str:
+    return m("charts.member_no_voters", organisation=org) if n_voters == 0 else m("charts.member_voters",
+                                                                                   organisation=org, n=n_voters)
 
 
-def priorities_chart(results: WorkshopResults) -> plt.Figure:
+def priorities_chart(results: WorkshopResults, m: Messages = ENGLISH) -> plt.Figure:
     """Total votes per challenge, stacked by member, annotated with the share of voters who chose it."""
     ranked, ws = results.priorities, results.workshop
     voters = ws.voters_per_member()
@@ -60,48 +61,49 @@ def priorities_chart(results: WorkshopResults) -> plt.Figure:
     y, left = np.arange(len(ranked)), np.zeros(len(ranked))
     for org in ws.organisations:
         ax.barh(y, votes[org].to_numpy(), left=left, height=0.7, color=colours[org], edgecolor="white",
-                linewidth=0.6, label=_member_label(org, int(voters[org])))
+                linewidth=0.6, label=_member_label(org, int(voters[org]), m))
         left += votes[org].to_numpy()
     top = max(float(left.max()), 1.0)
     for yi, total, share in zip(y, ranked["votes"], ranked["share_of_voters"]):
-        ax.text(total + top * 0.015, yi, f"{total}  ·  {share:.0%} of voters", va="center", fontsize=8)
+        ax.text(total + top * 0.015, yi, m("charts.priorities_bar", votes=total, share=m.pct(share)), va="center",
+                fontsize=8)
     ax.set_yticks(y, _labels(ranked))
     ax.invert_yaxis()
     ax.set_xlim(0, top * 1.35)
     ax.grid(axis="y", visible=False)
-    ax.set_xlabel("Votes (dots), stacked by member")
-    ax.set_ylabel("Challenge (highest priority first)")
-    ax.set_title("Workshop priorities: votes per challenge")
-    fig.legend(title="Member (number of voters)", loc="outside lower center", ncol=3, frameon=False)
+    ax.set_xlabel(m("charts.priorities_x"))
+    ax.set_ylabel(m("charts.priorities_y"))
+    ax.set_title(m("charts.priorities_title"))
+    fig.legend(title=m("charts.members_legend"), loc="outside lower center", ncol=3, frameon=False)
     return fig
 
 
-def member_heatmap(results: WorkshopResults) -> plt.Figure:
+def member_heatmap(results: WorkshopResults, m: Messages = ENGLISH) -> plt.Figure:
     """Challenges by members, coloured by votes per voter, so small members count as much as large ones."""
     ranked, ws = results.priorities, results.workshop
     voters = ws.voters_per_member()
     matrix = votes_per_voter_matrix(results.members, with_voters_only=False)
-    annot = matrix.map(lambda v: "" if pd.isna(v) or v == 0 else f"{v:.2f}".rstrip("0").rstrip("."))
+    annot = matrix.map(lambda v: "" if pd.isna(v) or v == 0 else m.decimal(v))
     fig, ax = plt.subplots(figsize=(FULL_WIDTH, height_for_rows(len(ranked), extra=1.8) + 0.6))
     sns.heatmap(matrix, cmap=sns.light_palette(PALETTE[0], as_cmap=True), annot=annot.to_numpy(), fmt="",
                 annot_kws={"fontsize": 7.5}, linewidths=0.6, linecolor="white", vmin=0, ax=ax,
-                cbar_kws={"label": "Votes per voter", "shrink": 0.6, "pad": 0.02})
+                cbar_kws={"label": m("charts.heatmap_votes_bar"), "shrink": 0.6, "pad": 0.02})
     ax.set_yticks(np.arange(len(ranked)) + 0.5, _labels(ranked), rotation=0)
     ax.set_xticks(np.arange(len(ws.organisations)) + 0.5,
-                  [_member_label(o, int(voters[o])) for o in ws.organisations], rotation=40, ha="right",
+                  [_member_label(o, int(voters[o]), m) for o in ws.organisations], rotation=40, ha="right",
                   rotation_mode="anchor")
     for col, org in enumerate(ws.organisations):
         if voters[org] == 0:  # hatched, so that a member without voters is visibly there, not missing
             ax.add_patch(Rectangle((col, 0), 1, len(ranked), facecolor="white", edgecolor=GREY, hatch="///",
                                    linewidth=0))
-    ax.set_xlabel("Member (number of voters)")
-    ax.set_ylabel("Challenge (highest total priority first)")
-    ax.set_title("Votes per voter: challenge by member")
+    ax.set_xlabel(m("charts.members_legend"))
+    ax.set_ylabel(m("charts.member_heatmap_y"))
+    ax.set_title(m("charts.member_heatmap_title"))
     ax.grid(False)
     return fig
 
 
-def importance_feasibility_chart(results: WorkshopResults) -> plt.Figure:
+def importance_feasibility_chart(results: WorkshopResults, m: Messages = ENGLISH) -> plt.Figure:
     """Mean importance against mean feasibility, one labelled point per challenge, sized by votes."""
     ws, ranked = results.workshop, results.priorities
     if not ws.has_ratings:
@@ -119,17 +121,17 @@ def importance_feasibility_chart(results: WorkshopResults) -> plt.Figure:
     pad = 0.35
     ax.set_xlim(max(0.6, x.min() - pad), min(5.4, x.max() + pad))
     ax.set_ylim(max(0.6, y.min() - pad), min(5.4, y.max() + pad))
-    corners = _name_quadrants(ax)
+    corners = _name_quadrants(ax, m)
     labels = [challenge_label(c, t, width=24, lines=3) for c, t in zip(rated["challenge_id"], rated["challenge"])]
     _label_points(ax, x, y, sizes, labels, list(rated["challenge_id"]), avoid=corners)
-    ax.legend(handles=_size_handles(ranked["votes"]), title="Votes", loc="upper left",
+    ax.legend(handles=_size_handles(ranked["votes"]), title=m("charts.votes_legend"), loc="upper left",
               bbox_to_anchor=(1.01, 1.0), frameon=False, labelspacing=1.3, borderpad=1.0)
-    ax.set_xlabel("Feasibility (mean rating, 1 = very hard, 5 = easy)")
-    ax.set_ylabel("Importance (mean rating, 1–5)")
-    ax.set_title("Importance against feasibility")
+    ax.set_xlabel(m("charts.feasibility_x"))
+    ax.set_ylabel(m("charts.importance_y"))
+    ax.set_title(m("charts.importance_title"))
     unrated = ranked.loc[~ranked.index.isin(rated.index), "challenge_id"].tolist()
     if unrated:
-        _footnote(fig, ax, f"Not rated, so not shown: {', '.join(unrated)}.")
+        _footnote(fig, ax, m("charts.not_rated", ids=", ".join(unrated)))
     return fig
 
 
@@ -195,15 +197,15 @@ def _size_handles(votes: pd.Series) -> list[Line2D]:
     return [plt.scatter([], [], s=float(_point_size(pd.Series([v]))[0]), color=GREY, label=str(v)) for v in steps]
 
 
-def _name_quadrants(ax: plt.Axes) -> list:
+def _name_quadrants(ax: plt.Axes, m: Messages) -> list:
     """Write the quadrant names in the corners; return them so that point labels can avoid them."""
     spots = {"Strategic bets": (0.01, 0.99, "left", "top"), "Quick wins": (0.99, 0.99, "right", "top"),
              "Reconsider": (0.01, 0.01, "left", "bottom"), "Fill-ins (low-hanging)": (0.99, 0.01, "right", "bottom")}
-    return [ax.text(x, y, name, transform=ax.transAxes, ha=ha, va=va, fontsize=9, fontweight="bold",
+    return [ax.text(x, y, m(f"quadrant.{name}"), transform=ax.transAxes, ha=ha, va=va, fontsize=9, fontweight="bold",
                     color=QUADRANT_COLOURS[name], alpha=0.9) for name, (x, y, ha, va) in spots.items()]
 
 
-def agreement_chart(results: WorkshopResults) -> plt.Figure:
+def agreement_chart(results: WorkshopResults, m: Messages = ENGLISH) -> plt.Figure:
     """Clustered heatmap of Spearman rank correlations between the members' priority orders."""
     matrix = votes_per_voter_matrix(results.members)
     flat = [c for c in matrix.columns if matrix[c].nunique() < 2]
@@ -217,21 +219,22 @@ def agreement_chart(results: WorkshopResults) -> plt.Figure:
                           annot=True, fmt=".2f", annot_kws={"fontsize": 8}, linewidths=0.6, linecolor="white",
                           figsize=(FULL_WIDTH, 6.2), dendrogram_ratio=0.14, cbar_pos=(0.03, 0.93, 0.1, 0.022),
                           cbar_kws={"orientation": "horizontal", "ticks": [-1, 0, 1]})
-    grid.ax_cbar.set_title("Spearman's rho", fontsize=8, loc="left")
+    grid.ax_cbar.set_title(m("charts.rho"), fontsize=8, loc="left")
     grid.ax_cbar.tick_params(labelsize=7.5)
     heat = grid.ax_heatmap
-    heat.set_xlabel("Member")
-    heat.set_ylabel("Member")
+    heat.set_xlabel(m("charts.member"))
+    heat.set_ylabel(m("charts.member"))
     plt.setp(heat.get_xticklabels(), rotation=40, ha="right", rotation_mode="anchor")
     plt.setp(heat.get_yticklabels(), rotation=0)
     w = results.agreement.iloc[0]
-    grid.figure.suptitle("Agreement between members' priorities", x=0.02, ha="left", y=1.06,
-                         fontsize=12, fontweight="bold")
-    grid.figure.text(0.02, 1.015, f"Kendall's W = {w['value']:.2f} ({agreement_strength(w['value'])}), "
-                     f"p = {w['p_value']:.3f}, over {int(w['n_members'])} members", fontsize=9.5)
-    left_out = [f"{o} (no voters)" for o in silent] + [f"{o} (same votes for every challenge)" for o in flat]
+    grid.figure.suptitle(m("charts.agreement_title"), x=0.02, ha="left", y=1.06, fontsize=12, fontweight="bold")
+    grid.figure.text(0.02, 1.015, m("charts.agreement_w", w=m.num(w["value"], 2),
+                                    strength=m(f"strength.{agreement_strength(w['value'])}"),
+                                    p=m.num(w["p_value"], 3), n=int(w["n_members"])), fontsize=9.5)
+    left_out = ([m("charts.left_out_no_voters", organisation=o) for o in silent]
+                + [m("charts.left_out_same_votes", organisation=o) for o in flat])
     if left_out:
-        _footnote(grid.figure, heat, "Not in the chart: " + "; ".join(left_out) + ".")
+        _footnote(grid.figure, heat, m("charts.left_out", members="; ".join(left_out)))
     return grid.figure
 
 
@@ -242,7 +245,7 @@ def _footnote(fig: plt.Figure, ax: plt.Axes, text: str) -> None:
     fig.text(0.02, bottom - 0.015, text, fontsize=8, color="#555555", va="top")
 
 
-def evidence_chart(results: WorkshopResults) -> plt.Figure:
+def evidence_chart(results: WorkshopResults, m: Messages = ENGLISH) -> plt.Figure:
     """Per challenge, in priority order: in how many interviews its theme was coded."""
     ev = results.evidence
     if not results.workshop.has_theme_links:
@@ -255,11 +258,12 @@ def evidence_chart(results: WorkshopResults) -> plt.Figure:
     ax.barh(y, counts, height=0.65, color=PALETTE[0])
     for yi, rec in zip(y, ev.to_dict("records")):
         if not rec["theme_id"]:
-            note, colour = "no theme link (raised at the workshop)", GREY
+            note, colour = m("charts.evidence_none"), GREY
         elif rec["n_interviews"] == 0:
-            note, colour = "no interview support", PALETTE[3]
+            note, colour = m("charts.evidence_unsupported"), PALETTE[3]
         else:
-            note = f"{counted(rec['n_interviews'], 'interview')} · {counted(rec['n_members'], 'member')}"
+            note = m("charts.evidence_note", interviews=m.n("count.interview", int(rec["n_interviews"])),
+                     members=m.n("count.member", int(rec["n_members"])))
             colour = "#222222"
         ax.text(counts[yi] + results.n_interviews * 0.015, yi, note, va="center", fontsize=8, color=colour)
     ax.set_yticks(y, _labels(ev))
@@ -268,14 +272,14 @@ def evidence_chart(results: WorkshopResults) -> plt.Figure:
     ax.set_xticks([t for t in ax.get_xticks() if 0 <= t <= results.n_interviews])
     ax.axvline(results.n_interviews, color=GREY, lw=0.9, ls=":")  # all interviews
     ax.grid(axis="y", visible=False)
-    ax.set_xlabel(f"Interviews in which the challenge's theme was coded (of {results.n_interviews})")
-    ax.set_ylabel("Challenge (highest priority first)")
-    ax.set_title("Interview evidence for the workshop's challenges")
+    ax.set_xlabel(m("charts.evidence_x", n=results.n_interviews))
+    ax.set_ylabel(m("charts.evidence_y"))
+    ax.set_title(m("charts.evidence_title"))
     return fig
 
 
-def show(make: Callable[[WorkshopResults], plt.Figure], results: WorkshopResults | None, name: str,
-         figures_dir: str | Path) -> None:
+def show(make: Callable[[WorkshopResults, Messages], plt.Figure], results: WorkshopResults | None, name: str,
+         figures_dir: str | Path, m: Messages = ENGLISH) -> None:
     """Notebook helper: draw, save (PNG + SVG) and display a chart, or display why it was skipped.
 
     A skipped chart's files from an earlier run are removed when the notebook's run finishes
@@ -284,7 +288,7 @@ def show(make: Callable[[WorkshopResults], plt.Figure], results: WorkshopResults
     try:
         if results is None:
             raise ChartSkipped(NO_WORKSHOP)
-        fig = make(results)
+        fig = make(results, m)
     except ChartSkipped as why:
         display(skipped("This chart", str(why)))
         return
