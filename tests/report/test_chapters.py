@@ -46,6 +46,7 @@ PREVALENCE = pd.DataFrame({"theme_id": ["t1", "t2"], "theme_label": ["Trust", "M
                            "organisations": ["A", "A, B"], "n_segments": [4, 9]})
 CODEBOOK = pd.DataFrame({"code_id": ["t1", "t2"], "definition": ["", "Who decides <what>."]})
 QUOTES = pd.DataFrame({"theme_id": ["t2", "t2", "t2", "t1"], "quote": ["q1", "q2", "q3", "q4"],
+                       "segment_id": ["P1-001", "P2-001", "P3-001", "P1-002"],
                        "participant_id": ["P1", "P2", "P3", "P1"], "role": "chef",
                        "organisation": ["A", "B", "B", "A"]})
 
@@ -65,6 +66,19 @@ def test_theme_sections_widest_theme_first_numbered_with_definition_and_quotes(t
     assert html[7] == '<h3 id="trust">Trust</h3>' and html[9].startswith("<p>Raised by")  # no definition
     assert "<b>Figure 4.</b>" in html[10] and "q4" in html[11] and len(html) == 12
     assert n_quotes == 3 and rep.sections == [(3, "Mandate", "mandate"), (3, "Trust", "trust")]
+
+
+def test_a_quote_the_analysis_already_shows_is_not_repeated_under_its_theme(tmp_path):
+    (tmp_path / "findings").mkdir()
+    (tmp_path / "findings" / "t2.md").write_text("Så här:\n\n[[P1-001]]\n", encoding="utf-8")
+    segments = pd.DataFrame({"segment_id": ["P1-001"], "participant_id": ["P1"], "organisation": ["A"],
+                             "role": ["chef"], "speaker_role": ["respondent"], "text": ["q1"]})
+    refs = References.build(segments, {}, "id")
+    blocks, n_quotes = rp.theme_sections(rp.Report(), PREVALENCE, BY_ORG, CODEBOOK, QUOTES, 2,
+                                         Analysis(tmp_path, ["t1", "t2"]), refs)
+    quotes = [b.html for b in blocks if b.html.startswith("<blockquote>")]
+    assert [q.split("<br/>")[0] for q in quotes] == ["<blockquote>q2", "<blockquote>q3", "<blockquote>q4"]
+    assert n_quotes == 3  # two generated quotes for t2 besides the analysis's own, one for t1
 
 
 def test_captions_fill_their_blanks():

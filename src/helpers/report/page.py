@@ -140,8 +140,8 @@ def theme_sections(rep: Report, prevalence: pd.DataFrame, by_organisation: pd.Da
 
     Each section is the theme's heading, the researchers' analysis of it (``findings/<theme_id>.md``, or a note
     that it is not written yet), its codebook definition (when it has one), who raised it, the chart of each
-    member's share of words on it (numbered in ``rep``) and its first ``quotes_per_theme`` quotes, attributed at
-    the study's level.
+    member's share of words on it (numbered in ``rep``) and its first ``quotes_per_theme`` quotes that the
+    analysis does not already show, attributed at the study's level.
     """
     from ..thematic.charts import theme_member_chart
     from .text import theme_chart_caption, theme_sentence
@@ -156,7 +156,8 @@ def theme_sections(rep: Report, prevalence: pd.DataFrame, by_organisation: pd.Da
         blocks.append(paragraph(theme_sentence(theme, rep.m)))
         blocks.append(rep.figure(theme_member_chart(by_organisation, theme.theme_id, rep.m),
                                  theme_chart_caption(theme.theme_label, rep.m)))
-        shown = quotes[quotes["theme_id"] == theme.theme_id].head(quotes_per_theme)
+        quoted = {u.segment_id for u in refs.used}  # a quote the researchers' text already shows is not repeated
+        shown = quotes[(quotes["theme_id"] == theme.theme_id) & ~quotes["segment_id"].isin(quoted)].head(quotes_per_theme)
         blocks += [quote_block(q.quote, attribute(q.participant_id, q.organisation, q.role, refs.level))
                    for q in shown.itertuples()]
         n_quotes += len(shown)

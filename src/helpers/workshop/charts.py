@@ -216,7 +216,8 @@ def agreement_chart(results: WorkshopResults, m: Messages = ENGLISH) -> plt.Figu
                            "to cluster")
     order = linkage(squareform(1 - rho.to_numpy(), checks=False), method="average")
     grid = sns.clustermap(rho, row_linkage=order, col_linkage=order, cmap=DIVERGING, vmin=-1, vmax=1, center=0,
-                          annot=True, fmt=".2f", annot_kws={"fontsize": 8}, linewidths=0.6, linecolor="white",
+                          annot=rho.map(lambda v: m.num(v, 2)).to_numpy(), fmt="", annot_kws={"fontsize": 8},
+                          linewidths=0.6, linecolor="white",
                           figsize=(FULL_WIDTH, 6.2), dendrogram_ratio=0.14, cbar_pos=(0.03, 0.93, 0.1, 0.022),
                           cbar_kws={"orientation": "horizontal", "ticks": [-1, 0, 1]})
     grid.ax_cbar.set_title(m("charts.rho"), fontsize=8, loc="left")
