@@ -4,6 +4,7 @@ import pandas as pd
 import pytest
 
 from helpers.core.errors import InputError
+from helpers.core.i18n import messages
 from helpers.core.study import load_config
 from helpers.report import brief
 from helpers.report.attribution import LEVELS, attribute, attribution_sentence, shown_columns
@@ -42,6 +43,8 @@ def test_a_brief_pairs_roles_with_ids_only_where_quotes_show_roles():
 def test_a_brief_for_one_interviewee_says_its_profile_is_one_persons():
     first, second = brief.intro_sentences(PEOPLE, "Granvik", "id")
     assert first == "1 of the study's 3 interviewees works in Granvik: kommundirektör."
+    assert brief.intro_sentences(PEOPLE, "Granvik", "id", messages("sv"))[0] == (
+        "1 av studiens 3 intervjupersoner arbetar i Granvik: kommundirektör.")
     assert "one person's view" in second
     assert len(brief.intro_sentences(PEOPLE, "Bäckeby")) == 1
 
