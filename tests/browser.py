@@ -152,11 +152,21 @@ def _load_once(page: Path, settle_s: float, wait_s: float) -> OfflineLoad | None
                                              timeout=CHROMIUM_TIMEOUT_S, suppress_origin=True)
             ids = iter(range(1, 10**6))
 
-            def send(method: str, **params) -> None:
-                ws.send(json.dumps({"id": next(ids), "method": method, "params": params}))
+            def send(method: str, **params) -> int:
+                ident = next(ids)
+                ws.send(json.dumps({"id": ident, "method": method, "params": params}))
+                return ident
 
-            for domain in ("Network", "Page", "Runtime", "Log"):
-                send(f"{domain}.enable")
+            # Every domain is on before the page is asked for: Chromium may answer a command before those sent
+            # ahead of it, so a navigation sent at once could load the page before Page.enable took effect (its
+            # load event unseen: a browser that seemed to hang, one launch in five on a busy machine).
+            enabling = {send(f"{domain}.enable") for domain in ("Network", "Page", "Runtime", "Log")}
+            ws.settimeout(wait_s)
+            while enabling:
+                try:
+                    enabling.discard(json.loads(ws.recv()).get("id"))  # events of about:blank before that: not ours
+                except websocket.WebSocketTimeoutException:
+                    return None
             url = page.resolve().as_uri()
             send("Page.navigate", url=url)
             result = OfflineLoad([], [], [])

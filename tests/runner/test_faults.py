@@ -119,7 +119,7 @@ def test_kill_9_in_the_swap_of_the_whole_pipeline_is_completed_at_the_next_start
     out = tmp_path / "out"
     shutil.copytree(built[0], out)
     killed = subprocess.run([sys.executable, "-m", "helpers.pipeline", "--data-dir", str(SAMPLE), "--output-dir",
-                             str(out), "--force", "--jobs", "2"], cwd=ROOT, capture_output=True, text=True,
+                             str(out), "--force", "--jobs", "2", "--no-pdf"], cwd=ROOT, capture_output=True, text=True,
                             env={**os.environ, faults.KILL_AT: "swap:reports"}, timeout=WAIT)
     assert killed.returncode == -signal.SIGKILL, killed.stdout + killed.stderr
     assert not (out / "reports").exists()
