@@ -174,8 +174,9 @@ def test_study_without_codebook_codings_or_workshop(sample_copy, tmp_path, capsy
     code = main(["--data-dir", str(sample_copy), "--output-dir", str(out), "--jobs", "2", "--no-pdf"])
     assert code == 0, capsys.readouterr().out
     html = (out / "reports" / "findings.html").read_text(encoding="utf-8")
-    assert "No codebook exists yet" in html
-    assert "There is no workshop data in this study folder" in html
+    sv = messages("sv")  # the sample's report language
+    assert sv("reasons.no_codebook") in html and sv("method.codebook_none") in html
+    assert sv("reasons.no_workshop") in html
     assert (out / "data" / "processed" / "topics.parquet").exists()  # the inductive exploration still ran
 
     # Adding the workshop re-runs only the stages that read it, and the report gains its outcomes.
@@ -271,5 +272,5 @@ def test_unlabelled_interviews_are_inferred_or_never_quoted_and_the_report_says_
     for table in ("codings", "quotes"):
         assert "P12" not in set(pd.read_parquet(processed / f"{table}.parquet")["participant_id"]), table
     page = unescape((out / "reports" / "findings.html").read_text(encoding="utf-8"))
-    assert ('<p class="note"><strong>Note.</strong> In 1 interview (P12) the speakers\' roles could not be established '
-            "with confidence, so nothing from it is quoted or coded as a respondent's words.</p>") in page
+    assert ('<p class="note"><strong>Obs.</strong> I 1 intervju (P12) kunde talarnas roller inte fastställas säkert, '
+            "så inget ur den citeras eller kodas som en intervjupersons ord.</p>") in page
