@@ -54,7 +54,7 @@ kernel: $(STAMP) $(KERNEL_JSON) ## Also register this checkout's kernel for your
 	$(BIN)/python -m ipykernel install --user --name $(USER_KERNEL) --display-name "$(USER_KERNEL_TITLE)"
 	@echo "Remove it again with: jupyter kernelspec uninstall $(USER_KERNEL)"
 
-bench: $(STAMP) $(KERNEL_JSON) ## Run the benchmark (writes bench/results.json and bench/results.png)
+bench: $(STAMP) $(KERNEL_JSON) ## Run the benchmark (writes bench/results.json, results.png and timeline-*.png)
 	$(BIN)/python bench/run.py $(ARGS)
 
 clean: ## Remove generated outputs (never touches data/raw)

@@ -13,7 +13,13 @@ Measured in one run, on a copy of the fictional sample study and on generated st
   notebook (the runner's ``✓ notebook (N.N s)`` lines) and peak memory of the runner's process tree (the sum
   of the resident memory of the runner, its workers and their kernels, sampled every 0.2 s).
 
-Writes bench/results.json and bench/results.png, prints a summary table, and exits 1 if a run fails.
+For each cold run it also says where the time went (bench/explain.py, from the runner's
+``.pipeline-cache/timings.json``): per notebook the wall and CPU time, kernel start, the setup cell (imports and
+tables), the other cells and the figure rendering inside them, papermill's own work, HTML export and PDF; and the
+runner's start-up, privacy gate and swap-in. A timeline shows the jobs on the workers.
+
+Writes bench/results.json, bench/results.png and bench/timeline-*.png, prints a summary table, and exits 1 if a
+run fails.
 Temporary study and output folders are made outside the repository and removed (``--keep`` keeps them).
 """
 
@@ -40,6 +46,7 @@ import yaml
 
 from helpers.runner.jobs import load_spec, plan
 
+import explain
 import generate
 
 BENCH = Path(__file__).resolve().parent
@@ -257,6 +264,7 @@ def measure_sample(work: Path, pipeline: Path) -> dict:
     out, naive_out = work / "out-sample", work / "out-naive"
     print("  Cold full run of the runner (fresh output folder, --force) ...", flush=True)
     cold = runner(study, out, "--force", pipeline=pipeline)
+    cold_timings = explain.read_timings(out)  # before the re-runs overwrite them
     print("  The naive chain (papermill + nbconvert per notebook, in sequence) ...", flush=True)
     naive = naive_chain(study, naive_out, pipeline)
     print("  Re-run with nothing changed ...", flush=True)
@@ -265,7 +273,7 @@ def measure_sample(work: Path, pipeline: Path) -> dict:
     print(f"  Re-run after changing {change} ...", flush=True)
     touched = runner(study, out, pipeline=pipeline)
     expected = expected_reruns(pipeline, "workshop")
-    return {"study": "a copy of data/raw/sample", "cold": cold.summary(), "naive": naive,
+    return {"study": "a copy of data/raw/sample", "cold": cold.summary(), "timings": cold_timings, "naive": naive,
             "ratio_runner_to_naive": round(cold.seconds / naive["seconds"], 3),
             "no_change": unchanged.summary(),
             "workshop_change": {"change": change, **touched.summary(),
@@ -284,6 +292,7 @@ def measure_scale(work: Path, sizes: tuple[int, ...], pipeline: Path) -> dict:
         print(f"  {n} interviews (generated in {made:.1f} s): full run ...", flush=True)
         run = runner(study, work / f"out-{n}", "--force", pipeline=pipeline)
         results[str(n)] = {"generate_seconds": round(made, 2), **run.summary(),
+                           "timings": explain.read_timings(work / f"out-{n}"),
                            "notebook_seconds": notebook_totals(run.stage_seconds)}
     return results
 
@@ -361,6 +370,11 @@ def print_summary(results: Results) -> None:
         print("  " + f"{'end to end':<28}" + "".join(f"{results.scale[n]['seconds']:>12.1f}" for n in sizes))
         print("  " + f"{'peak memory (GB)':<28}" + "".join(f"{results.scale[n]['peak_memory_gb']:>12.2f}"
                                                            for n in sizes))
+    for name, timings in [("sample study, cold", s["timings"])] + [
+            (f"{n} interviews", r["timings"]) for n, r in results.scale.items()]:
+        print(f"\n  Where the time went: {name} (seconds; job phases summed over the workers)")
+        for line in explain.table_lines(timings):
+            print("    " + line)
     print(f"\n  {'target':<40}{'measured':<26}{'goal':<20}verdict")
     for t in results.targets:
         print(f"  {t.name:<40}{t.value:<26}{t.goal:<20}{t.verdict}")
@@ -374,7 +388,7 @@ def plot(results: Results, path_dir: Path) -> Path:
     import matplotlib.pyplot as plt
     from matplotlib.ticker import FuncFormatter
 
-    from helpers.core.style import PALETTE, save_figure, set_style
+    from helpers.core.style import PALETTE, set_style
 
     set_style()
     plain = FuncFormatter(lambda v, _: f"{v:,.0f}" if v >= 1 else f"{v:g}")
@@ -424,9 +438,7 @@ def plot(results: Results, path_dir: Path) -> Path:
     fig.suptitle(f"Runner benchmark on {results.machine['cores']} cores ({results.machine['cpu']})",
                  fontweight="bold", x=0.01, ha="left")
     fig.tight_layout()
-    path = save_figure(fig, "results", path_dir)
-    plt.close(fig)
-    return path
+    return explain.save(fig, path_dir / "results")
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -459,8 +471,15 @@ def main(argv: list[str] | None = None) -> int:
     (BENCH / "results.json").write_text(json.dumps(data, indent=1, ensure_ascii=False, default=sorted),
                                         encoding="utf-8")
     figure = plot(results, BENCH)
+    lanes = [explain.save(explain.timeline(results.sample["timings"], "Sample study, cold run"),
+                          BENCH / "timeline-sample")]
+    if results.scale:
+        largest = max(results.scale, key=int)
+        lanes.append(explain.save(explain.timeline(results.scale[largest]["timings"],
+                                                   f"{int(largest):,} generated interviews, cold run"),
+                                  BENCH / f"timeline-{largest}"))
     print_summary(results)
-    print(f"\nWrote {BENCH / 'results.json'} and {figure}")
+    print(f"\nWrote {BENCH / 'results.json'}, {figure} and {', '.join(map(str, lanes))}")
     return 0
 
 

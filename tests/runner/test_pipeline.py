@@ -274,3 +274,31 @@ def test_unlabelled_interviews_are_inferred_or_never_quoted_and_the_report_says_
     page = unescape((out / "reports" / "findings.html").read_text(encoding="utf-8"))
     assert ('<p class="note"><strong>Obs.</strong> I 1 intervju (P12) kunde talarnas roller inte fastställas säkert, '
             "så inget ur den citeras eller kodas som en intervjupersons ord.</p>") in page
+
+
+def test_the_run_says_where_its_time_went(built):
+    """The runner's timings (for bench/run.py): every job with its lane, start and phases, the runner's steps."""
+    from helpers.core.study import load_study
+    from helpers.runner.cli import TIMINGS
+
+    out, _, _ = built
+    timings = json.loads((out / TIMINGS).read_text(encoding="utf-8"))
+    members = load_study(SAMPLE).organisations
+    assert sorted(j["label"] for j in timings["jobs"]) == sorted(
+        ["01_clean_interviews", "02_code_segments", "03_thematic_analysis", "04_workshop_outcomes",
+         "05_findings_report"] + [f"06_member_brief [{m}]" for m in members])
+    assert sum(timings["steps"].values()) == pytest.approx(timings["seconds"], abs=0.1)
+    for job in timings["jobs"]:
+        phases = job["phases"]
+        assert min(phases.values()) >= 0 and job["cpu_seconds"] > 0, job
+        parts = sum(v for k, v in phases.items() if k != "figures")  # figure rendering happens inside the cells
+        assert parts == pytest.approx(job["seconds"], abs=0.1), job
+        assert phases["figures"] <= phases["setup_cell"] + phases["other_cells"] + 0.01, job
+    by_label = {j["label"]: j for j in timings["jobs"]}
+    assert by_label["03_thematic_analysis"]["phases"]["figures"] > 0  # told by the kernel's stage record
+    assert by_label["05_findings_report"]["phases"]["pdf"] > 0 and by_label["01_clean_interviews"]["phases"]["pdf"] == 0
+    # --jobs 2: never more than two jobs at once, and a job starts only after the runner's start-up
+    edges = sorted([(j["start"], 1) for j in timings["jobs"]] + [(j["start"] + j["seconds"], -1)
+                                                                for j in timings["jobs"]], key=lambda e: (e[0], e[1]))
+    running = [sum(step for _, step in edges[:i + 1]) for i in range(len(edges))]
+    assert max(running) <= 2 and min(j["start"] for j in timings["jobs"]) >= timings["steps"]["before_first_job"] - 0.1

@@ -42,6 +42,7 @@ class StageRun:
     parameters: dict
     upstream: dict[str, str]  # stage -> id of the record this run read
     written: set[str] = field(default_factory=set)  # output paths, relative to out_root
+    figure_seconds: float = 0.0  # time spent drawing figures into files and pages (for the benchmark)
 
     def wrote(self, path: Path) -> None:
         try:
@@ -103,6 +104,12 @@ def note_written(path: Path) -> None:
         _current.wrote(path)
 
 
+def note_rendered(seconds: float) -> None:
+    """Called by the figure writers: ``seconds`` went into rendering a figure in the current run (if any)."""
+    if _current is not None:
+        _current.figure_seconds += seconds
+
+
 def finish(run: StageRun) -> Path:
     """Write the run's record; remove the stage's declared outputs that this run did not write."""
     global _current
@@ -117,7 +124,8 @@ def finish(run: StageRun) -> Path:
               "finished": dt.datetime.now().isoformat(timespec="seconds"),
               "by": "runner" if os.environ.get(RUNNER_ENV) else "interactive", "study": str(run.data_dir),
               "parameters": json.loads(json.dumps(run.parameters, default=str)), "upstream": run.upstream,
-              "outputs": {p: file_hash(run.out_root / p) for p in sorted(run.written)}}
+              "outputs": {p: file_hash(run.out_root / p) for p in sorted(run.written)},
+              "timing": {"figures_seconds": round(run.figure_seconds, 3)}}
     path = record_path(run.out_root, run.name)
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_suffix(".json.partial")

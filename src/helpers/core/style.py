@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import textwrap
+import time
 from pathlib import Path
 
 import matplotlib.pyplot as plt
 import seaborn as sns
 
 from . import catalog
-from .records import note_written
+from .records import note_rendered, note_written
 
 PALETTE = ["#1b6e8f", "#e07b39", "#4c9a5f", "#b8455a", "#7a5ea8", "#c9a227", "#5a6b7b", "#2fa39a",
            "#8c564b", "#d17fb5"]
@@ -67,8 +68,10 @@ def save_figure(fig: plt.Figure, name: str, figures_dir: str | Path) -> Path:
     folder = Path(figures_dir)
     folder.mkdir(parents=True, exist_ok=True)
     png = folder / f"{name}.png"
+    started = time.perf_counter()
     fig.savefig(png, dpi=DPI, metadata={"Software": None})
     fig.savefig(folder / f"{name}.svg", metadata={"Date": None})
+    note_rendered(time.perf_counter() - started)
     note_written(png)
     note_written(folder / f"{name}.svg")
     return png

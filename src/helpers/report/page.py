@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import base64
 import io
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
@@ -24,6 +25,7 @@ from markupsafe import Markup
 
 from ..core.display import HTMLBlock, html, join, skipped  # noqa: F401  (re-exported for the notebooks)
 from ..core.i18n import ENGLISH, Messages
+from ..core.records import note_rendered
 from ..core.tables import read_processed
 from ..core.text import slug
 from .attribution import attribute
@@ -56,7 +58,9 @@ class Report:
         import matplotlib.pyplot as plt
 
         buffer = io.BytesIO()
+        started = time.perf_counter()
         fig.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight")
+        note_rendered(time.perf_counter() - started)
         plt.close(fig)
         return self._figure(buffer.getvalue(), caption)
 

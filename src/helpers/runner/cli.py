@@ -126,9 +126,35 @@ def main(argv: list[str] | None = None) -> int:
             return _locked_run(args, data_dir, out_root)
 
 
+TIMINGS = ".pipeline-cache/timings.json"  # where the last successful run's time went (bench/run.py reads it)
+
+
+def _write_timings(out_root: Path, started: float, wall_started: float, clock: dict[str, float], todo: list[Job],
+                   results: list[JobResult]) -> None:
+    """The last run's timings: the runner's own steps, and per job its lane, start, wall and CPU time and phases
+    (:func:`helpers.runner.jobs.execute`). A benchmark artefact: a failure to write it is said, not fatal."""
+    import json
+
+    labels = {j.key: j.label for j in todo}
+    steps = {"before_first_job": clock["jobs"] - started, "jobs": clock["index"] - clock["jobs"],
+             "index": clock["gate"] - clock["index"], "privacy_gate": clock["state"] - clock["gate"],
+             "state": clock["swap"] - clock["state"], "swap": clock["done"] - clock["swap"]}
+    timings = {"seconds": round(clock["done"] - started, 3), "steps": {k: round(v, 3) for k, v in steps.items()},
+               "jobs": [{"label": labels.get(r.key, r.key), "worker": r.worker,
+                         "start": round(r.started - wall_started, 3), "seconds": round(r.seconds, 3),
+                         "cpu_seconds": round(r.cpu_seconds, 3), "peak_mb": round(r.peak_mb),
+                         "phases": {k: round(v, 3) for k, v in r.phases.items()}} for r in results]}
+    path = out_root / TIMINGS
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(timings, indent=1, ensure_ascii=False), encoding="utf-8")
+    except OSError as exc:
+        say(f"Note: the run's timings could not be written to {path} ({exc.strerror}).")
+
+
 def _locked_run(args: argparse.Namespace, data_dir: Path, out_root: Path) -> int:
     """The run, under the output folder's lock: recover, plan, stage and gate, publish."""
-    started = time.perf_counter()
+    started, wall_started = time.perf_counter(), time.time()
     staging = out_root / STAGING
     try:
         with deferred(), writing(out_root):
@@ -151,7 +177,9 @@ def _locked_run(args: argparse.Namespace, data_dir: Path, out_root: Path) -> int
             # A run of every stage starts from nothing, so no output of an earlier run (another study) survives.
             _prepare_staging(out_root, staging, keep_previous=len(todo) < len(all_jobs))
         staged = [j.restaged(out_root, staging) for j in todo]
+        clock = {"jobs": time.perf_counter()}
         results = run_jobs(staged, max(1, args.jobs))
+        clock["index"] = time.perf_counter()
         _prune_reports(staging, [j.restaged(out_root, staging) for j in all_jobs])
         from ..core.study import load_config
         from .privacy import check_outputs
@@ -162,12 +190,15 @@ def _locked_run(args: argparse.Namespace, data_dir: Path, out_root: Path) -> int
             write_index(staging / "reports", config.title, messages(config.report_lang))
         say("Privacy gate: scanning every output for names and identifiers in the key ...")
         checkpoint("gate")
+        clock["gate"] = time.perf_counter()
         check_outputs(staging, data_dir=data_dir)
+        clock["state"] = time.perf_counter()
         with writing(staging / jobs_mod.STATE_FILE):
             jobs_mod.save_state(staging, state, results)
     except (Exception, KeyboardInterrupt, Stopped) as exc:  # noqa: BLE001 -- every failure is said in one line
         return _failed(exc, out_root, staging)
     report = out_root / "reports" / "findings.html"
+    clock["swap"] = time.perf_counter()
     try:
         with deferred(), writing(out_root):  # Ctrl-C and SIGTERM wait for the swap; a kill is recovered from
             swap.publish(out_root, staging, PUBLISHED)
@@ -178,6 +209,8 @@ def _locked_run(args: argparse.Namespace, data_dir: Path, out_root: Path) -> int
     except (KeyboardInterrupt, Stopped) as exc:
         say(f"Stopped by {_signal_name(exc)} just after the new outputs were published. Report: {report}")
         return 1
+    clock["done"] = time.perf_counter()
+    _write_timings(out_root, started, wall_started, clock, todo, results)
     say(f"Done in {time.perf_counter() - started:.1f} s. Report: {report}")
     from ..report.run_summary import run_warnings
 

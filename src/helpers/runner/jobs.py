@@ -75,6 +75,10 @@ class JobResult:
     peak_mb: float = 0.0  # peak memory of the worker and its kernel while the job ran
     record: str | None = None  # the id of the stage record the run wrote
     parameters: dict = field(default_factory=dict)  # the parameters that record holds
+    started: float = 0.0  # wall-clock start (seconds since the epoch), for the benchmark's timeline
+    worker: int = 0  # the process that ran it (a lane of the timeline)
+    cpu_seconds: float = 0.0  # CPU time of the worker and the notebook's kernel while the job ran
+    phases: dict[str, float] = field(default_factory=dict)  # where the job's time went (see execute)
 
 
 class JobFailure(Exception):
@@ -405,7 +409,7 @@ def execute(job: Job) -> JobResult:
     from papermill.exceptions import PapermillExecutionError
 
     _register_translator()
-    started = time.perf_counter()
+    started, wall_started, cpu = time.perf_counter(), time.time(), _cpu_seconds()
     try:
         with writing(job.executed):
             job.executed.parent.mkdir(parents=True, exist_ok=True)
@@ -417,20 +421,54 @@ def execute(job: Job) -> JobResult:
         raise JobFailure(job.label, job.executed, exc.cell_index, exc.ename, exc.evalue) from None
     from .render import finalise_html
 
+    executed_at = time.perf_counter()
     body = finalise_html(_exporter().from_notebook_node(nb)[0])
     for path in (job.audit_html, job.report_html):
         if path is not None:
             with writing(path):
                 path.parent.mkdir(parents=True, exist_ok=True)
                 path.write_text(body, encoding="utf-8")
+    exported_at = time.perf_counter()
     if job.report_pdf is not None:
         from .pdf import write_pdf
 
         write_pdf(body, job.report_pdf)
+    pdf_seconds = time.perf_counter() - exported_at
     out_root = job.executed.parents[2]  # <out>/reports/executed/<notebook>.ipynb
     record = read_record(out_root, job.record)
-    return JobResult(job.key, job.fingerprint, time.perf_counter() - started, memory.peak / 2**20,
-                     record["id"] if record else None, record["parameters"] if record else {})
+    ended = time.perf_counter()
+    phases = {**_notebook_phases(nb, wall_started, executed_at - started),
+              "figures": float((record or {}).get("timing", {}).get("figures_seconds", 0.0)),
+              "html": exported_at - executed_at, "pdf": pdf_seconds}
+    return JobResult(job.key, job.fingerprint, ended - started, memory.peak / 2**20,
+                     record["id"] if record else None, record["parameters"] if record else {},
+                     started=wall_started, worker=os.getpid(), cpu_seconds=_cpu_seconds() - cpu, phases=phases)
+
+
+def _cpu_seconds() -> float:
+    """CPU time of this process and of its children that have ended (a job's kernel ends with the job)."""
+    import resource
+
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def _notebook_phases(nb, called: float, seconds: float) -> dict[str, float]:
+    """Where a notebook run's ``seconds`` went, from papermill's timestamps: starting the kernel (from ``called``,
+    the wall clock when papermill was called, to the start of the first cell), the setup cell (the first code cell
+    after the parameters: imports and the tables it reads) and the other cells; the rest is papermill's own work
+    after the last cell (writing the executed notebook, shutting the kernel down)."""
+    import datetime as dt
+
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    timing = [c.metadata.get("papermill", {}) for c in code]
+    durations = [float(t.get("duration") or 0.0) for t in timing]
+    first = next((t["start_time"] for t in timing if t.get("start_time")), None)
+    kernel = max(0.0, dt.datetime.fromisoformat(first).timestamp() - called) if first else 0.0
+    tagged = [i for i, c in enumerate(code) if {"parameters", "injected-parameters"} & set(c.metadata.get("tags", []))]
+    setup = durations[tagged[-1] + 1] if tagged and tagged[-1] + 1 < len(code) else 0.0
+    return {"kernel_start": kernel, "setup_cell": setup, "other_cells": sum(durations) - setup,
+            "notebook_overhead": max(0.0, seconds - kernel - sum(durations))}
 
 
 @contextmanager
