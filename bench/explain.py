@@ -101,7 +101,8 @@ def timeline(timings: dict, title: str):
     ax.set_xlabel("seconds from the start of the run")
     ax.set_ylabel("process")
     ax.set_title(title)
-    legend = [Patch(color=colours[p], label=p.replace("_", " ")) for p in PHASES] + [
+    words = {"notebook_overhead": "papermill (saving, kernel shut-down)", "html": "HTML export", "pdf": "PDF"}
+    legend = [Patch(color=colours[p], label=words.get(p, p.replace("_", " "))) for p in PHASES] + [
         Patch(color=PALETTE[8], label="start-up and validation"), Patch(color=PALETTE[4], label="privacy gate"),
         Patch(color=PALETTE[5], label="swap-in")]
     ax.legend(handles=legend, loc="upper center", bbox_to_anchor=(0.5, -0.25 - 0.05 * len(workers)), ncol=4,

@@ -33,7 +33,7 @@ from helpers.interviews.transcripts import read_transcript
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "raw" / "sample"
 # Obviously invented names: 36 x 36 = 1,296 distinct full names (beyond that, full names repeat).
 FIRST_NAMES = (
-    "Fiktiva", "Fiktivo", "Påhitta", "Påhitto", "Låtsina", "Låtsino", "Exemplia", "Exemplio", "Testina",
+    "Fiktora", "Fiktoro", "Påhitta", "Påhitto", "Låtsina", "Låtsino", "Exemplia", "Exemplio", "Testina",
     "Testino", "Mockina", "Mockino", "Synteta", "Synteto", "Simulina", "Simulino", "Generika", "Generiko",
     "Fabulina", "Fabulino", "Imagina", "Imagino", "Dummina", "Dummino", "Prototia", "Prototio", "Skissina",
     "Skissino", "Utkastia", "Utkastio", "Attrappa", "Attrappo", "Sagolina", "Sagolino", "Fantasina", "Fantasino",

@@ -44,7 +44,8 @@ import papermill
 import psutil
 import yaml
 
-from helpers.runner.jobs import load_spec, plan
+from helpers.core.stages import load_spec
+from helpers.runner.jobs import plan
 
 import explain
 import generate
@@ -197,14 +198,15 @@ def measure(command: list[str], echo: bool = False) -> Run:
 
 
 def runner(data_dir: Path, out: Path, *options: str, pipeline: Path = PIPELINE) -> Run:
-    """One ``python -m helpers.pipeline`` process, its output echoed."""
+    """One ``python -m helpers.pipeline --no-pdf`` process, its output echoed: the jobs of the naive chain, which
+    makes no PDFs (like with like)."""
     return measure([sys.executable, "-m", "helpers.pipeline", "--data-dir", str(data_dir), "--output-dir",
-                    str(out), "--pipeline", str(pipeline), *options], echo=True)
+                    str(out), "--pipeline", str(pipeline), "--no-pdf", *options], echo=True)
 
 
 def naive_chain(data_dir: Path, out: Path, pipeline: Path = PIPELINE) -> dict:
     """Every notebook as a ``papermill`` process and then a ``jupyter nbconvert`` process, one after another."""
-    jobs = plan(load_spec(pipeline), PROJECT, data_dir, out)
+    jobs = plan(load_spec(pipeline), PROJECT, data_dir, out, pdf=False)
     declared = {nb: papermill.inspect_notebook(str(nb)) for nb in {job.notebook for job in jobs}}
     started, steps, peak = time.perf_counter(), [], 0
     for job in jobs:

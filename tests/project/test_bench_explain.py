@@ -53,3 +53,11 @@ def test_the_timeline_has_a_lane_per_worker_and_one_for_the_runner(tmp_path):
     assert brief[0][0] == pytest.approx(4.0) and brief[-1][1] == pytest.approx(6.0)
     png = explain.save(fig, tmp_path / "timeline")
     assert png.stat().st_size > 10_000 and png.with_suffix(".svg").exists()
+
+
+def test_the_benchmark_script_imports_and_reads_its_options():
+    """bench/run.py is run by hand, so nothing else would notice that it no longer starts."""
+    import run
+
+    args = run.parse_args(["--quick"])
+    assert args.quick and not args.keep and run.QUICK_SIZES == (12, 120)

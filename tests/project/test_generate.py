@@ -112,3 +112,15 @@ def test_refuses_a_folder_that_is_not_empty(tmp_path):
     with pytest.raises(FileExistsError):
         generate.generate(3, tmp_path)
     assert generate.main(["--interviews", "3", "--out", str(tmp_path)]) == 2
+
+
+def test_no_invented_name_is_a_word_the_report_writes():
+    """An invented name that is also a word of the report ("Fiktiva", as in its Swedish banner) would make the
+    privacy gate stop a generated study's run, rightly: it cannot tell the word from the name."""
+    import re
+
+    from helpers.core.i18n import LANGUAGES, load_catalogue
+
+    words = {w.casefold() for language in LANGUAGES for entry in load_catalogue(language).values()
+             for form in (entry.values() if isinstance(entry, dict) else [entry]) for w in re.findall(r"\w+", form)}
+    assert not {n.casefold() for n in generate.FIRST_NAMES + generate.SURNAMES} & words
