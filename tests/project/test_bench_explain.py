@@ -41,7 +41,10 @@ def test_the_table_names_every_notebook_and_the_runners_own_steps():
 
 
 def test_the_timeline_has_a_lane_per_worker_and_one_for_the_runner(tmp_path):
-    fig = explain.timeline(TIMINGS, "Test run")
+    import matplotlib
+
+    with matplotlib.rc_context():  # the timeline sets the house style; later tests get matplotlib as they found it
+        fig = explain.timeline(TIMINGS, "Test run")
     ax = fig.axes[0]
     assert [t.get_text() for t in ax.get_yticklabels()] == ["runner", "worker 1", "worker 2"]
     assert ax.get_title() == "Test run" or ax.get_title(loc="left") == "Test run"
