@@ -5,6 +5,7 @@ import json
 import pandas as pd
 import pytest
 
+from helpers.core.i18n import ENGLISH
 from helpers.report import brief
 from helpers.report import page as rp
 from helpers.report import text
@@ -14,7 +15,7 @@ from conftest import ROOT
 
 
 def test_skipped_names_the_part_and_the_reason_escaped():
-    assert rp.skipped("Workshop outcomes", text.NO_WORKSHOP).html == (
+    assert rp.skipped("Workshop outcomes", ENGLISH("reasons.no_workshop")).html == (
         '<p class="skipped"><strong>Skipped:</strong> Workshop outcomes because there is no workshop data in this '
         "study folder.</p>")
     html = rp.skipped("Votes <all>", "nobody from A & B voted.")  # a full stop is not doubled
@@ -105,7 +106,7 @@ def test_member_brief_says_why_a_part_is_left_out():
     assert brief.no_profile_reason(None, "A") == "the interviews have not been coded into themes yet"
     assert brief.no_profile_reason(profile.assign(member_pct=float("nan")), "C") == "nobody from C was interviewed"
     votes = pd.DataFrame({"member_votes": [0.0, float("nan")]})
-    assert brief.no_votes_reason(None, "A") == text.NO_WORKSHOP
+    assert brief.no_votes_reason(None, "A") == ENGLISH("reasons.no_workshop")
     assert brief.no_votes_reason(votes, "A") == "nobody from A voted at the workshop"
     assert brief.no_votes_reason(votes.assign(member_votes=[2, 0]), "A") == ""
     assert brief.profile_caption("A").startswith("Share of interview words on each theme: A (bars)")

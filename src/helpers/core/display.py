@@ -21,10 +21,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING
-
 import pandas as pd
 from markupsafe import Markup, escape
+
+from .i18n import ENGLISH, Messages
 
 
 @dataclass
@@ -38,10 +38,6 @@ class HTMLBlock:
 
     def _repr_html_(self) -> str:
         return str(self.html)
-
-
-if TYPE_CHECKING:
-    from .i18n import Messages
 
 
 def html(template: str, /, *args: object, **values: object) -> HTMLBlock:
@@ -84,17 +80,15 @@ def styled(df: pd.DataFrame, index: bool = False, **formats: object):
     return style if index else style.hide(axis="index")
 
 
-def skipped(section: str, why: str, m: "Messages | None" = None) -> HTMLBlock:
+def skipped(section: str, why: str, m: Messages = ENGLISH) -> HTMLBlock:
     """The one way a notebook or page says that a part of it is left out: the part, and the reason (escaped).
 
+    The words around them are those of ``m``, the report language (English for the stage notebooks).
     ``section`` names the part as the reader sees it ("Workshop outcomes"); ``why`` is the reason as a clause
     ("there is no workshop data in this study folder"); a full stop is added. Rendered as
     ``<p class="skipped"><strong>Skipped:</strong> Workshop outcomes because there is no workshop data in this
     study folder.</p>``.
     """
-    from .i18n import ENGLISH
-
-    m = m or ENGLISH  # the report language's words (:mod:`helpers.core.i18n`); the stage notebooks speak English
     return html('<p class="skipped"><strong>{}</strong> {}</p>', m("page.skipped"),
                 m("page.skipped_because", section=section.strip(), why=why.strip().rstrip(".")))
 

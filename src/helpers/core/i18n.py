@@ -86,6 +86,11 @@ class Messages:
     def has(self, key: str) -> bool:
         return key in self.catalogue
 
+    def word(self, key: str, default: str) -> str:
+        """The message ``key`` (without blanks), or ``default`` for a value the catalogue has no words for (a
+        layout, a coding-file kind or a column that only the data know)."""
+        return self(key) if key in self.catalogue else default
+
     def num(self, value: float | int, digits: int = 0) -> str:
         """A number with ``digits`` decimals (always shown) in the language's notation."""
         pattern = "#,##0" + ("." + "0" * digits if digits else "")
@@ -115,8 +120,7 @@ class Messages:
         catalogue does not know (a researcher's own file's) keeps its name, with spaces for underscores."""
         if not isinstance(column, str):
             return column
-        key = f"headers.{column}"
-        return self(key) if key in self.catalogue else column.replace("_", " ")
+        return self.word(f"headers.{column}", column.replace("_", " "))
 
     def _formatted(self, values: Mapping[str, object]) -> dict[str, object]:
         def one(value: object) -> object:

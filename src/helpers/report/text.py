@@ -37,11 +37,6 @@ def study_facts(participants: pd.DataFrame, m: Messages = ENGLISH) -> dict[str, 
     }
 
 
-def enumerate_words(items: list[str], m: Messages = ENGLISH) -> str:
-    """'a', 'a and b', 'a, b and c' (in Swedish 'a, b och c')."""
-    return m.list(items)
-
-
 def codebook_description(codebook: Codebook | None, m: Messages = ENGLISH) -> str:
     """The codebook's shape, in the words the method, Appendix A and COREQ item 25 share.
 
@@ -69,10 +64,6 @@ def codebook_appendix(table: pd.DataFrame, m: Messages = ENGLISH) -> pd.DataFram
     columns = ["code_id", *labels] + (["theme_id", "level"] if (table["level"] != 0).any() else [])
     columns.append("definition")
     return drop_empty_columns(table[columns], [c for c in ("label_en", "definition") if c in columns])
-
-
-NO_WORKSHOP = ENGLISH("reasons.no_workshop")
-"""Why a page has no workshop outcomes, in English (a clause, for :func:`helpers.report.page.skipped`)."""
 
 
 def caption(name: str, m: Messages = ENGLISH, **values: object) -> str:
@@ -274,7 +265,7 @@ def speaker_roles_text(quality: pd.DataFrame, m: Messages = ENGLISH) -> tuple[st
     sentences = []
     layouts = quality["layout"].value_counts() if "layout" in quality.columns else pd.Series(dtype=int)
     if len(layouts):
-        parts = [f"{m(f'layout.{layout}') if m.has(f'layout.{layout}') else layout} ({m.num(n)})"
+        parts = [f"{m.word(f'layout.{layout}', layout)} ({m.num(n)})"
                  for layout, n in layouts.items()]
         sentences.append(m("method.layouts", layouts=m.list(parts)))
     if "roles" in quality.columns:
@@ -303,7 +294,7 @@ def placement_sentence(sources: pd.DataFrame, m: Messages = ENGLISH) -> str:
         return ""
     files = sources.groupby(["file", "kind"], sort=False)[["quotes", "placed"]].sum().reset_index()
     parts = [m("method.placement_part", placed=int(r.placed), quotes=int(r.quotes), file=r.file,
-               kind=m(f"source_kind.{r.kind}") if m.has(f"source_kind.{r.kind}") else r.kind,
+               kind=m.word(f"source_kind.{r.kind}", r.kind),
                share=_share(r.placed / r.quotes, m)) for r in files.itertuples()]
     missing = int(files["quotes"].sum() - files["placed"].sum())
     rest = m.n("method.placement_rest", missing, codings=m.n("count.coding", missing)) if missing else ""

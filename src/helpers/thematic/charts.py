@@ -81,9 +81,8 @@ def group_heatmap(table: pd.DataFrame, group: str, measure: str, max_groups: int
         return wide
 
     shown = m("charts.heatmap_shown", n=len(keep)) if len(sizes) > max_groups else None
-    name = m(f"charts.group_{group}") if m.has(f"charts.group_{group}") else group
-    axis = m("charts.heatmap_x", group=m(f"charts.group_title_{group}") if m.has(f"charts.group_title_{group}")
-             else group.capitalize())
+    name = m.word(f"charts.group_{group}", group)
+    axis = m("charts.heatmap_x", group=m.word(f"charts.group_title_{group}", group.capitalize()))
     if measure == "n_participants":
         counts = grid("n_participants")
         fig = _heatmap(grid("pct_participants"), counts.astype(int).astype(str),
