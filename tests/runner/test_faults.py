@@ -58,14 +58,16 @@ def _assert_all_end(pids: list[int]) -> None:
 
 
 def _held_run(tmp_path: Path, out: Path, marker: str) -> tuple[subprocess.Popen, list[int]]:
-    """A runner in a subprocess, held inside its notebook; returns it and the pids of its worker and kernel."""
+    """A runner in a subprocess, held inside its notebook; returns it and the pids of its worker, the worker's
+    kernel factory and the kernel."""
     hold = tmp_path / f"hold-{marker}"
     proc = start(stand_in_pipeline(tmp_path, marker), out, env={HOLD: str(hold)})
     _wait_for(hold.with_suffix(".started"), proc)
     kernel = psutil.Process(int(hold.with_suffix(".started").read_text(encoding="utf-8")))
-    worker = kernel.parent()
-    assert worker.parent().pid == proc.pid  # the kernel runs in a worker process of the runner
-    return proc, [worker.pid, kernel.pid]
+    factory = kernel.parent()  # the kernel is forked from its worker's warm factory (helpers.runner.kernels)
+    worker = factory.parent()
+    assert worker.parent().pid == proc.pid  # ... in a worker process of the runner
+    return proc, [worker.pid, factory.pid, kernel.pid]
 
 
 def _last_line(text: str) -> str:

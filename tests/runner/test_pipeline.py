@@ -45,7 +45,7 @@ def test_tables_and_figures_written(built):
         assert (out / "data" / "processed" / f"{table}.parquet").exists()
         assert (out / "data" / "processed" / f"{table}.csv").exists()
     pngs = list((out / "figures").glob("*.png"))
-    assert pngs and all((p.with_suffix(".svg")).exists() for p in pngs)
+    assert pngs and not list((out / "figures").glob("*.svg"))  # SVG only with --svg (pipeline.yml: svg)
 
 
 def test_raw_data_untouched(built):

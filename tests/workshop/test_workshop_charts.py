@@ -67,7 +67,9 @@ def test_chart_is_titled_labelled_and_saved(make, sample_results: W.WorkshopResu
     titles = [ax.get_title(loc=loc) for ax in fig.axes for loc in ("left", "center")]
     assert any(titles) or fig.get_suptitle()
     png = save_figure(fig, CHARTS[make], tmp_path / "figures")
-    assert png.stat().st_size > 10_000 and png.with_suffix(".svg").exists()
+    assert png.stat().st_size > 10_000 and not png.with_suffix(".svg").exists()  # SVG only when asked for
+    svg = save_figure(fig, CHARTS[make], tmp_path / "with-svg", svg=True).with_suffix(".svg")
+    assert "<text" in svg.read_text(encoding="utf-8")  # text stays text: searchable, and seen by the privacy gate
 
 
 @pytest.mark.parametrize("make", CHARTS, ids=lambda f: f.__name__)
@@ -218,10 +220,10 @@ def test_show_saves_or_explains(study_dir: Path, tmp_path: Path, monkeypatch) ->
     out = tmp_path / "out"
     _run_upstream_stages(out)
     figures = Outputs.at(out).figures
-    save_figure(plt.figure(), "workshop_evidence", figures)  # an earlier run's figure
+    save_figure(plt.figure(), "workshop_evidence", figures, svg=True)  # an earlier run's figure
     res = results_for(study_dir, tmp_path / "processed")  # no interview tables: no evidence chart
     run = records.begin("workshop_outcomes", SAMPLE, out)
-    C.show(C.priorities_chart, res, "workshop_priorities", figures)
+    C.show(C.priorities_chart, res, "workshop_priorities", figures, svg=True)
     assert (figures / "workshop_priorities.png").exists() and (figures / "workshop_priorities.svg").exists()
     # a skipped chart explains itself; its figure from an earlier run is removed when the run finishes
     C.show(C.evidence_chart, res, "workshop_evidence", figures)

@@ -61,17 +61,19 @@ def org_palette(organisations: list[str]) -> dict[str, str]:
     return {org: PALETTE[i % len(PALETTE)] for i, org in enumerate(organisations)}
 
 
-def save_figure(fig: plt.Figure, name: str, figures_dir: str | Path) -> Path:
-    """Save figure ``name`` of the catalogue as ``name.png`` (300 dpi) and ``name.svg`` in ``figures_dir``;
+def save_figure(fig: plt.Figure, name: str, figures_dir: str | Path, svg: bool = False) -> Path:
+    """Save figure ``name`` of the catalogue as ``name.png`` (300 dpi) in ``figures_dir``, and with ``svg`` also as
+    ``name.svg`` (for print layouts and editing: no page needs it, and it takes about as long as the PNG);
     return the PNG path."""
     catalog.figure(name)  # an undeclared figure is a defect of the stage
     folder = Path(figures_dir)
     folder.mkdir(parents=True, exist_ok=True)
-    png = folder / f"{name}.png"
+    files = [folder / f"{name}.png", *([folder / f"{name}.svg"] if svg else [])]
     started = time.perf_counter()
-    fig.savefig(png, dpi=DPI, metadata={"Software": None})
-    fig.savefig(folder / f"{name}.svg", metadata={"Date": None})
+    fig.savefig(files[0], dpi=DPI, metadata={"Software": None})
+    if svg:
+        fig.savefig(files[1], metadata={"Date": None})
     note_rendered(time.perf_counter() - started)
-    note_written(png)
-    note_written(folder / f"{name}.svg")
-    return png
+    for path in files:
+        note_written(path)
+    return files[0]

@@ -17,8 +17,10 @@ import shlex
 import shutil
 import sys
 import time
-from concurrent.futures import FIRST_COMPLETED, Future, wait
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 from ..core.errors import InputError, PrivacyError
 from ..core.i18n import messages
@@ -50,6 +52,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--force", action="store_true", help="re-run every stage, even those up to date")
     parser.add_argument("--strict", action="store_true",
                         help="stop with exit 2 when a manual coding in codings/ cannot be placed (default: list it)")
+    parser.add_argument("--svg", action="store_true",
+                        help="also save every figure as SVG in figures/, beside its PNG (default: PNG only)")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
                         help="how many notebooks run at the same time (default: the number of cores)")
     parser.add_argument("--pipeline", type=Path, default=PIPELINE, help=argparse.SUPPRESS)
@@ -67,21 +71,22 @@ def validate(data_dir: Path):
     return check_study(data_dir)
 
 
-def run_jobs(todo: list[Job], n_jobs: int) -> list[JobResult]:
-    """Run jobs respecting their dependencies, ``n_jobs`` at a time in worker processes."""
+def run_jobs(todo: list[Job], pool: ProcessPoolExecutor | None, n_jobs: int) -> list[JobResult]:
+    """Run jobs respecting their dependencies, ``n_jobs`` at a time in the ``pool``'s workers (or, without a
+    pool, one after the other in this process). On any failure the workers are killed at once."""
     results: list[JobResult] = []
     done: set[str] = set()
     pending = list(todo)
     names = {j.key for j in todo}
-    if n_jobs <= 1:
+    if pool is None:
         for job in pending:
             say(f"  ▶ {job.label}")
             result = jobs_mod.execute(job)
             say(f"  ✓ {job.label} ({result.seconds:.1f} s, {result.peak_mb:.0f} MB)")
             results.append(result)
         return results
-    with jobs_mod.worker_pool(n_jobs) as pool:
-        running: dict[Future, Job] = {}
+    running: dict[Future, Job] = {}
+    try:
         while pending or running:
             ready = [j for j in pending if all(d in done or d not in names for d in j.after)]
             for job in ready[: max(0, n_jobs - len(running))]:
@@ -95,7 +100,21 @@ def run_jobs(todo: list[Job], n_jobs: int) -> list[JobResult]:
                 say(f"  ✓ {job.label} ({result.seconds:.1f} s, {result.peak_mb:.0f} MB)")
                 done.add(job.key)
                 results.append(result)
+    except BaseException:
+        jobs_mod.kill_workers(pool)
+        raise
     return results
+
+
+@contextmanager
+def _workers(todo: list[Job], n_jobs: int) -> Iterator[ProcessPoolExecutor | None]:
+    """The worker pool for ``todo`` (no more workers than jobs), started now so that its kernel factories import
+    while the runner checks the study folder; None with ``--jobs 1``: the jobs run one at a time in this process."""
+    if n_jobs <= 1:
+        yield None
+        return
+    with jobs_mod.worker_pool(min(n_jobs, len(todo)), todo[0].preload) as pool:
+        yield pool
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -170,15 +189,32 @@ def _locked_run(args: argparse.Namespace, data_dir: Path, out_root: Path) -> int
         say(f"Nothing to do: every stage is up to date ({time.perf_counter() - started:.1f} s). "
             f"Report: {out_root / 'reports' / 'findings.html'}")
         return 0
-    todo, all_jobs, state = planned
+    todo, all_jobs, state, reasons = planned
+    with _workers(todo, max(1, args.jobs)) as pool:
+        return _build(args, data_dir, out_root, (started, wall_started), (todo, all_jobs, state, reasons), pool)
 
+
+def _build(args: argparse.Namespace, data_dir: Path, out_root: Path, started_at: tuple[float, float],
+           planned: tuple[list[Job], list[Job], dict[str, dict], dict[str, str]],
+           pool: ProcessPoolExecutor | None) -> int:
+    """Check the study folder (while the workers warm up), run the jobs into staging, gate, publish."""
+    started, wall_started = started_at
+    todo, all_jobs, state, reasons = planned
+    staging = out_root / STAGING
+    try:
+        todo = _checked(args, data_dir, todo, reasons)
+    except InputError as exc:
+        say(f"Error: {exc.message}")
+        return 2
+    except (WriteFailed, KeyboardInterrupt, Stopped) as exc:
+        return _failed(exc, out_root, staging=None)
     try:
         with writing(staging):
             # A run of every stage starts from nothing, so no output of an earlier run (another study) survives.
             _prepare_staging(out_root, staging, keep_previous=len(todo) < len(all_jobs))
         staged = [j.restaged(out_root, staging) for j in todo]
         clock = {"jobs": time.perf_counter()}
-        results = run_jobs(staged, max(1, args.jobs))
+        results = run_jobs(staged, pool, max(1, args.jobs))
         clock["index"] = time.perf_counter()
         _prune_reports(staging, [j.restaged(out_root, staging) for j in all_jobs])
         from ..core.study import load_config
@@ -220,15 +256,16 @@ def _locked_run(args: argparse.Namespace, data_dir: Path, out_root: Path) -> int
 
 
 def _plan(args: argparse.Namespace, data_dir: Path,
-          out_root: Path) -> tuple[list[Job], list[Job], dict[str, dict]] | None:
-    """The jobs to run, every job, and the runner's state; None when every stage is up to date.
+          out_root: Path) -> tuple[list[Job], list[Job], dict[str, dict], dict[str, str]] | None:
+    """The jobs to run, every job, the runner's state and why each job runs; None when every stage is up to date.
 
-    Raises InputError (exit 2) for a bad pipeline, parameter or study folder, before any notebook runs.
+    Raises InputError (exit 2) for a bad pipeline or stage name.
     """
     spec = load_spec(args.pipeline)
     all_jobs = jobs_mod.plan(spec, PROJECT_ROOT, data_dir, out_root, pdf=not args.no_pdf)
-    if args.strict:
-        all_jobs = jobs_mod.with_parameter(all_jobs, "strict", True)
+    for flag in ("strict", "svg"):
+        if getattr(args, flag):
+            all_jobs = jobs_mod.with_parameter(all_jobs, flag, True)
     state = jobs_mod.load_state(out_root)
     selected = [j for j in all_jobs if not args.only or j.stage in args.only]
     unknown = set(args.only or []) - {j.stage for j in all_jobs}
@@ -242,12 +279,18 @@ def _plan(args: argparse.Namespace, data_dir: Path,
             say(f"  = {job.label}: up to date")
     if not todo:
         return None
+    return todo, all_jobs, state, reasons
+
+
+def _checked(args: argparse.Namespace, data_dir: Path, todo: list[Job], reasons: dict[str, str]) -> list[Job]:
+    """The jobs with only the parameters their notebooks declare, once the study folder and every parameter
+    are checked; raises InputError (exit 2) on the first problem, before any notebook runs."""
     say(f"Validating the study folder {data_dir} ...")
     validate(data_dir)
-    todo = jobs_mod.check_parameters(todo, spec, PROJECT_ROOT)
+    todo = jobs_mod.check_parameters(todo, load_spec(args.pipeline), PROJECT_ROOT)
     for job in todo:
         say(f"  · {job.label} will run: {reasons[job.key]}")
-    return todo, all_jobs, state
+    return todo
 
 
 def _failed(exc: BaseException, out_root: Path, staging: Path | None) -> int:

@@ -48,6 +48,7 @@ class Job:
     fingerprint: str = ""  # what it depends on, as one hash (set by outdated())
     record: str = ""  # the name of its stage record (helpers.core.records)
     pdf: bool = False  # also write the reader-facing page as PDF (runner.pdf), beside it
+    preload: tuple[str, ...] = ()  # what its kernel imports before it starts (runner.kernels); () starts it cold
 
     @property
     def report_pdf(self) -> Path | None:
@@ -131,7 +132,10 @@ def members(data_dir: Path) -> list[str]:
 
 def plan(spec: Spec, project: Path, data_dir: Path, out_root: Path, pdf: bool = True) -> list[Job]:
     """Expand the stages into jobs, in pipeline order; ``pdf``: reader-facing pages get a PDF copy too."""
+    from .zygote import notebook_imports
+
     jobs: list[Job] = []
+    preload = tuple(notebook_imports([project / s.notebook for s in spec.stages if (project / s.notebook).exists()]))
     for number, stage in enumerate(spec.stages, start=1):
         notebook = project / stage.notebook
         if not notebook.exists():
@@ -153,7 +157,8 @@ def plan(spec: Spec, project: Path, data_dir: Path, out_root: Path, pdf: bool = 
                             executed=out_root / "reports" / "executed" / f"{notebook.stem}{suffix}.ipynb",
                             audit_html=out_root / "reports" / "html" / f"{notebook.stem}{suffix}.html",
                             report_html=html, data_dir=data_dir, reads=stage.reads, required=required,
-                            record=record_name(stage.name, variant), pdf=pdf and html is not None))
+                            record=record_name(stage.name, variant), pdf=pdf and html is not None,
+                            preload=preload))
     return jobs
 
 
@@ -351,38 +356,6 @@ def _register_translator() -> None:
     papermill_translators.register("python", ReadablePythonTranslator)
 
 
-class _PeakMemory:
-    """Samples the resident memory of this process and its children (the kernel) in a background thread."""
-
-    def __init__(self, every: float = 0.2) -> None:
-        import threading
-
-        import psutil
-
-        self._process, self._every, self.peak = psutil.Process(), every, 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._sample, daemon=True)
-
-    def _sample(self) -> None:
-        import psutil
-
-        while not self._stop.is_set():
-            try:
-                tree = [self._process, *self._process.children(recursive=True)]
-                self.peak = max(self.peak, sum(p.memory_info().rss for p in tree))
-            except psutil.Error:
-                pass  # a child ended between listing and measuring
-            self._stop.wait(self._every)
-
-    def __enter__(self) -> "_PeakMemory":
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join()
-
-
 @contextmanager
 def _runner_env():
     """While a notebook runs: the kernel inherits RUNNER_ENV, so its stage record says the runner ran it."""
@@ -408,15 +381,20 @@ def execute(job: Job) -> JobResult:
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
+    from . import kernels
+    from .memory import PeakMemory
+
     _register_translator()
     started, wall_started, cpu = time.perf_counter(), time.time(), _cpu_seconds()
+    forked = len(kernels.KERNELS)
+    log = job.executed.with_suffix(".log")
     try:
         with writing(job.executed):
             job.executed.parent.mkdir(parents=True, exist_ok=True)
-            with _stderr_to(job.executed.with_suffix(".log")), _PeakMemory() as memory, _runner_env():
+            with _stderr_to(log), PeakMemory() as memory, _runner_env():
                 nb = papermill.execute_notebook(str(job.notebook), str(job.executed), parameters=job.parameters,
                                                 cwd=str(job.notebook.parent), kernel_name="python3",
-                                                progress_bar=False, log_output=False)
+                                                progress_bar=False, log_output=False, **_kernel_options(job, log))
     except PapermillExecutionError as exc:
         raise JobFailure(job.label, job.executed, exc.cell_index, exc.ename, exc.evalue) from None
     from .render import finalise_html
@@ -442,7 +420,21 @@ def execute(job: Job) -> JobResult:
               "html": exported_at - executed_at, "pdf": pdf_seconds}
     return JobResult(job.key, job.fingerprint, ended - started, memory.peak / 2**20,
                      record["id"] if record else None, record["parameters"] if record else {},
-                     started=wall_started, worker=os.getpid(), cpu_seconds=_cpu_seconds() - cpu, phases=phases)
+                     started=wall_started, worker=os.getpid(), phases=phases,
+                     cpu_seconds=_cpu_seconds() - cpu + sum(k.cpu_seconds for k in kernels.KERNELS[forked:]))
+
+
+def _kernel_options(job: Job, log: Path) -> dict:
+    """papermill's engine and kernel for a job: a kernel forked from this worker's warm factory where that is
+    possible (:mod:`helpers.runner.kernels`), saved once at the end, and ended at once when the run is over (it
+    has nothing left to save)."""
+    from . import kernels
+
+    options = {"engine_name": kernels.ENGINE, "shutdown_kernel": "immediate"}
+    if job.preload and kernels.available():
+        kernels.prepare(list(job.preload), log)
+        options["kernel_manager_class"] = kernels.WarmKernelManager
+    return options
 
 
 def _cpu_seconds() -> float:
@@ -472,29 +464,43 @@ def _notebook_phases(nb, called: float, seconds: float) -> dict[str, float]:
 
 
 @contextmanager
-def worker_pool(n_jobs: int) -> Iterator[ProcessPoolExecutor]:
-    """Worker processes that never outlive the runner.
+def worker_pool(n_jobs: int, preload: tuple[str, ...] = ()) -> Iterator[ProcessPoolExecutor]:
+    """``n_jobs`` worker processes, started at once, that never outlive the runner.
 
-    When the block raises (a failed job, Ctrl-C, SIGTERM) the workers and their kernels are killed at once
-    instead of being left to finish their notebooks; when the runner is killed outright (``kill -9``), each
-    worker's watchdog ends it and its kernel.
+    Each starts its kernel factory (:mod:`helpers.runner.kernels`) with ``preload`` as it starts, so that the
+    imports are done by the time its first notebook runs. When the block raises (a failed job, Ctrl-C, SIGTERM)
+    the workers and their kernels are killed at once instead of being left to finish their notebooks; when the
+    runner is killed outright (``kill -9``), each worker's watchdog ends it and its kernel.
     """
-    pool = ProcessPoolExecutor(max_workers=n_jobs, initializer=_worker_init, initargs=(os.getpid(),))
+    pool = ProcessPoolExecutor(max_workers=n_jobs, initializer=_worker_init, initargs=(os.getpid(), preload))
     try:
+        for _ in range(n_jobs):  # workers start on demand: ask for all of them now
+            pool.submit(os.getpid)
         yield pool
     except BaseException:
-        for pid in list(pool._processes or {}):  # the workers' pids: no public API before Python 3.14
-            _kill_tree(pid)
+        kill_workers(pool)
         raise
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _worker_init(runner: int) -> None:
-    """In a new worker: Ctrl-C and SIGTERM are the runner's to handle; a watchdog ends the worker with it."""
+def kill_workers(pool: ProcessPoolExecutor) -> None:
+    """Kill the pool's workers, their kernel factories and kernels, without waiting for their jobs."""
+    for pid in list(pool._processes or {}):  # the workers' pids: no public API before Python 3.14
+        _kill_tree(pid)
+
+
+def _worker_init(runner: int, preload: tuple[str, ...]) -> None:
+    """In a new worker: Ctrl-C and SIGTERM are the runner's to handle; a watchdog ends the worker with it; its
+    kernel factory starts importing ``preload``."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     threading.Thread(target=_watch, args=(runner,), daemon=True).start()
+    if preload:
+        from . import kernels
+
+        if kernels.available():
+            kernels.warm_up(list(preload))
 
 
 def _watch(runner: int) -> None:

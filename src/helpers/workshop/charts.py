@@ -280,8 +280,9 @@ def evidence_chart(results: WorkshopResults, m: Messages = ENGLISH) -> plt.Figur
 
 
 def show(make: Callable[[WorkshopResults, Messages], plt.Figure], results: WorkshopResults | None, name: str,
-         figures_dir: str | Path, m: Messages = ENGLISH) -> None:
-    """Notebook helper: draw, save (PNG + SVG) and display a chart, or display why it was skipped.
+         figures_dir: str | Path, m: Messages = ENGLISH, svg: bool = False) -> None:
+    """Notebook helper: draw, save (PNG, and with ``svg`` SVG too) and display a chart, or display why it was
+    skipped.
 
     A skipped chart's files from an earlier run are removed when the notebook's run finishes
     (:func:`helpers.core.records.finish`), so that no stale figure reaches the report.
@@ -293,7 +294,7 @@ def show(make: Callable[[WorkshopResults, Messages], plt.Figure], results: Works
     except ChartSkipped as why:
         display(skipped("This chart", str(why)))
         return
-    save_figure(fig, name, figures_dir)
+    save_figure(fig, name, figures_dir, svg=svg)
     display(fig)
     plt.close(fig)
 

@@ -1,0 +1,195 @@
+"""Warm kernels for the runner's notebook runs, and papermill without its progress saves.
+
+Each worker keeps one kernel factory (:mod:`helpers.runner.zygote`) that has imported what the notebooks
+import; papermill's kernel for a job is forked from it (:class:`WarmKernelManager` with a
+:class:`ForkedProvisioner`) instead of being started as a new Python that imports everything again. A kernel
+serves one notebook run and is then ended, so every run starts with a fresh namespace, as papermill's own do.
+
+:class:`FinalSaveEngine` is papermill's nbclient engine without the save at every cell's start and end (the
+executed notebook is written once, when the run ends or fails, by papermill itself).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import uuid
+from pathlib import Path
+from typing import Any
+
+import psutil
+from jupyter_client.manager import AsyncKernelManager
+from jupyter_client.provisioning import LocalProvisioner
+from papermill.engines import NBClientEngine, papermill_engines
+
+ENGINE = "helpers-final-save"
+
+
+class KernelFactory:
+    """This process's kernel factory: a ``helpers.runner.zygote`` process, started on first use."""
+
+    def __init__(self, python: str, preload: list[str]) -> None:
+        self.python, self.preload = python, preload
+        self._process: subprocess.Popen | None = None
+        self._ready = False  # it has said it has imported the preload
+
+    def start(self) -> None:
+        """Start the factory importing, without waiting for it (the first :meth:`fork` waits)."""
+        if self._process is None or self._process.poll() is not None:
+            # Its own output (import-time warnings, a crash) is kept aside and said if it ends.
+            self._errors = tempfile.TemporaryFile()
+            self._process = subprocess.Popen([self.python, "-m", "helpers.runner.zygote"], stdin=subprocess.PIPE,
+                                             stdout=subprocess.PIPE, stderr=self._errors, text=True,
+                                             encoding="utf-8", bufsize=1)
+            self._process.stdin.write(json.dumps({"preload": self.preload}) + "\n")
+            self._process.stdin.flush()
+            self._ready = False
+
+    def _answer(self) -> dict:
+        line = self._process.stdout.readline()
+        if not line:
+            status = self._process.wait()
+            self._errors.seek(0)
+            said = self._errors.read().decode("utf-8", "replace").strip().splitlines()[-3:]
+            raise RuntimeError(f"the kernel factory ({self.python} -m helpers.runner.zygote) ended with exit status "
+                               f"{status}: {' / '.join(said) or 'it said nothing'}")
+        return json.loads(line)
+
+    def close(self) -> None:
+        """End the factory (closing its stdin ends it; kernels it forked run on until they are shut down)."""
+        if self._process is not None:
+            self._process.stdin.close()
+            self._process.wait()
+
+    def fork(self, argv: list[str], cwd: str, env: dict[str, str], log: str) -> int:
+        """A new kernel process running ``ipykernel_launcher`` with ``argv``; its pid."""
+        self.start()
+        if not self._ready:
+            self._ready = bool(self._answer()["ready"])
+        self._process.stdin.write(json.dumps({"argv": argv, "cwd": cwd, "env": env, "log": log}) + "\n")
+        self._process.stdin.flush()
+        return self._answer()["pid"]
+
+
+_FACTORIES: dict[tuple[str, tuple[str, ...]], KernelFactory] = {}  # this process's, by Python and preload
+_NEXT = {"preload": (), "log": os.devnull}  # what the next kernel preloads and where its output goes
+
+
+def prepare(preload: list[str], log: Path) -> None:
+    """The next kernel this process forks comes from a factory that has imported ``preload``, and writes its own
+    output to ``log`` (the job's log)."""
+    _NEXT.update(preload=tuple(preload), log=str(log))
+
+
+def warm_up(preload: list[str]) -> None:
+    """Start this process's factory for the ``python3`` kernel (this Python) importing ``preload`` now."""
+    prepare(preload, Path(os.devnull))
+    _factory(sys.executable).start()
+
+
+def _factory(python: str) -> KernelFactory:
+    key = (python, _NEXT["preload"])
+    if key not in _FACTORIES:
+        for old in _FACTORIES.values():
+            old.close()
+        _FACTORIES.clear()
+        _FACTORIES[key] = KernelFactory(python, list(key[1]))
+    return _FACTORIES[key]
+
+
+def available() -> bool:
+    """Whether kernels can be forked here: Linux only (macOS forbids fork after some system libraries load)."""
+    return sys.platform == "linux"
+
+
+class ForkedKernel:
+    """A forked kernel, as far as :class:`LocalProvisioner` uses a ``Popen``: poll, wait, signals, pid.
+
+    The kernel is the factory's child, not this process's, so it is watched by pid; the factory reaps it.
+    """
+
+    stdin = stdout = stderr = None
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+        self._process = psutil.Process(pid)
+        self.cpu_seconds = 0.0  # its CPU time, last read while it ran
+
+    def poll(self) -> int | None:
+        try:
+            if self._process.status() != psutil.STATUS_ZOMBIE:
+                times = self._process.cpu_times()
+                self.cpu_seconds = times.user + times.system
+                return None
+        except psutil.NoSuchProcess:
+            pass
+        return 0
+
+    def wait(self, timeout: float | None = None) -> int:
+        try:
+            self._process.wait(timeout)
+        except psutil.NoSuchProcess:
+            pass
+        return 0
+
+    def send_signal(self, signum: int) -> None:
+        try:
+            self._process.send_signal(signum)
+        except psutil.NoSuchProcess:
+            pass
+
+    def kill(self) -> None:
+        self.send_signal(signal.SIGKILL)
+
+    def terminate(self) -> None:
+        self.send_signal(signal.SIGTERM)
+
+
+class ForkedProvisioner(LocalProvisioner):
+    """The local provisioner, launching by forking the factory instead of starting a new Python."""
+
+    async def launch_kernel(self, cmd: list[str], **kwargs: Any):
+        argv = cmd[cmd.index("ipykernel_launcher") + 1:] if "ipykernel_launcher" in cmd else cmd[1:]
+        env = {str(k): str(v) for k, v in (kwargs.get("env") or os.environ).items()}
+        cwd = str(kwargs.get("cwd") or os.getcwd())
+        # cmd[0] is the kernel's Python as jupyter_client resolved it (this process's, for the python3 kernel)
+        self.process = ForkedKernel(_factory(cmd[0]).fork(argv, cwd, env, log=_NEXT["log"]))
+        self.pid, self.pgid, self.cwd = self.process.pid, None, cwd
+        KERNELS.append(self.process)
+        return self.connection_info
+
+    async def shutdown_requested(self, restart: bool = False) -> None:
+        self.process.poll()  # its CPU time, while it can still be read
+        await super().shutdown_requested(restart)
+
+
+KERNELS: list[ForkedKernel] = []  # the kernels this process forked (their CPU time, for the job's timings)
+
+
+class WarmKernelManager(AsyncKernelManager):
+    """A kernel manager whose kernels are forked from the factory (:class:`ForkedProvisioner`)."""
+
+    async def _async_pre_start_kernel(self, **kw: Any):
+        if self.provisioner is None:
+            self.kernel_id = self.kernel_id or kw.pop("kernel_id", str(uuid.uuid4()))
+            self.provisioner = ForkedProvisioner(kernel_id=self.kernel_id, kernel_spec=self.kernel_spec, parent=self)
+        return await super()._async_pre_start_kernel(**kw)
+
+
+class FinalSaveEngine(NBClientEngine):
+    """papermill's nbclient engine, writing the executed notebook only once, when the run ends.
+
+    papermill's own engine saves the whole notebook, embedded figures and all, at every cell's start and end;
+    :func:`papermill.execute_notebook` writes it at the end (and on failure) in any case.
+    """
+
+    @classmethod
+    def execute_notebook(cls, nb, kernel_name, output_path=None, **kwargs):
+        return super().execute_notebook(nb, kernel_name, output_path=None, **kwargs)
+
+
+papermill_engines.register(ENGINE, FinalSaveEngine)
