@@ -23,6 +23,7 @@ from pathlib import Path
 from ..core.errors import InputError, PrivacyError
 from ..core.i18n import messages
 from ..core.stages import PIPELINE, PROJECT_ROOT, load_spec
+from ..interviews.cache import CACHE_FOLDER
 from . import jobs as jobs_mod
 from . import lock, swap
 from .faults import Stopped, WriteFailed, checkpoint, deferred, stop_on_signals, writing
@@ -60,11 +61,14 @@ def say(text: str) -> None:
     print(text, flush=True)
 
 
-def validate(data_dir: Path):
-    """Check the whole study folder before any notebook runs; raise InputError on the first problem."""
+def validate(data_dir: Path, cache_dir: Path | None = None):
+    """Check the whole study folder before any notebook runs; raise InputError on the first problem.
+
+    With ``cache_dir`` the transcripts are read through stage 01's cache (:func:`helpers.runner.validate.check_study`).
+    """
     from .validate import check_study
 
-    return check_study(data_dir)
+    return check_study(data_dir, cache_dir)
 
 
 def run_jobs(todo: list[Job], n_jobs: int) -> list[JobResult]:
@@ -243,7 +247,7 @@ def _plan(args: argparse.Namespace, data_dir: Path,
     if not todo:
         return None
     say(f"Validating the study folder {data_dir} ...")
-    validate(data_dir)
+    validate(data_dir, out_root / CACHE_FOLDER)  # stage 01 takes the transcripts as read from there
     todo = jobs_mod.check_parameters(todo, spec, PROJECT_ROOT)
     for job in todo:
         say(f"  · {job.label} will run: {reasons[job.key]}")
