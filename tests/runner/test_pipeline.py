@@ -302,3 +302,29 @@ def test_the_run_says_where_its_time_went(built):
                                                                 for j in timings["jobs"]], key=lambda e: (e[0], e[1]))
     running = [sum(step for _, step in edges[:i + 1]) for i in range(len(edges))]
     assert max(running) <= 2 and min(j["start"] for j in timings["jobs"]) >= timings["steps"]["before_first_job"] - 0.1
+
+
+def test_stage01_with_the_cache_of_the_last_run_writes_the_same_bytes_and_computes_nothing_again(built, tmp_path):
+    """The run made stage 01's cache next to keys/, outside every published folder; a re-run of stage 01 takes every
+    interview from it (no entry is written again) and writes the same tables and key, byte for byte."""
+    from helpers.interviews.cache import CACHE_FOLDER
+
+    out = tmp_path / "out"
+    shutil.copytree(built[0], out)
+    cache = out / CACHE_FOLDER
+    assert (cache / ".gitignore").exists() and len(list((cache / "transcripts").glob("*.json"))) == 12
+    assert len(list((cache / "segments").glob("*.json"))) == 12
+    assert not list((out / "reports").rglob(".pipeline-cache")) and not (out / ".pipeline-staging").exists()
+
+    def stage01_files() -> dict[str, str]:
+        hashes = file_hashes(out)
+        return {p: h for p, h in hashes.items() if p.startswith("keys/") or re.match(
+            r"data/processed/(segments|documents|participants|quality)\.", p)}
+
+    def entries() -> dict[str, int]:
+        return {str(p.relative_to(cache)): p.stat().st_mtime_ns for p in cache.rglob("*.json")}
+
+    before, written = stage01_files(), entries()
+    assert len(before) >= 9
+    assert main(["--data-dir", str(SAMPLE), "--output-dir", str(out), "--only", "clean_interviews", "--no-pdf"]) == 0
+    assert stage01_files() == before and entries() == written

@@ -168,3 +168,23 @@ def test_the_run_ends_with_a_warning_when_manual_codings_could_not_be_placed(tmp
     printed = capsys.readouterr().out.splitlines()
     assert printed[-1] == (f"Warning: 12 of 267 manual codings could not be placed "
                            f"(see {out / 'data' / 'processed' / 'codings_unplaced.csv'})")
+
+
+def test_stage01_finds_the_cache_in_the_output_folder_and_its_place_is_no_part_of_a_fingerprint(tmp_path):
+    """The notebooks write to a staging folder that is swapped in at the end; the cache must outlive it, so stage 01
+    gets the output folder's cache as a parameter of its own (only the notebooks that declare it keep it)."""
+    from conftest import ROOT, SAMPLE
+
+    from helpers.interviews.cache import CACHE_FOLDER
+
+    spec = load_spec(ROOT / "pipeline.yml")
+    out = tmp_path / "out"
+    jobs = rj.plan(spec, ROOT, SAMPLE, out)
+    [clean] = [j for j in jobs if j.stage == "clean_interviews"]
+    staged = clean.restaged(out, out / ".pipeline-staging")
+    cache = staged.notebook.parent / staged.parameters["cache_dir"]
+    assert cache.resolve() == (out / CACHE_FOLDER).resolve() and "staging" in staged.parameters["output_dir"]
+    elsewhere = rj.plan(spec, ROOT, SAMPLE, tmp_path / "other")
+    assert rj.fingerprints(jobs, out) == rj.fingerprints(elsewhere, tmp_path / "other")
+    checked = rj.check_parameters(jobs, spec, ROOT)
+    assert {j.stage for j in checked if "cache_dir" in j.parameters} == {"clean_interviews"}

@@ -57,6 +57,7 @@ from ..core.errors import InputError
 from ..core.language import stop_words
 from ..core.tables import ROW, find_table
 from ..core.textio import MatchingForm, matching_form, strip_invisible
+from .cache import fingerprint
 
 if TYPE_CHECKING:
     from ..core.study import Study
@@ -667,7 +668,10 @@ class Pseudonymiser:
     """
 
     def __init__(self, key: pd.DataFrame, keep: Iterable[str] = ()) -> None:
+        keep = list(keep)
         self.names = NameMatcher(key, keep)
+        # What it replaces, as one hash (in the order the matcher reads it): stage 01's cache keys on it.
+        self.fingerprint = fingerprint(list(key["original"]), list(key["replacement"]), keep)
 
     def apply(self, text: str) -> str:
         """``text`` pseudonymised; every character that is not part of a name or identifier is kept."""

@@ -14,14 +14,18 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 import pandas as pd
 import yaml
 
-from .pseudonymise import PLACEHOLDERS, label_name
+from .cache import InterviewCache, SegmentCache
+from .pseudonymise import PLACEHOLDERS, Pseudonymiser, build_key, extend_key, label_entries, label_name
 from .roles import INTERVIEWER_ROLE, RESPONDENT_ROLE, UNKNOWN_ROLE, Attribution, attribute, count_words
-from .transcripts import TIMESTAMP, Transcript
+from .transcripts import TIMESTAMP, Transcript, read_transcript
+
+if TYPE_CHECKING:
+    from ..core.study import Study
 
 INTERVIEWER = "Interviewer"
 UNLABELLED = "Unlabelled"  # speaker label of text before the first speaker label
@@ -125,10 +129,26 @@ def build_segments(transcript: Transcript, participant: dict, pseudonymise: Call
     :func:`helpers.interviews.roles.attribute` when it is not given; a long turn is split into several segments, but
     stays one ``LABEL: text`` paragraph of the document.
     """
-    pid = participant["participant_id"]
-    language = participant.get("language") or "sv"
     if attribution is None:
         attribution = attribute(transcript, participant, rules.interviewer_labels, rules.respondent_labels)
+    _, segments, document, quality = _built(transcript, participant, pseudonymise, rules, max_words, attribution)
+    return segments, document, quality
+
+
+def _built(transcript: Transcript, participant: dict, pseudonymise: Callable[[str], str], rules: CleaningRules,
+           max_words: int, attribution: Attribution) -> tuple[list[dict], pd.DataFrame, str, dict]:
+    """:func:`build_segments`, with the segments also as rows."""
+    rows, document = _segment_rows(participant, pseudonymise, rules, max_words, attribution)
+    segments = segments_frame(rows)
+    return rows, segments, document, _quality(transcript, participant, segments, attribution, pseudonymise)
+
+
+def _segment_rows(participant: dict, pseudonymise: Callable[[str], str], rules: CleaningRules, max_words: int,
+                  attribution: Attribution) -> tuple[list[dict], str]:
+    """The segments of :func:`build_segments` as rows of plain values (what stage 01's cache keeps), and the
+    document."""
+    pid = participant["participant_id"]
+    language = participant.get("language") or "sv"
     labels = turn_labels(attribution, pid)
     rows: list[dict] = []
     doc_parts: list[str] = []
@@ -156,8 +176,12 @@ def build_segments(transcript: Transcript, participant: dict, pseudonymise: Call
             start += len(piece) + 1
         doc_parts.append(prefix + " ".join(pieces))
         offset += len(doc_parts[-1]) + 2
-    segments = pd.DataFrame(rows, columns=SEGMENT_COLUMNS)
-    return segments, "\n\n".join(doc_parts), _quality(transcript, participant, segments, attribution, pseudonymise)
+    return rows, "\n\n".join(doc_parts)
+
+
+def segments_frame(rows: list[dict]) -> pd.DataFrame:
+    """One interview's segments table from its rows (built now or found in stage 01's cache)."""
+    return pd.DataFrame(rows, columns=SEGMENT_COLUMNS)
 
 
 SEGMENT_COLUMNS = ["segment_id", "participant_id", "seq", "speaker", "speaker_role", "role_source",
@@ -270,17 +294,23 @@ def speaker_replacements(attributions: dict[str, Attribution]) -> list[tuple[str
 
 def segment_study(participants: pd.DataFrame, transcripts: dict[str, Transcript],
                   pseudonymise: Callable[[str], str], rules: CleaningRules, max_words: int = 150,
-                  attributions: dict[str, Attribution] | None = None) -> Interviews:
+                  attributions: dict[str, Attribution] | None = None,
+                  cache: SegmentCache | None = None) -> Interviews:
     """Pseudonymise, clean and segment every participant's transcript (see :func:`read_transcripts`).
 
     ``participants`` is the validated participants table (with ``transcript_path``); ``attributions`` are
-    the roles :func:`attribute_study` decided (decided here when not given).
+    the roles :func:`attribute_study` decided (decided here when not given). With ``cache``
+    (:meth:`helpers.interviews.cache.InterviewCache.segments`, made for the pseudonymiser whose ``apply`` is
+    ``pseudonymise``), an interview whose transcript, participant row and settings are unchanged is taken from it.
     """
+    if cache is not None and cache.pseudonymise != pseudonymise:
+        raise ValueError("segment_study: the cache was made for another pseudonymiser")
     attributions = attributions or attribute_study(participants, transcripts, rules)
     all_segments, documents, quality = [], [], []
     for rec in participants.to_dict("records"):
         pid = rec["participant_id"]
-        segs, doc, qual = build_segments(transcripts[pid], rec, pseudonymise, rules, max_words, attributions[pid])
+        segs, doc, qual = _interview_segments(transcripts[pid], rec, pseudonymise, rules, max_words,
+                                              attributions[pid], cache)
         all_segments.append(segs)
         documents.append({"participant_id": rec["participant_id"], "text": doc})
         quality.append(qual)
@@ -296,3 +326,39 @@ def segment_study(participants: pd.DataFrame, transcripts: dict[str, Transcript]
     out["respondent_words"] = out["participant_id"].map(resp).fillna(0).astype(int)
     return Interviews(segments=segments, documents=pd.DataFrame(documents), participants=out,
                       quality=pd.DataFrame(quality))
+
+
+def _interview_segments(transcript: Transcript, participant: dict, pseudonymise: Callable[[str], str],
+                        rules: CleaningRules, max_words: int, attribution: Attribution,
+                        cache: SegmentCache | None) -> tuple[pd.DataFrame, str, dict]:
+    """:func:`build_segments` of one interview, through ``cache`` when there is one."""
+    if cache is None:
+        return build_segments(transcript, participant, pseudonymise, rules, max_words, attribution)
+    key = cache.key(transcript, participant, rules, max_words)
+    if (found := cache.load(key)) is not None:
+        rows, document, quality = found
+        return segments_frame(rows), document, quality
+    rows, segments, document, quality = _built(transcript, participant, pseudonymise, rules, max_words, attribution)
+    cache.store(key, rows, document, quality)
+    return segments, document, quality
+
+
+def clean_study(study: Study, rules: CleaningRules, max_words: int = 150,
+                cache: InterviewCache | None = None) -> tuple[Interviews, pd.DataFrame]:
+    """Stage 01 on a whole study: its tables and the pseudonymisation key.
+
+    Reads every transcript, decides who speaks (once), builds the key from participants.csv, pseudonyms.csv and
+    the speaker labels that are names ("Firstname Lastname:"), then pseudonymises, cleans and segments. With
+    ``cache`` (:class:`helpers.interviews.cache.InterviewCache`) a transcript read before is not parsed again, an
+    interview whose inputs and settings are unchanged is not segmented again, and the entries the study no longer
+    uses are removed; the tables are the same either way.
+    """
+    transcripts = read_transcripts(study.participants, cache.read if cache is not None else read_transcript)
+    attributions = attribute_study(study.participants, transcripts, rules)
+    key = extend_key(build_key(study), label_entries(speaker_replacements(attributions)))
+    pseudonymiser = Pseudonymiser(key, keep=study.organisations)
+    interviews = segment_study(study.participants, transcripts, pseudonymiser.apply, rules, max_words, attributions,
+                               cache=cache.segments(pseudonymiser) if cache is not None else None)
+    if cache is not None:
+        cache.prune()
+    return interviews, key

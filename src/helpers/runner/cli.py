@@ -25,6 +25,7 @@ from typing import Iterator
 from ..core.errors import InputError, PrivacyError
 from ..core.i18n import messages
 from ..core.stages import PIPELINE, PROJECT_ROOT, load_spec
+from ..interviews.cache import CACHE_FOLDER
 from . import jobs as jobs_mod
 from . import lock, swap
 from .faults import Stopped, WriteFailed, checkpoint, deferred, stop_on_signals, writing
@@ -64,11 +65,14 @@ def say(text: str) -> None:
     print(text, flush=True)
 
 
-def validate(data_dir: Path):
-    """Check the whole study folder before any notebook runs; raise InputError on the first problem."""
+def validate(data_dir: Path, cache_dir: Path | None = None):
+    """Check the whole study folder before any notebook runs; raise InputError on the first problem.
+
+    With ``cache_dir`` the transcripts are read through stage 01's cache (:func:`helpers.runner.validate.check_study`).
+    """
     from .validate import check_study
 
-    return check_study(data_dir)
+    return check_study(data_dir, cache_dir)
 
 
 def run_jobs(todo: list[Job], pool: ProcessPoolExecutor | None, n_jobs: int) -> list[JobResult]:
@@ -202,7 +206,7 @@ def _build(args: argparse.Namespace, data_dir: Path, out_root: Path, started_at:
     todo, all_jobs, state, reasons = planned
     staging = out_root / STAGING
     try:
-        todo = _checked(args, data_dir, todo, reasons)
+        todo = _checked(args, data_dir, out_root, todo, reasons)
     except InputError as exc:
         say(f"Error: {exc.message}")
         return 2
@@ -282,11 +286,12 @@ def _plan(args: argparse.Namespace, data_dir: Path,
     return todo, all_jobs, state, reasons
 
 
-def _checked(args: argparse.Namespace, data_dir: Path, todo: list[Job], reasons: dict[str, str]) -> list[Job]:
+def _checked(args: argparse.Namespace, data_dir: Path, out_root: Path, todo: list[Job],
+             reasons: dict[str, str]) -> list[Job]:
     """The jobs with only the parameters their notebooks declare, once the study folder and every parameter
     are checked; raises InputError (exit 2) on the first problem, before any notebook runs."""
     say(f"Validating the study folder {data_dir} ...")
-    validate(data_dir)
+    validate(data_dir, out_root / CACHE_FOLDER)  # stage 01 takes the transcripts as read from there
     todo = jobs_mod.check_parameters(todo, load_spec(args.pipeline), PROJECT_ROOT)
     for job in todo:
         say(f"  · {job.label} will run: {reasons[job.key]}")

@@ -24,9 +24,13 @@ from ..core.errors import InputError
 from ..core.records import RUNNER_ENV, changed_outputs, read_record, record_name
 from ..core.stages import Spec
 from ..core.text import slug
+from ..interviews.cache import CACHE_FOLDER
 from .faults import writing
 
 STATE_FILE = ".pipeline-cache/state.json"
+# Parameters that say where things are, not what a stage computes: not part of a job's fingerprint (data_dir's
+# content is, through the stage's reads). cache_dir goes to the notebooks that declare it (stage 01).
+LOCATIONS = ("data_dir", "output_dir", "cache_dir")
 _EXPORTER = None  # one nbconvert HTML exporter per process, made on first use
 
 
@@ -142,6 +146,8 @@ def plan(spec: Spec, project: Path, data_dir: Path, out_root: Path, pdf: bool = 
             raise InputError(spec.path, f"stage '{stage.name}': notebook {notebook} is missing",
                              fix="check the notebook path in pipeline.yml")
         base = {"data_dir": notebook_path(data_dir, notebook), "output_dir": notebook_path(out_root, notebook),
+                # stage 01's per-interview cache, in the output folder itself: it outlives the staging folder
+                "cache_dir": notebook_path(out_root / CACHE_FOLDER, notebook),
                 **spec.parameters, **dict(stage.parameters)}
         required = frozenset({"data_dir", "output_dir", *dict(stage.parameters), *([stage.per] if stage.per else [])})
         variants = [None] if stage.per is None else members(data_dir)
@@ -201,7 +207,7 @@ def fingerprints(jobs: list[Job], out_root: Path) -> dict[str, str]:
     for job in jobs:
         h = hashlib.sha256(base.encode())
         h.update(_code_hash(job.notebook).encode())
-        params = {k: v for k, v in job.parameters.items() if k not in ("data_dir", "output_dir")}
+        params = {k: v for k, v in job.parameters.items() if k not in LOCATIONS}
         h.update(json.dumps(params, sort_keys=True, ensure_ascii=False).encode())
         h.update(str(job.data_dir).encode())
         for name in job.reads:
