@@ -18,10 +18,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from helpers.core import textio
 from helpers.core.study import load_study
-from helpers.core.textio import matching_form
-from helpers.interviews import pseudonymise
-from helpers.interviews.pseudonymise import IDENTIFIER_RULES, NameMatcher, build_key, caseless
+from helpers.core.textio import caseless, matching_form
+from helpers.interviews.pseudonymise import IDENTIFIER_RULES, NameMatcher, build_key
 from helpers.runner import privacy
 from helpers.runner.privacy import Scanner
 
@@ -162,7 +162,7 @@ def test_separating_words_is_translating_joiners():
 
 def _cased_code_points() -> list[str]:
     """Every character IGNORECASE may take as equal to another: those with another case, and re's extra ones."""
-    extra = set(pseudonymise._CASE_CANON or {})
+    extra = set(textio._CASE_CANON or {})
     return [chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000
             and (chr(c).lower() != chr(c) or chr(c).upper() != chr(c) or c in extra)]
 
