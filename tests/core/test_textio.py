@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import codecs
+import random
 
 import pytest
 
 from helpers.core.errors import InputError
-from helpers.core.textio import decode_bytes, normalise_text, read_bytes, read_text
+from helpers.core import textio
+from helpers.core.textio import MatchingForm, decode_bytes, matching_form, normalise_text, read_bytes, read_text
 
 SWEDISH = "Vi måste öka förmågan på förvaltningarna. ÅÄÖ åäö é"
 
@@ -65,3 +67,30 @@ def test_binary_data_is_an_input_error(data):
 def test_broken_utf8_after_a_bom_is_an_input_error():
     with pytest.raises(InputError, match=r"t\.txt: starts like UTF-8 but is not valid UTF-8 at byte 5"):
         decode_bytes(codecs.BOM_UTF8 + b"ab\xe5\xff", "t.txt")
+
+
+def _matching_form_char_by_char(text: str) -> MatchingForm:
+    """The straightforward matching form: every non-ASCII character looked at, the text translated at once."""
+    if text.isascii():
+        return MatchingForm(text, len(text))
+    starts, ends, origins, shifts, shift = [], [], [], [], 0
+    for pos, char in enumerate(text):
+        size = len(textio._FOLD[ord(char)]) if not char.isascii() else 1
+        if size != 1:
+            starts.append(pos + shift)
+            ends.append(pos + shift + size)
+            origins.append(pos)
+            shift += size - 1
+            shifts.append(shift)
+    return MatchingForm(text.translate(textio._FOLD), len(text), tuple(starts), tuple(ends), tuple(origins),
+                        tuple(shifts))
+
+
+def test_matching_form_is_the_character_by_character_fold():
+    """Soft hyphens and zero-width spaces (fold to nothing), ligatures and æ (to two), ½ (to three), decomposed
+    letters, and characters that fold to one (å, é, –) mixed at random: same text and the same way back."""
+    rng = random.Random(7)
+    alphabet = "aåÅäöÖéEø\u00ad\u200bæÆßﬁ½²İıſ\u0301\u030a–’ \u00a0\nK\u212a-"
+    texts = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 50))) for _ in range(3000)]
+    for text in texts + ["Åsa Öhman", "Kers\u00adtin", "plain ascii"]:
+        assert matching_form(text) == _matching_form_char_by_char(text), text

@@ -93,7 +93,7 @@ class _Regex:
         return all(any(text in lower for text in options) for options in self.required)
 
 
-def _required_texts(pattern: str) -> tuple[frozenset[str], ...]:
+def required_texts(pattern: str) -> tuple[frozenset[str], ...]:
     """Literal texts a match of ``pattern`` must contain, as sets of alternatives (lower case).
 
     ``\\b(den )?tiden (finns|räcker)`` needs "tiden " and one of "finns", "räcker". This is what
@@ -227,7 +227,7 @@ class RuleCoder:
 
     @cached_property
     def _regexes(self) -> list[_Regex]:
-        return [_Regex(code.id, pattern, re.compile(pattern, re.IGNORECASE), _required_texts(pattern))
+        return [_Regex(code.id, pattern, re.compile(pattern, re.IGNORECASE), required_texts(pattern))
                 for code in self.codebook.codes.values() if code.rules for pattern in code.rules.regex]
 
     def _matcher(self, language: str) -> _LanguageMatcher:

@@ -4,7 +4,8 @@ UTF-8 (with or without BOM) and UTF-16 are recognised by their bytes. Anything e
 by an older program in a one-byte encoding (Windows-1252, Latin-1, DOS 850, Mac Roman), detected
 with charset-normalizer among those.
 Text comes back NFC-normalised with ``\n`` line endings so that offsets are stable.
-:func:`matching_form` folds a text further for comparing names, keeping the way back to the original's offsets.
+:func:`matching_form` folds a text further for comparing names, keeping the way back to the original's offsets;
+:func:`caseless` writes a text as the regex flag IGNORECASE compares it.
 """
 
 from __future__ import annotations
@@ -39,6 +40,8 @@ def strip_invisible(text: str) -> str:
     Word and PDF conversions leave them inside names ("Mi\u00adkael"); compared or matched, a name is the
     same without them.
     """
+    if text.isascii():  # no format character is ASCII
+        return text
     return "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
 
 
@@ -107,17 +110,72 @@ def matching_form(text: str) -> MatchingForm:
     """
     if text.isascii():
         return MatchingForm(text, len(text))
+    folds = {char: _FOLD[ord(char)] for char in set(_NON_ASCII.findall(text))}
     starts, ends, origins, shifts = [], [], [], []
-    shift = 0
-    for match in _NON_ASCII.finditer(text):
-        size = len(_FOLD[ord(match.group())])
-        if size != 1:
+    uneven = [char for char, folded in folds.items() if len(folded) != 1]
+    if uneven:  # only characters that fold to more or fewer than one character move offsets
+        shift = 0
+        for match in re.finditer("|".join(map(re.escape, uneven)), text):
+            size = len(folds[match.group()])
             starts.append(match.start() + shift)
             ends.append(match.start() + shift + size)
             origins.append(match.start())
             shift += size - 1
             shifts.append(shift)
-    return MatchingForm(text.translate(_FOLD), len(text), tuple(starts), tuple(ends), tuple(origins), tuple(shifts))
+    return MatchingForm(_fold_text(text, folds), len(text), tuple(starts), tuple(ends), tuple(origins),
+                        tuple(shifts))
+
+
+def _fold_text(text: str, folds: dict[str, str]) -> str:
+    """``text.translate(_FOLD)`` for a text whose non-ASCII characters fold as ``folds`` says: one ``replace``
+    per character that changes, much faster than ``translate`` on a long text; ``translate`` itself when a
+    folded character would be folded again."""
+    changed = {char: folded for char, folded in folds.items() if folded != char}
+    if any(c in changed for folded in changed.values() for c in folded):
+        return text.translate(_FOLD)
+    for char, folded in changed.items():
+        text = text.replace(char, folded)
+    return text
+
+
+def _case_classes() -> tuple[dict[int, str], str] | None:
+    """Each lowercase letter that IGNORECASE takes as equal to another ("ſ" and "s", "ς" and "σ") mapped to the
+    first of its class, as ``str.translate`` takes it, and the characters of those classes that are no word
+    characters (a combining mark): mapped, they would change where words end. None when this Python's ``re``
+    does not say which letters it takes as equal."""
+    try:
+        from re._casefix import _EXTRA_CASES  # the table re itself compiles IGNORECASE with
+    except ImportError:
+        return None
+    canon, unmapped = {}, set()
+    for lower, others in _EXTRA_CASES.items():
+        members = {lower, *others}
+        words = sorted(code for code in members if chr(code).isalnum())
+        canon.update({code: chr(words[0]) for code in words if code != words[0]})
+        unmapped |= {chr(code) for code in members - set(words)}
+    return canon, "".join(sorted(unmapped))
+
+
+_CASE_CLASSES = _case_classes()
+_CASE_CANON, _CASE_UNMAPPED = _CASE_CLASSES or ({}, "")
+_CASE_VARIANTS = re.compile("[" + "".join(map(re.escape, map(chr, _CASE_CANON))) + "]") if _CASE_CANON else None
+
+
+def caseless(text: str) -> str | None:
+    """``text`` as the IGNORECASE flag compares it: lowercase, with letters it takes as equal written alike.
+
+    A case-sensitive regex of names in this form matches exactly where the IGNORECASE one matches in
+    ``text``, three times faster (the privacy gate's names); a text in this form holds a literal in this form
+    wherever an IGNORECASE regex could match that literal. Same length as ``text``, so offsets hold; None
+    when it cannot be (a letter whose lowercase is longer, such as "İ"; a combining mark IGNORECASE takes as
+    a letter; a Python whose ``re`` does not say its equal letters).
+    """
+    if _CASE_CLASSES is None or any(char in text for char in _CASE_UNMAPPED):
+        return None
+    low = text.lower()
+    if len(low) != len(text):
+        return None
+    return low.translate(_CASE_CANON) if _CASE_VARIANTS and _CASE_VARIANTS.search(low) else low
 
 
 def decode_bytes(data: bytes, path: str | Path) -> tuple[str, str]:

@@ -56,7 +56,7 @@ from personnummer import personnummer
 from ..core.errors import InputError
 from ..core.language import stop_words
 from ..core.tables import ROW, find_table
-from ..core.textio import MatchingForm, matching_form, strip_invisible
+from ..core.textio import MatchingForm, caseless, matching_form, strip_invisible
 from .cache import fingerprint
 
 if TYPE_CHECKING:
@@ -443,6 +443,9 @@ class NameHit:
     suffix: str = ""  # the inflection ending ("s", "'s", "'")
 
 
+_NAME_PATTERN = r"(?<!\w)(?P<name>{})(?P<suffix>s|['’]s?)?(?!\w)"  # whole words, with an inflection ending
+
+
 class NameMatcher:
     """All names of a key (and protected terms) compiled into one case-insensitive regex.
 
@@ -467,19 +470,42 @@ class NameMatcher:
         self.exact = exact
         self.loose = {form: _one_replacement(replacements) for form, replacements in loose.items()}
         self.capital_only = {loose_fold(name) for name in exact if is_common_word(name)}
-        self.pattern = re.compile(rf"(?<!\w)(?P<name>{_trie_regex(self.loose)})(?P<suffix>s|['’]s?)?(?!\w)",
-                                  re.IGNORECASE)
+        self._looked_up: dict[tuple[str, str], tuple[str | None, bool]] = {}
+        self.pattern = re.compile(_NAME_PATTERN.format(_trie_regex(self.loose)), re.IGNORECASE)
+        # The same names for texts in caseless form: one pass without IGNORECASE (see caseless). Only when no
+        # two letters of the names are one letter caseless ("i", "ı"), so both regexes make the same choices.
+        alphabet = set("".join(self.loose))
+        caseless_alphabet = {caseless(char) for char in alphabet}
+        self.caseless_pattern = None
+        if None not in caseless_alphabet and len(caseless_alphabet) == len(alphabet):
+            self.caseless_pattern = re.compile(_NAME_PATTERN.format(_trie_regex(map(caseless, self.loose))))
+
+    def candidates(self, text: str) -> Iterator[re.Match]:
+        """Every match of the names' regex in ``text`` (in matching form), before the rules that accept a hit.
+
+        Read the groups' text from ``text`` by their spans: a match may be one in :func:`caseless` form.
+        """
+        scan = caseless(text) if self.caseless_pattern is not None else None
+        return self.pattern.finditer(text) if scan is None else self.caseless_pattern.finditer(scan)
 
     def _lookup(self, written: str, matched: str) -> tuple[str | None, bool]:
-        """(replacement, spelt as in the key) of a name ``written`` in the text, ``matched`` in its matching form."""
+        """(replacement, spelt as in the key) of a name ``written`` in the text, ``matched`` in its matching form.
+
+        Remembered: a long text names the same few people and organisations over and over.
+        """
+        if (known := self._looked_up.get((written, matched))) is not None:
+            return known
         if (exact := fold(written)) in self.exact:
-            return self.exact[exact], True
-        return self.loose[loose_fold(matched)], False
+            found = self.exact[exact], True
+        else:
+            found = self.loose[loose_fold(matched)], False
+        self._looked_up[(written, matched)] = found
+        return found
 
     def _single(self, text: str, form: MatchingForm, match: re.Match) -> NameHit | None:
         """The hit of a name on its own; None for a common word written in lowercase ("per"), or for a folded
         match that is a common word as written ("As" for the key's "Ås")."""
-        name = match.group("name")
+        name = form.text[match.start("name"):match.end("name")]
         start, end = form.span(match.start(), match.end())
         written = text[start:form.span(match.start(), match.end("name"))[1]]
         replacement, exact = self._lookup(written, name)
@@ -487,7 +513,8 @@ class NameMatcher:
             return None
         if not exact and is_common_word(written):
             return None
-        return NameHit(start, end, strip_invisible(written), replacement, match.group("suffix") or "")
+        suffix = form.text[match.end("name"):match.end()]
+        return NameHit(start, end, strip_invisible(written), replacement, suffix)
 
     def _double_name(self, text: str, form: MatchingForm, match: re.Match) -> tuple[NameHit, int] | None:
         """The hit of a double name holding ``match`` ("Holmberg-Svensson", "Lisa-Kerstin"), replaced whole,
@@ -497,7 +524,8 @@ class NameMatcher:
         :data:`AMBIGUOUS`: half a replacement ("P01-Lind") would leak the other half, and a double name may
         be someone else. None when ``match`` has no capitalised hyphen-joined neighbour, or no part is keyed.
         """
-        view, name = form.text, match.group("name")
+        view = form.text
+        name = view[match.start("name"):match.end("name")]
         start, end = match.start(), match.end()
         while start > 1 and view[start - 1] == _HYPHEN and (
                 before := _WORD_BEFORE.search(view, max(0, start - 61), start - 1)) \
@@ -530,7 +558,7 @@ class NameMatcher:
         """Every accepted occurrence in ``text``, protected terms included (with replacement None)."""
         form = matching_form(text)
         done = 0  # where the last double name ended: the rest of its parts are not hits of their own
-        for match in self.pattern.finditer(form.text):
+        for match in self.candidates(form.text):
             if match.start() < done:
                 continue
             if double := self._double_name(text, form, match):
@@ -615,13 +643,26 @@ class IdentifierRule:
     pattern: re.Pattern
     accept: Callable[[re.Match], int]
     marker: str = ""  # a character every identifier of this kind holds: texts without it are skipped fast
+    # Finds, fast, every place where an identifier of this kind can start (all of them; more is allowed):
+    # the pattern is tried only there. Its own leading lookbehind makes it slow to search for.
+    start: re.Pattern | None = None
+
+    def _search(self, text: str, pos: int) -> re.Match | None:
+        """``self.pattern.search(text, pos)``, trying the pattern only where :attr:`start` finds a start."""
+        if self.start is None:
+            return self.pattern.search(text, pos)
+        while place := self.start.search(text, pos):
+            if match := self.pattern.match(text, place.start()):
+                return match
+            pos = place.start() + 1
+        return None
 
     def spans(self, text: str) -> Iterator[tuple[int, int]]:
         """(start, end) of every identifier of this kind; what follows a trimmed match is searched again."""
         if self.marker not in text:
             return
         pos = 0
-        while match := self.pattern.search(text, pos):
+        while match := self._search(text, pos):
             length = self.accept(match)
             if length:
                 yield match.start(), match.start() + length
@@ -644,8 +685,10 @@ class IdentifierRule:
 # Order matters: e-mail addresses first (they hold names and digits), personal numbers before phones.
 IDENTIFIER_RULES = (
     IdentifierRule("e-mail", "[e-post]", _EMAIL, _accept_email, marker="@"),
-    IdentifierRule("personnummer", "[personnummer]", _PERSONNUMMER, _accept_personnummer),
-    IdentifierRule("phone", "[telefon]", _PHONE, _accept_phone),
+    IdentifierRule("personnummer", "[personnummer]", _PERSONNUMMER, _accept_personnummer,
+                   start=re.compile(r"\d(?<![\w+\-.,:/]\d)")),  # a digit after no character of its lookbehind
+    IdentifierRule("phone", "[telefon]", _PHONE, _accept_phone,
+                   start=re.compile(r"[+0(](?<![\w+\-./:,][+0(])")),  # "+", "0" or "(", likewise
 )
 # What the pseudonymiser writes in place of a name or identifier: words of the sentence, never removed by cleaning.
 PLACEHOLDERS = frozenset({AMBIGUOUS} | {rule.placeholder for rule in IDENTIFIER_RULES})

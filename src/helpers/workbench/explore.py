@@ -31,23 +31,24 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Any, Callable, Sequence
 
 import numpy as np
 import pandas as pd
 from markupsafe import Markup
 
 from ..coding.codebook import build_codebook
-from ..coding.rules import RuleCoder, Word, parse_keyword
+from ..coding.rules import RuleCoder, Word, parse_keyword, required_texts
 from ..core.display import html, join, styled
 from ..core.errors import InputError
 from ..core.language import STEMMERS, stemmer, stop_words
 from ..core.outputs import Outputs
 from ..core.tables import RESPONDENT, read_processed, require_columns
 from ..core.text import counted, trim_quote
+from ..core.textio import caseless
 
 Names = str | Sequence[str] | None
 Span = tuple[int, int]
@@ -75,7 +76,9 @@ class Workbench:
     """The tables the workbench reads: ``segments`` (required), ``participants``, ``codebook``, ``codings``.
 
     Build it with :func:`load_workbench`, or directly from DataFrames with the columns of
-    docs/architecture.md (missing optional tables become empty ones).
+    docs/architecture.md (missing optional tables become empty ones). Queries keep what they work out from
+    ``segments`` once (each segment's words, each turn's context) with the workbench: to change the segments,
+    assign a new table rather than changing this one in place.
     """
 
     segments: pd.DataFrame
@@ -83,6 +86,7 @@ class Workbench:
     codebook: pd.DataFrame | None = None
     codings: pd.DataFrame | None = None
     source: Path = Path("data/processed")
+    _derived: dict = field(default_factory=dict, init=False, repr=False, compare=False)  # see _derived
 
     def __post_init__(self) -> None:
         self.segments = _prepare_segments(self.segments, self.source / "segments.parquet")
@@ -247,8 +251,30 @@ def _labels(wb: Workbench) -> dict[str, str]:
 
 
 def _codes_per_segment(codings: pd.DataFrame) -> pd.DataFrame:
-    """One row per coded segment: its codes and coders, comma-separated in order of appearance."""
-    return codings.groupby("segment_id", sort=False).agg(codes=("code_id", _join), coders=("coder", _join))
+    """One row per coded segment (in order of appearance): its codes and coders, comma-separated in order of
+    appearance, each once."""
+    codes: dict[str, dict[str, None]] = {}
+    coders: dict[str, dict[str, None]] = {}
+    keyed = codings.loc[codings["segment_id"].notna()]  # as groupby drops a missing key
+    for segment, code, coder in zip(*(keyed[c].tolist() for c in ("segment_id", "code_id", "coder"))):
+        codes.setdefault(segment, {})[str(code)] = None
+        coders.setdefault(segment, {})[str(coder)] = None
+    index = pd.Index(list(codes), dtype=codings["segment_id"].dtype, name="segment_id")
+    return pd.DataFrame({"codes": pd.array([", ".join(c) for c in codes.values()], dtype=codings["code_id"].dtype),
+                         "coders": pd.array([", ".join(c) for c in coders.values()], dtype=codings["coder"].dtype)},
+                        index=index)
+
+
+def _derived(wb: Workbench, name: str, build: Callable[[pd.DataFrame], Any]) -> Any:
+    """``build(wb.segments)``, made at its first use and kept with ``wb`` (made again when ``wb.segments`` is
+    another table): what every query would otherwise work out again (each turn's context, the words)."""
+    kept = wb._derived
+    if kept.get("segments") is not wb.segments:
+        kept.clear()
+        kept["segments"] = wb.segments
+    if name not in kept:
+        kept[name] = build(wb.segments)
+    return kept[name]
 
 
 # ---- retrieval -------------------------------------------------------------------------------------
@@ -281,7 +307,7 @@ def retrieve(wb: Workbench, code: str | None = None, theme: str | None = None, o
     codings = wb.codings.loc[matching(wb.codings["coder"], coder, "coder")]
     codings = codings.loc[codings[column] == wanted]
     chosen = select(wb, organisation, role, participant, include_interviewer=True)
-    chosen = with_context(wb.segments).loc[chosen.index]
+    chosen = _derived(wb, "context", with_context).loc[chosen.index]
     found = chosen.merge(_codes_per_segment(codings), left_on="segment_id", right_index=True)
     return found[RETRIEVE_COLUMNS].reset_index(drop=True)
 
@@ -322,31 +348,102 @@ class _Query:
                 raise ValueError(f"'{self.text}' is not a valid regular expression ({exc.msg})") from exc
             if self.regex.search(""):
                 raise ValueError(f"the regular expression '{self.text}' matches empty text")
+            # Literal texts a match must hold (one of each set), in caseless form; none that lowercase
+            # changes in length ("İ" to "i" and a combining dot), as IGNORECASE compares them differently.
+            forms = ({caseless(text) for text in options} for options in required_texts(self.text))
+            self.required = tuple(frozenset(f) for f in forms if None not in f and not any("\u0307" in t for t in f))
             return
         if not parse_keyword(self.text, str):
             raise ValueError(f"'{self.text}' has no words to search for")
         self._words: dict[str, tuple[Word, ...]] = {}
 
-    def spans(self, text: str, tokens: list[Span], language: str) -> list[Span]:
-        """Character spans of every occurrence in ``text`` (whose word spans are ``tokens``)."""
-        if self.how == "regex":
-            return [m.span() for m in self.regex.finditer(text) if m.end() > m.start()]
-        reduce = _reducer(language, self.how == "stem")
+    def regex_spans(self, text: str, folded: str | None = None) -> list[Span]:
+        """Character spans of every non-empty match of the regular expression in ``text``; none without a
+        search when ``folded`` (``text`` in :func:`caseless` form) lacks a literal text every match holds."""
+        if folded is not None and not all(any(t in folded for t in options) for options in self.required):
+            return []
+        return [m.span() for m in self.regex.finditer(text) if m.end() > m.start()]
+
+    def word_spans(self, words: _Words, rows: np.ndarray, language: str) -> list[tuple[int, int, int]]:
+        """(row, start, end) of every occurrence among the words of ``rows`` (positions in ``words.segments``),
+        compared in ``language``: phrases word by word, within one segment."""
+        stemmed = self.how == "stem"
         if language not in self._words:
-            self._words[language] = parse_keyword(self.text, reduce, stop_words(language))
+            self._words[language] = parse_keyword(self.text, _reducer(language, stemmed), stop_words(language))
         query, n = self._words[language], len(self._words[language])
-        words = [text[s:e] for s, e in tokens]
-        return [(tokens[i][0], tokens[i + n - 1][1]) for i in range(len(words) - n + 1)
-                if all(w.matches(words[i + j], reduce(words[i + j].lower())) for j, w in enumerate(query))]
+        last = len(words.ids) - n + 1  # the number of places a phrase of n words can start
+        if last <= 0 or not len(rows):
+            return []
+        wanted = np.zeros(len(words.first) - 1, dtype=bool)
+        wanted[rows] = True
+        found = wanted[words.rows[:last]]
+        for j, word in enumerate(query):
+            found &= words.matching(word, language, stemmed)[words.ids[j:last + j]]
+            if j:
+                found &= words.rows[j:last + j] == words.rows[:last]
+        at = np.flatnonzero(found)
+        return list(zip(words.rows[at].tolist(), words.starts[at].tolist(), words.ends[at + n - 1].tolist()))
 
 
-def _context(text: str, tokens: list[Span], span: Span, window: int) -> tuple[str, str]:
-    """The ``window`` words left and right of ``span``, with ``…`` where the segment goes on."""
-    starts, ends = [s for s, _ in tokens], [e for _, e in tokens]
+@dataclass
+class _Words:
+    """Every word (``\\w+``) of a table of segments, found once: flat arrays in the table's row order.
+
+    The words of row ``r`` are ``first[r]:first[r + 1]``; ``ids`` point into ``vocabulary`` (the distinct
+    words as written), whose lower case and stems are worked out once per distinct word, not per occurrence.
+    With each text in caseless form, where a regular expression's literal texts are looked for first.
+    """
+
+    segments: pd.DataFrame  # the table the words are of (a Workbench's segments)
+    first: np.ndarray
+    rows: np.ndarray  # the row of each word
+    starts: np.ndarray
+    ends: np.ndarray
+    ids: np.ndarray
+    vocabulary: list[str]
+    folded: list[str | None]  # each text in caseless form (helpers.core.textio.caseless)
+    _reduced: dict[tuple[str, bool], list[str]] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, segments: pd.DataFrame) -> _Words:
+        """The words of ``segments["text"]``."""
+        starts, ends, ids, counts = [], [], [], []
+        vocabulary: dict[str, int] = {}
+        for text in segments["text"]:
+            before = len(starts)
+            for m in _TOKEN.finditer(text):
+                starts.append(m.start())
+                ends.append(m.end())
+                ids.append(vocabulary.setdefault(m.group(), len(vocabulary)))
+            counts.append(len(starts) - before)
+        first = np.concatenate([[0], np.cumsum(counts, dtype=np.int64)])
+        return cls(segments, first, np.repeat(np.arange(len(counts)), counts), np.array(starts, dtype=np.int64),
+                   np.array(ends, dtype=np.int64), np.array(ids, dtype=np.int64), list(vocabulary),
+                   [caseless(text) for text in segments["text"]])
+
+    def spans(self, row: int) -> tuple[list[int], list[int]]:
+        """The starts and ends of the words of ``row``."""
+        a, b = self.first[row], self.first[row + 1]
+        return self.starts[a:b].tolist(), self.ends[a:b].tolist()
+
+    def matching(self, word: Word, language: str, stemmed: bool) -> np.ndarray:
+        """For each distinct word, whether it is ``word`` (compared on stems in ``language`` when ``stemmed``)."""
+        key = (language, stemmed)
+        if key not in self._reduced:
+            reduce = _reducer(language, stemmed)
+            self._reduced[key] = [reduce(w.lower()) for w in self.vocabulary]
+        reduced = self._reduced[key]
+        return np.fromiter((word.matches(w, r) for w, r in zip(self.vocabulary, reduced)), dtype=bool,
+                           count=len(reduced))
+
+
+def _context(text: str, starts: list[int], ends: list[int], span: Span, window: int) -> tuple[str, str]:
+    """The ``window`` words left and right of ``span`` (of ``text``, whose words start at ``starts`` and end at
+    ``ends``), with ``…`` where the segment goes on."""
     start, end = span
     before = bisect_right(ends, start)  # words wholly before the match
     after = bisect_left(starts, end)  # first word wholly after it
-    cut_left, cut_right = before > window, after + window < len(tokens)
+    cut_left, cut_right = before > window, after + window < len(starts)
     left = text[starts[before - window] if cut_left else 0:start].strip()
     right = text[end:ends[after + window - 1] if cut_right else len(text)].strip()
     return ("… " if cut_left else "") + left, right + (" …" if cut_right else "")
@@ -374,15 +471,20 @@ def kwic(wb: Workbench, query: str, match: str = "stem", window: int = 8, langua
     _check_language(language)
     finder = _Query(query, match)
     segments = select(wb, organisation, role, participant, include_interviewer)
-    rows = []
-    for rec in segments.to_dict("records"):
-        text = rec["text"]
-        tokens = [m.span() for m in _TOKEN.finditer(text)]
-        for span in finder.spans(text, tokens, language or rec["language"]):
-            left, right = _context(text, tokens, span, window)
-            rows.append({**{c: rec[c] for c in WHO + ["speaker_role"]},
-                         "left": left, "match": text[span[0]:span[1]], "right": right})
-    return pd.DataFrame(rows, columns=KWIC_COLUMNS)
+    words = _derived(wb, "words", _Words.of)
+    rows = words.segments.index.get_indexer(segments.index)
+    texts, languages = words.segments["text"].tolist(), words.segments["language"].to_numpy()
+    if finder.how == "regex":
+        hits = [(row, *span) for row in rows.tolist() for span in finder.regex_spans(texts[row], words.folded[row])]
+    else:  # each segment in its own language, unless one is given
+        hits = sorted(hit for lang in ([language] if language else list(dict.fromkeys(languages[rows])))
+                      for hit in finder.word_spans(words, rows if language else rows[languages[rows] == lang], lang))
+    found = words.segments.iloc[[row for row, _, _ in hits]]
+    table: dict[str, list] = {column: found[column].tolist() for column in WHO + ["speaker_role"]}
+    contexts = [_context(texts[row], *words.spans(row), (start, end), window) for row, start, end in hits]
+    table.update(left=[left for left, _ in contexts], match=[texts[row][start:end] for row, start, end in hits],
+                 right=[right for _, right in contexts])
+    return pd.DataFrame(table if hits else [], columns=KWIC_COLUMNS)
 
 
 # ---- rule preview ----------------------------------------------------------------------------------
