@@ -4,7 +4,7 @@ kernels, papermill without progress saves) change nothing a reader sees.
 The naive chain's executed notebooks are rendered with the runner's own exporter (:func:`render_naive`), and then
 every report page, audit page, table and figure is compared byte for byte (:func:`differences`), after blanking
 what differs from one run to the next by design: the report's commit and run date (its provenance table), the
-random id papermill gives the cell it injects, and the stage records in ``data/processed/runs/``.
+random ids papermill gives the cell it injects and pandas gives each styled table, and the stage records in ``data/processed/runs/``.
 """
 
 from __future__ import annotations
@@ -18,7 +18,8 @@ from helpers.runner.render import finalise_html, make_exporter
 
 COMPARED = ("reports/findings.html", "reports/briefs", "reports/html", "data/processed", "figures")
 SKIPPED = ("data/processed/runs",)  # stage records: run ids and times
-_CELL_ID = re.compile(r'id="cell-id=[0-9a-f-]+"')
+# papermill's id for the cell it injects, and pandas' random id for each styled table
+_RANDOM_IDS = re.compile(r'id="cell-id=[0-9a-f-]+"|T_[0-9a-f]{5}(?![0-9a-f])')
 
 
 def _provenance_rows() -> re.Pattern:
@@ -29,7 +30,7 @@ def _provenance_rows() -> re.Pattern:
 
 def normalise(page: str) -> str:
     """A rendered page without what differs by design between two runs of the same study."""
-    return _provenance_rows().sub(r"\1…\2", _CELL_ID.sub('id="cell-id=…"', page))
+    return _provenance_rows().sub(r"\1…\2", _RANDOM_IDS.sub("…", page))
 
 
 def render_naive(jobs: list[Job]) -> None:

@@ -22,7 +22,8 @@ def _run_stage(stage: str, out: Path, data: Path = SAMPLE, **parameters) -> dict
     for entry in catalog.outputs(stage):
         if isinstance(entry, catalog.Table):
             write_table(complete(pd.DataFrame(index=[0]), entry.name), Outputs.at(out).processed, entry.name)
-    return records.read_record(out, records.finish(run).stem)
+    records.finish(run)
+    return records.read_record(out, run.name)
 
 
 def test_a_stage_before_its_upstream_stops_naming_the_notebook_to_run(tmp_path):

@@ -13,9 +13,10 @@ import compare  # noqa: E402
 from helpers.core.i18n import messages  # noqa: E402
 
 
-def _page(commit: str, date: str, cell: str, body: str = "<p>Tema 1</p>") -> str:
+def _page(commit: str, date: str, cell: str, body: str = "<p>Tema 1</p>", styler: str = "d8069") -> str:
     m = messages("sv")
-    return (f'<div id="cell-id={cell}"></div>{body}<table><tr><td>{m("provenance.commit")}</td><td>{commit}</td>'
+    return (f'<div id="cell-id={cell}"></div>{body}<style>#T_{styler}_row0 {{color: red}}</style>'
+            f'<table id="T_{styler}"><tr><td>{m("provenance.commit")}</td><td>{commit}</td>'
             f'</tr><tr><td>{m("provenance.run_date")}</td>\n<td>{date}</td></tr></table>')
 
 
@@ -29,9 +30,9 @@ def _outputs(root: Path, page: str, figure: bytes = b"png", record: str = "{}") 
     return root
 
 
-def test_provenance_cell_ids_and_stage_records_do_not_count(tmp_path):
+def test_provenance_random_ids_and_stage_records_do_not_count(tmp_path):
     first = _outputs(tmp_path / "a", _page("8ac8582", "2026-12-04 04:00", "debe5386"), record='{"id": 1}')
-    second = _outputs(tmp_path / "b", _page("8ac8582 +ändringar", "2026-12-04 03:58", "6e10ec34"),
+    second = _outputs(tmp_path / "b", _page("8ac8582 +ändringar", "2026-12-04 03:58", "6e10ec34", styler="12379"),
                       record='{"id": 2}')
     assert compare.differences(first, second) == {"only_in_first": [], "only_in_second": [], "different": [],
                                                   "same": 4}

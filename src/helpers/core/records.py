@@ -110,8 +110,11 @@ def note_rendered(seconds: float) -> None:
         _current.figure_seconds += seconds
 
 
-def finish(run: StageRun) -> Path:
-    """Write the run's record; remove the stage's declared outputs that this run did not write."""
+def finish(run: StageRun) -> None:
+    """Write the run's record; remove the stage's declared outputs that this run did not write.
+
+    Returns nothing, so that a notebook's last line shows nothing (a path would show the output folder's absolute
+    path, which may hold the user's name, in the audit pages)."""
     global _current
     declared = {p for o in catalog.outputs(run.stage) for p in o.paths}
     undeclared = sorted(run.written - declared)
@@ -132,7 +135,6 @@ def finish(run: StageRun) -> Path:
     partial.write_text(json.dumps(record, indent=1, ensure_ascii=False), encoding="utf-8")
     partial.replace(path)
     _current = None
-    return path
 
 
 def _notebook(stage: StageSpec) -> str:
