@@ -434,11 +434,11 @@ def _kernel_options(job: Job, log: Path) -> dict:
     """papermill's engine and kernel for a job: a kernel forked from this worker's warm factory where that is
     possible (:mod:`helpers.runner.kernels`), saved once at the end, and ended at once when the run is over (it
     has nothing left to save)."""
-    from . import kernels
+    from . import factory, kernels
 
     options = {"engine_name": kernels.ENGINE, "shutdown_kernel": "immediate"}
-    if job.preload and kernels.available():
-        kernels.prepare(list(job.preload), log)
+    if job.preload and factory.available():
+        factory.prepare(list(job.preload), log)
         options["kernel_manager_class"] = kernels.WarmKernelManager
     return options
 
@@ -473,11 +473,15 @@ def _notebook_phases(nb, called: float, seconds: float) -> dict[str, float]:
 def worker_pool(n_jobs: int, preload: tuple[str, ...] = ()) -> Iterator[ProcessPoolExecutor]:
     """``n_jobs`` worker processes, started at once, that never outlive the runner.
 
-    Each starts its kernel factory (:mod:`helpers.runner.kernels`) with ``preload`` as it starts, so that the
-    imports are done by the time its first notebook runs. When the block raises (a failed job, Ctrl-C, SIGTERM)
+    Each worker starts its kernel factory (:mod:`helpers.runner.factory`) with ``preload`` as it starts, so that
+    the imports are done, or under way, by the time its first notebook runs. When the block raises (a failed job, Ctrl-C, SIGTERM)
     the workers and their kernels are killed at once instead of being left to finish their notebooks; when the
     runner is killed outright (``kill -9``), each worker's watchdog ends it and its kernel.
     """
+    # What every job imports (papermill, nbformat, jupyter_client: 2 s of CPU), imported once here, so that the
+    # workers, forked from this process, start with it.
+    from . import kernels  # noqa: F401
+
     pool = ProcessPoolExecutor(max_workers=n_jobs, initializer=_worker_init, initargs=(os.getpid(), preload))
     try:
         for _ in range(n_jobs):  # workers start on demand: ask for all of them now
@@ -503,10 +507,10 @@ def _worker_init(runner: int, preload: tuple[str, ...]) -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     threading.Thread(target=_watch, args=(runner,), daemon=True).start()
     if preload:
-        from . import kernels
+        from . import factory
 
-        if kernels.available():
-            kernels.warm_up(list(preload))
+        if factory.available():
+            factory.warm_up(list(preload))
 
 
 def _watch(runner: int) -> None:

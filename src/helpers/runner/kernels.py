@@ -11,14 +11,9 @@ executed notebook is written once, when the run ends or fails, by papermill itse
 
 from __future__ import annotations
 
-import json
 import os
 import signal
-import subprocess
-import sys
-import tempfile
 import uuid
-from pathlib import Path
 from typing import Any
 
 import psutil
@@ -26,84 +21,9 @@ from jupyter_client.manager import AsyncKernelManager
 from jupyter_client.provisioning import LocalProvisioner
 from papermill.engines import NBClientEngine, papermill_engines
 
+from . import factory
+
 ENGINE = "helpers-final-save"
-
-
-class KernelFactory:
-    """This process's kernel factory: a ``helpers.runner.zygote`` process, started on first use."""
-
-    def __init__(self, python: str, preload: list[str]) -> None:
-        self.python, self.preload = python, preload
-        self._process: subprocess.Popen | None = None
-        self._ready = False  # it has said it has imported the preload
-
-    def start(self) -> None:
-        """Start the factory importing, without waiting for it (the first :meth:`fork` waits)."""
-        if self._process is None or self._process.poll() is not None:
-            # Its own output (import-time warnings, a crash) is kept aside and said if it ends.
-            self._errors = tempfile.TemporaryFile()
-            self._process = subprocess.Popen([self.python, "-m", "helpers.runner.zygote"], stdin=subprocess.PIPE,
-                                             stdout=subprocess.PIPE, stderr=self._errors, text=True,
-                                             encoding="utf-8", bufsize=1)
-            self._process.stdin.write(json.dumps({"preload": self.preload}) + "\n")
-            self._process.stdin.flush()
-            self._ready = False
-
-    def _answer(self) -> dict:
-        line = self._process.stdout.readline()
-        if not line:
-            status = self._process.wait()
-            self._errors.seek(0)
-            said = self._errors.read().decode("utf-8", "replace").strip().splitlines()[-3:]
-            raise RuntimeError(f"the kernel factory ({self.python} -m helpers.runner.zygote) ended with exit status "
-                               f"{status}: {' / '.join(said) or 'it said nothing'}")
-        return json.loads(line)
-
-    def close(self) -> None:
-        """End the factory (closing its stdin ends it; kernels it forked run on until they are shut down)."""
-        if self._process is not None:
-            self._process.stdin.close()
-            self._process.wait()
-
-    def fork(self, argv: list[str], cwd: str, env: dict[str, str], log: str) -> int:
-        """A new kernel process running ``ipykernel_launcher`` with ``argv``; its pid."""
-        self.start()
-        if not self._ready:
-            self._ready = bool(self._answer()["ready"])
-        self._process.stdin.write(json.dumps({"argv": argv, "cwd": cwd, "env": env, "log": log}) + "\n")
-        self._process.stdin.flush()
-        return self._answer()["pid"]
-
-
-_FACTORIES: dict[tuple[str, tuple[str, ...]], KernelFactory] = {}  # this process's, by Python and preload
-_NEXT = {"preload": (), "log": os.devnull}  # what the next kernel preloads and where its output goes
-
-
-def prepare(preload: list[str], log: Path) -> None:
-    """The next kernel this process forks comes from a factory that has imported ``preload``, and writes its own
-    output to ``log`` (the job's log)."""
-    _NEXT.update(preload=tuple(preload), log=str(log))
-
-
-def warm_up(preload: list[str]) -> None:
-    """Start this process's factory for the ``python3`` kernel (this Python) importing ``preload`` now."""
-    prepare(preload, Path(os.devnull))
-    _factory(sys.executable).start()
-
-
-def _factory(python: str) -> KernelFactory:
-    key = (python, _NEXT["preload"])
-    if key not in _FACTORIES:
-        for old in _FACTORIES.values():
-            old.close()
-        _FACTORIES.clear()
-        _FACTORIES[key] = KernelFactory(python, list(key[1]))
-    return _FACTORIES[key]
-
-
-def available() -> bool:
-    """Whether kernels can be forked here: Linux only (macOS forbids fork after some system libraries load)."""
-    return sys.platform == "linux"
 
 
 class ForkedKernel:
@@ -157,7 +77,7 @@ class ForkedProvisioner(LocalProvisioner):
         env = {str(k): str(v) for k, v in (kwargs.get("env") or os.environ).items()}
         cwd = str(kwargs.get("cwd") or os.getcwd())
         # cmd[0] is the kernel's Python as jupyter_client resolved it (this process's, for the python3 kernel)
-        self.process = ForkedKernel(_factory(cmd[0]).fork(argv, cwd, env, log=_NEXT["log"]))
+        self.process = ForkedKernel(factory.fork(cmd[0], argv, cwd, env))
         self.pid, self.pgid, self.cwd = self.process.pid, None, cwd
         KERNELS.append(self.process)
         return self.connection_info

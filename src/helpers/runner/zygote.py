@@ -6,10 +6,11 @@ for starting Python and importing them again. Each kernel is a new process with 
 only modules that were imported and never used. The factory itself runs no notebook code, starts no thread and
 opens no socket, which is what makes forking it safe.
 
-Protocol, one JSON object a line: the first line on stdin is ``{"preload": [module, ...]}``; the factory
-answers ``{"ready": true}`` once it has imported them. Each further line is ``{"argv": [...], "cwd": ...,
-"env": {...}, "log": path}`` (the kernel's arguments after ``-m ipykernel_launcher``); the answer is
-``{"pid": n}``. The factory ends when its stdin closes (its worker ended).
+Protocol, one JSON object a line: the first line on stdin is ``{"preload": [module, ...]}``. Each further line
+is ``{"argv": [...], "cwd": ..., "env": {...}, "log": path}`` (the kernel's arguments after ``-m
+ipykernel_launcher``); the answer is ``{"pid": n}``. A request that comes while the factory is still importing
+is served between two imports; the kernel then imports the rest itself, as a cold one would. The factory ends
+when its stdin closes (its worker ended).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import ast
 import importlib
 import json
 import os
+import select
 import signal
 import sys
 from pathlib import Path
@@ -92,25 +94,51 @@ def _become_kernel(request: dict) -> None:
     IPKernelApp.launch_instance(argv=argv)
 
 
+class _Commands:
+    """The requests on stdin, one JSON object a line; read between imports without waiting for one."""
+
+    def __init__(self) -> None:
+        self._buffer = b""
+
+    def next(self, wait: bool) -> dict | None:
+        """The next request; None when there is none yet (``wait`` false) or stdin closed."""
+        while b"\n" not in self._buffer:
+            if not wait and not select.select([0], [], [], 0)[0]:
+                return None
+            data = os.read(0, 1 << 16)
+            if not data:
+                return None
+            self._buffer += data
+        line, self._buffer = self._buffer.split(b"\n", 1)
+        return json.loads(line)
+
+
+def _fork(request: dict) -> None:
+    """Fork a kernel for ``request`` and say its pid."""
+    pid = os.fork()
+    if pid == 0:
+        status = 1
+        try:
+            _become_kernel(request)
+            status = 0
+        finally:
+            os._exit(status)
+    sys.stdout.write(json.dumps({"pid": pid}) + "\n")
+    sys.stdout.flush()
+
+
 def main() -> None:
-    commands, answers = sys.stdin, sys.stdout
-    first = json.loads(commands.readline() or "{}")
-    preload([*first.get("preload", []), *KERNEL_MODULES])
+    """Import the preload, forking a kernel whenever one is asked for (between two imports: the first notebook
+    need not wait for what only later ones import), then fork kernels until stdin closes."""
+    commands = _Commands()
+    first = commands.next(wait=True) or {}
     signal.signal(signal.SIGCHLD, _reap)
-    answers.write(json.dumps({"ready": True}) + "\n")
-    answers.flush()
-    for line in commands:
-        request = json.loads(line)
-        pid = os.fork()
-        if pid == 0:
-            status = 1
-            try:
-                _become_kernel(request)
-                status = 0
-            finally:
-                os._exit(status)
-        answers.write(json.dumps({"pid": pid}) + "\n")
-        answers.flush()
+    for name in [*KERNEL_MODULES, *first.get("preload", [])]:  # the notebooks' in pipeline order
+        while (request := commands.next(wait=False)) is not None:
+            _fork(request)
+        preload([name])
+    while (request := commands.next(wait=True)) is not None:
+        _fork(request)
 
 
 if __name__ == "__main__":
