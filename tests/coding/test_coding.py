@@ -24,7 +24,8 @@ from helpers.coding.codings import (
 from helpers.coding.rules import RuleCoder
 from helpers.core import records
 from helpers.core.errors import InputError
-from helpers.core.study import Study, StudyConfig
+from helpers.core.config import StudyConfig
+from helpers.core.study import Study
 from helpers.core.tables import write_table
 
 from coding_fixtures import FIXTURES, book, documents, segments  # noqa: F401

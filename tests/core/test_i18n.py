@@ -6,7 +6,7 @@ import pytest
 
 from helpers.core.errors import InputError
 from helpers.core.i18n import LANGUAGES, blanks, load_catalogue, messages
-from helpers.core.study import load_config
+from helpers.core.config import load_config
 from helpers.interviews.transcripts import LAYOUTS
 from helpers.report.attribution import LEVELS
 from helpers.workshop.outcomes import STATUS

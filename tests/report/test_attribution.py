@@ -5,7 +5,7 @@ import pytest
 
 from helpers.core.errors import InputError
 from helpers.core.i18n import messages
-from helpers.core.study import load_config
+from helpers.core.config import load_config
 from helpers.report import brief
 from helpers.report.attribution import LEVELS, attribute, attribution_sentence, shown_columns
 

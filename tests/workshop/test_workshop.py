@@ -11,7 +11,8 @@ import pytest
 from scipy import stats
 
 from helpers.core.errors import InputError
-from helpers.core.study import Study, load_config, load_study
+from helpers.core.config import load_config
+from helpers.core.study import Study, load_study
 from helpers.core.tables import write_table
 from helpers.workshop import outcomes as W
 

@@ -17,7 +17,8 @@ import pytest  # noqa: E402
 from helpers.core import catalog, records  # noqa: E402
 from helpers.core.i18n import messages  # noqa: E402
 from helpers.core.outputs import Outputs  # noqa: E402
-from helpers.core.study import Study, load_config, load_study  # noqa: E402
+from helpers.core.config import load_config  # noqa: E402
+from helpers.core.study import Study, load_study  # noqa: E402
 from helpers.core.style import save_figure, set_style  # noqa: E402
 from helpers.core.tables import write_table  # noqa: E402
 from helpers.workshop import charts as C  # noqa: E402

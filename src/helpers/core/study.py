@@ -10,46 +10,18 @@ import datetime as dt
 import os
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath, PureWindowsPath
-from typing import Literal
 
 import pandas as pd
-import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError
 
+from .config import StudyConfig, load_config
 from .errors import InputError
-from .limits import MAX_DURATION_MIN, check_size
+from .limits import MAX_DURATION_MIN
 from .tables import ROW, find_table, read_table, require_columns
 
 TRANSCRIPT_SUFFIXES = (".txt", ".docx", ".vtt", ".srt")
 PARTICIPANT_REQUIRED = ("participant_id", "organisation", "role")
 PARTICIPANT_OPTIONAL = ("interview_date", "interviewer", "duration_min", "language", "name", "transcript", "layout")
 LAYOUT_CHOICES = ("labelled", "alternating-interviewer-first", "alternating-respondent-first", "respondent-only")
-
-
-AttributionLevel = Literal["id", "id+organisation", "id+role", "id+organisation+role"]  # see report/attribution.py
-
-
-class StudyConfig(BaseModel):
-    """``study.yml``: optional facts about the study."""
-
-    model_config = ConfigDict(extra="forbid")
-    title: str = "Interview study"
-    members: list[str] = []
-    language: str = "sv"
-    fictional: bool = False
-    description: str = ""
-    interviewers: list[str] = []
-    workshop_date: dt.date | None = None
-    attribution: AttributionLevel = "id+organisation"  # what is shown under a quote
-    report_language: Literal["sv", "en"] | None = None  # the report's and briefs' language; default: language
-
-    @property
-    def report_lang(self) -> str:
-        """The language the report and the briefs are written in: ``report_language``, else the study's
-        ``language`` when there is a catalogue for it (:mod:`helpers.core.i18n`), else English."""
-        if self.report_language:
-            return self.report_language
-        return self.language if self.language in ("sv", "en") else "en"
 
 
 @dataclass
@@ -78,29 +50,6 @@ class Study:
         if self.config.members:
             return list(self.config.members)
         return list(dict.fromkeys(self.participants["organisation"]))
-
-
-def load_config(root: Path) -> StudyConfig:
-    """Read ``study.yml`` (optional)."""
-    path = root / "study.yml"
-    if not path.exists():
-        return StudyConfig()
-    try:
-        check_size(path)
-        raw = yaml.safe_load(path.read_text(encoding="utf-8-sig")) or {}
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}" if mark else None
-        raise InputError(path, f"is not valid YAML ({getattr(exc, 'problem', exc)})", where=where) from exc
-    if not isinstance(raw, dict):
-        raise InputError(path, "must be a mapping of fields (title, members, language, fictional)")
-    try:
-        return StudyConfig.model_validate(raw)
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        field_name = ".".join(str(p) for p in err["loc"])
-        raise InputError(path, f"field '{field_name}': {err['msg']}",
-                         fix="see docs/data.md for the fields study.yml may hold") from exc
 
 
 def _check_date(value: str, path: Path, row: int) -> None:

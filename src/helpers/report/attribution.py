@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import get_args
 
 from ..core.i18n import ENGLISH, Messages
-from ..core.study import AttributionLevel as Level
+from ..core.config import AttributionLevel as Level
 
 LEVELS: tuple[Level, ...] = get_args(Level)
 DEFAULT: Level = "id+organisation"

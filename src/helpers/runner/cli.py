@@ -221,7 +221,7 @@ def _build(args: argparse.Namespace, data_dir: Path, out_root: Path, started_at:
         results = run_jobs(staged, pool, max(1, args.jobs))
         clock["index"] = time.perf_counter()
         _prune_reports(staging, [j.restaged(out_root, staging) for j in all_jobs])
-        from ..core.study import load_config
+        from ..core.config import load_config
         from .privacy import check_outputs
         from .render import write_index
 

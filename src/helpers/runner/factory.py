@@ -1,6 +1,6 @@
 """This process's kernel factory (:mod:`helpers.runner.zygote`): starting it, asking it for kernels.
 
-Only the standard library: a worker starts its factory as it starts, before it imports papermill.
+Only the standard library: each worker imports it as it starts.
 """
 
 from __future__ import annotations

@@ -126,11 +126,13 @@ def notebook_path(path: Path, notebook: Path) -> str:
 
 def members(data_dir: Path) -> list[str]:
     """The member organisations, from study.yml or else the participants file."""
-    from ..core.study import load_config, load_study
+    from ..core.config import load_config
 
     config = load_config(data_dir)
     if config.members:
         return list(config.members)
+    from ..core.study import load_study  # pandas: only when study.yml does not list them
+
     return load_study(data_dir).organisations
 
 

@@ -73,7 +73,9 @@ class ForkedProvisioner(LocalProvisioner):
     """The local provisioner, launching by forking the factory instead of starting a new Python."""
 
     async def launch_kernel(self, cmd: list[str], **kwargs: Any):
-        argv = cmd[cmd.index("ipykernel_launcher") + 1:] if "ipykernel_launcher" in cmd else cmd[1:]
+        if cmd[1:3] != ["-m", "ipykernel_launcher"]:  # another kernel command (a kernel spec of one's own)
+            return await super().launch_kernel(cmd, **kwargs)
+        argv = cmd[3:]
         env = {str(k): str(v) for k, v in (kwargs.get("env") or os.environ).items()}
         cwd = str(kwargs.get("cwd") or os.getcwd())
         # cmd[0] is the kernel's Python as jupyter_client resolved it (this process's, for the python3 kernel)
@@ -83,7 +85,8 @@ class ForkedProvisioner(LocalProvisioner):
         return self.connection_info
 
     async def shutdown_requested(self, restart: bool = False) -> None:
-        self.process.poll()  # its CPU time, while it can still be read
+        if isinstance(self.process, ForkedKernel):
+            self.process.poll()  # its CPU time, while it can still be read
         await super().shutdown_requested(restart)
 
 

@@ -16,7 +16,8 @@ from helpers.coding.codings import CODING_COLUMNS, participant_in, read_manual_c
 from helpers.coding.qda import maxqda
 from helpers.coding.qda.maxqda import export_kind, read_code_system, read_coded_segments
 from helpers.core.errors import InputError
-from helpers.core.study import Study, StudyConfig
+from helpers.core.config import StudyConfig
+from helpers.core.study import Study
 from helpers.interviews.segments import CleaningRules, read_transcripts, segment_study
 from helpers.interviews.transcripts import read_transcript
 
