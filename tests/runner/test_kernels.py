@@ -74,7 +74,8 @@ def test_no_state_leaks_from_one_notebook_run_to_the_next(tmp_path, factories):
                       "'json_leaked': hasattr(json, 'leaked'), 'env': os.environ.get('LEAKED'), "
                       "'cwd': os.getcwd(), 'font_size': matplotlib.rcParams['font.size'], "
                       "'path': '/leaked' in sys.path, 'count': get_ipython().execution_count, "
-                      f"'runner': os.environ.get({RUNNER_ENV!r})}}))")
+                      f"'runner': os.environ.get({RUNNER_ENV!r}), "
+                      "'marks': [n for n, m in sys.modules.items() if m is None]}))")
     preload = tuple(notebook_imports([spoil, check]))
     assert "matplotlib" in preload
     runs = [_job(tmp_path, spoil, preload), _job(tmp_path, check, preload)]
@@ -90,7 +91,7 @@ def test_no_state_leaks_from_one_notebook_run_to_the_next(tmp_path, factories):
     assert after["names"] == [] and not after["json_leaked"] and after["env"] is None and not after["path"]
     assert after["cwd"] == str(notebooks)  # the notebook's folder, as papermill's cwd says
     assert after["runner"] == "1"  # the kernel has the job's environment, not the factory's
-    same = ("names", "json_leaked", "env", "cwd", "font_size", "path", "count", "runner")
+    same = ("names", "json_leaked", "env", "cwd", "font_size", "path", "count", "runner", "marks")
     assert {k: after[k] for k in same} == {k: cold[k] for k in same}  # a new shell, as a cold kernel is
 
 
@@ -109,3 +110,17 @@ def test_a_notebook_without_a_preload_runs_in_a_cold_kernel(tmp_path, factories)
     job = _job(tmp_path, cold, ())
     rj.execute(job)
     assert _output(job.executed)["parent"] == os.getpid() and not kernel_factory._FACTORIES
+
+
+def test_a_warm_kernel_that_dies_as_it_starts_is_said_and_the_notebook_runs_cold(tmp_path, factories, monkeypatch):
+    import subprocess
+
+    gone = subprocess.Popen(["true"])
+    gone.wait()  # a pid whose process has ended: what the worker sees when a forked kernel dies at once
+    monkeypatch.setattr(kernel_factory, "fork", lambda *args: gone.pid)
+    notebook = _notebook(tmp_path / "n.ipynb", "import os, json\nprint(json.dumps({'parent': os.getppid()}))")
+    job = _job(tmp_path, notebook, ("json",))
+    rj.execute(job)
+    assert _output(job.executed)["parent"] == os.getpid()  # a cold kernel, started by this process
+    said = job.executed.with_suffix(".log").read_text(encoding="utf-8")
+    assert "the warm kernel died as it started" in said and "in a cold kernel" in said

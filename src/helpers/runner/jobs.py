@@ -386,7 +386,6 @@ def execute(job: Job) -> JobResult:
 
     An OSError while writing is raised as :class:`~helpers.runner.faults.WriteFailed`, naming the file.
     """
-    import papermill
     from papermill.exceptions import PapermillExecutionError
 
     from . import kernels
@@ -400,9 +399,7 @@ def execute(job: Job) -> JobResult:
         with writing(job.executed):
             job.executed.parent.mkdir(parents=True, exist_ok=True)
             with _stderr_to(log), PeakMemory() as memory, _runner_env():
-                nb = papermill.execute_notebook(str(job.notebook), str(job.executed), parameters=job.parameters,
-                                                cwd=str(job.notebook.parent), kernel_name="python3",
-                                                progress_bar=False, log_output=False, **_kernel_options(job, log))
+                nb = _run_notebook(job, log)
     except PapermillExecutionError as exc:
         raise JobFailure(job.label, job.executed, exc.cell_index, exc.ename, exc.evalue) from None
     from .render import finalise_html
@@ -432,17 +429,34 @@ def execute(job: Job) -> JobResult:
                      cpu_seconds=_cpu_seconds() - cpu + sum(k.cpu_seconds for k in kernels.KERNELS[forked:]))
 
 
-def _kernel_options(job: Job, log: Path) -> dict:
-    """papermill's engine and kernel for a job: a kernel forked from this worker's warm factory where that is
-    possible (:mod:`helpers.runner.kernels`), saved once at the end, and ended at once when the run is over (it
-    has nothing left to save)."""
+def _run_notebook(job: Job, log: Path):
+    """Execute the job's notebook with papermill: in a kernel forked from this worker's warm factory where that
+    is possible (:mod:`helpers.runner.kernels`), saved once at the end, the kernel ended at once when the run is
+    over (it has nothing left to save).
+
+    A forked kernel that dies before it answers (its traceback is in the job's log) is said there, and the
+    notebook runs once more in a kernel started cold, as papermill starts one.
+    """
+    import papermill
+
     from . import factory, kernels
 
     options = {"engine_name": kernels.ENGINE, "shutdown_kernel": "immediate"}
-    if job.preload and factory.available():
-        factory.prepare(list(job.preload), log)
-        options["kernel_manager_class"] = kernels.WarmKernelManager
-    return options
+    warm = bool(job.preload) and factory.available()
+    for kernel in (["warm", "cold"] if warm else ["cold"]):
+        if kernel == "warm":
+            factory.prepare(list(job.preload), log)
+        try:
+            return papermill.execute_notebook(
+                str(job.notebook), str(job.executed), parameters=job.parameters, cwd=str(job.notebook.parent),
+                kernel_name="python3", progress_bar=False, log_output=False, **options,
+                **({"kernel_manager_class": kernels.WarmKernelManager} if kernel == "warm" else {}))
+        except RuntimeError as exc:
+            if kernel == "cold" or "before replying to kernel_info" not in str(exc):
+                raise
+            with open(log, "a", encoding="utf-8") as said:
+                said.write(f"[runner] the warm kernel died as it started ({exc}); running {job.label} in a cold "
+                           "kernel\n")
 
 
 def _cpu_seconds() -> float:

@@ -36,12 +36,15 @@ class ForkedKernel:
 
     def __init__(self, pid: int) -> None:
         self.pid = pid
-        self._process = psutil.Process(pid)
+        try:
+            self._process: psutil.Process | None = psutil.Process(pid)
+        except psutil.NoSuchProcess:  # it died at once (its traceback is in the job's log)
+            self._process = None
         self.cpu_seconds = 0.0  # its CPU time, last read while it ran
 
     def poll(self) -> int | None:
         try:
-            if self._process.status() != psutil.STATUS_ZOMBIE:
+            if self._process is not None and self._process.status() != psutil.STATUS_ZOMBIE:
                 times = self._process.cpu_times()
                 self.cpu_seconds = times.user + times.system
                 return None
@@ -51,14 +54,16 @@ class ForkedKernel:
 
     def wait(self, timeout: float | None = None) -> int:
         try:
-            self._process.wait(timeout)
+            if self._process is not None:
+                self._process.wait(timeout)
         except psutil.NoSuchProcess:
             pass
         return 0
 
     def send_signal(self, signum: int) -> None:
         try:
-            self._process.send_signal(signum)
+            if self._process is not None:
+                self._process.send_signal(signum)
         except psutil.NoSuchProcess:
             pass
 

@@ -22,6 +22,7 @@ import os
 import select
 import signal
 import sys
+import traceback
 from pathlib import Path
 
 INLINE = "module://matplotlib_inline.backend_inline"  # what ipykernel sets before any notebook code runs
@@ -76,6 +77,11 @@ def _reap(*_: object) -> None:
 def _become_kernel(request: dict) -> None:
     """In the forked child: the environment, folder, output and arguments a launched kernel would have; run it."""
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)  # the kernel waits for its own subprocesses
+    from . import NOT_IMPORTED
+
+    for name in NOT_IMPORTED:  # the runner's marks, not the notebook's: a cold kernel has none
+        if name in sys.modules and sys.modules[name] is None:
+            del sys.modules[name]
     os.environ.clear()
     os.environ.update(request["env"], JPY_PARENT_PID=str(os.getppid()))
     os.environ.setdefault("MPLBACKEND", INLINE)
@@ -121,6 +127,9 @@ def _fork(request: dict) -> None:
         try:
             _become_kernel(request)
             status = 0
+        except BaseException:  # noqa: BLE001 -- said in the job's log, which os._exit would not let Python do
+            traceback.print_exc()
+            sys.stderr.flush()
         finally:
             os._exit(status)
     sys.stdout.write(json.dumps({"pid": pid}) + "\n")
